@@ -1,0 +1,8 @@
+/**
+ * Wall-clock epoch milliseconds with sub-millisecond precision. The trace SDK stamps span
+ * starts with Date.now() (whole ms), which makes a parent and its first child tie; passing
+ * this as both start and end time keeps order and durations exact.
+ */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}

@@ -1,0 +1,55 @@
+/**
+ * Attribute names Flightrec reads and writes. This module has no dependencies so the
+ * collector can import it (`@flightrec/sdk/conventions`) without pulling in OpenTelemetry.
+ *
+ * GenAI names follow the OpenTelemetry GenAI semantic conventions; what they lack lives
+ * under `flightrec.*`.
+ */
+
+export const ATTR_RUN_ID = "flightrec.run.id";
+export const ATTR_RUN_ATTEMPT = "flightrec.run.attempt";
+export const ATTR_RUN_INPUT = "flightrec.run.input";
+export const ATTR_RUN_OUTPUT = "flightrec.run.output";
+export const ATTR_REQUEST_ID = "flightrec.request.id";
+export const ATTR_STEP_INDEX = "flightrec.step.index";
+export const ATTR_STEP_NAME = "flightrec.step.name";
+export const ATTR_STEP_INPUT = "flightrec.step.input";
+export const ATTR_STEP_OUTPUT = "flightrec.step.output";
+export const ATTR_STEP_REPLAYED = "flightrec.step.replayed";
+export const ATTR_DECISION_ACTION = "flightrec.decision.action";
+export const ATTR_DECISION_REASONING = "flightrec.decision.reasoning";
+export const ATTR_COST_USD = "flightrec.cost.usd";
+export const ATTR_FAILURE_INPUT = "flightrec.failure.input";
+export const ATTR_SPAN_PENDING = "flightrec.span.pending";
+/** What the span is in Flightrec's model: run | step | llm | tool. */
+export const ATTR_SPAN_KIND = "flightrec.span.kind";
+
+/** Name of the span event that records a decision. */
+export const EVENT_DECISION = "flightrec.decision";
+
+export const GEN_AI_PROVIDER_NAME = "gen_ai.provider.name";
+export const GEN_AI_OPERATION_NAME = "gen_ai.operation.name";
+export const GEN_AI_AGENT_NAME = "gen_ai.agent.name";
+export const GEN_AI_REQUEST_MODEL = "gen_ai.request.model";
+export const GEN_AI_RESPONSE_MODEL = "gen_ai.response.model";
+export const GEN_AI_RESPONSE_ID = "gen_ai.response.id";
+export const GEN_AI_RESPONSE_FINISH_REASONS = "gen_ai.response.finish_reasons";
+export const GEN_AI_USAGE_INPUT_TOKENS = "gen_ai.usage.input_tokens";
+export const GEN_AI_USAGE_OUTPUT_TOKENS = "gen_ai.usage.output_tokens";
+export const GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = "gen_ai.usage.cache_read.input_tokens";
+export const GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = "gen_ai.usage.reasoning.output_tokens";
+export const GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages";
+export const GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages";
+export const GEN_AI_TOOL_NAME = "gen_ai.tool.name";
+export const GEN_AI_TOOL_CALL_ARGUMENTS = "gen_ai.tool.call.arguments";
+export const GEN_AI_TOOL_CALL_RESULT = "gen_ai.tool.call.result";
+export const GEN_AI_CONVERSATION_ID = "gen_ai.conversation.id";
+
+export const GEN_AI_OPERATION = {
+  invokeAgent: "invoke_agent",
+  chat: "chat",
+  executeTool: "execute_tool",
+} as const;
+
+export type SpanKindName = "run" | "step" | "llm" | "tool" | "other";
+export type RunStatus = "running" | "ok" | "error" | "interrupted";

@@ -1,0 +1,61 @@
+import { randomUUID } from "node:crypto";
+import { context, SpanKind, trace } from "@opentelemetry/api";
+import { preciseNow } from "./clock.js";
+import {
+  ATTR_REQUEST_ID,
+  ATTR_RUN_ATTEMPT,
+  ATTR_RUN_ID,
+  ATTR_RUN_INPUT,
+  ATTR_RUN_OUTPUT,
+  ATTR_SPAN_KIND,
+  GEN_AI_AGENT_NAME,
+  GEN_AI_CONVERSATION_ID,
+  GEN_AI_OPERATION,
+  GEN_AI_OPERATION_NAME,
+} from "./conventions.js";
+import { type RunState, withRun } from "./run-context.js";
+import { toJsonAttribute } from "./serialize.js";
+import { getTracer } from "./tracer.js";
+import { runInSpan } from "./with-span.js";
+
+export interface RunOptions {
+  /** The user's ID for this unit of work (e.g. `task-123`); generated when absent. */
+  runId?: string;
+  /** The request this run serves; generated when absent. */
+  requestId?: string;
+  /** The run's input, recorded on the run span. */
+  input?: unknown;
+}
+
+/** Wraps one execution of an agent: every step, LLM and tool call inside belongs to it. */
+export function run<T>(name: string, options: RunOptions, fn: () => T): T {
+  const state: RunState = {
+    name,
+    runId: options.runId ?? randomUUID(),
+    requestId: options.requestId ?? randomUUID(),
+    attempt: 1,
+    nextStepIndex: 1,
+  };
+  // A run is a root span: one trace per attempt, whatever span the caller is in.
+  const span = getTracer().startSpan(`${GEN_AI_OPERATION.invokeAgent} ${name}`, {
+    root: true,
+    kind: SpanKind.INTERNAL,
+    startTime: preciseNow(),
+    attributes: {
+      [ATTR_SPAN_KIND]: "run",
+      [GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.invokeAgent,
+      [GEN_AI_AGENT_NAME]: name,
+      [GEN_AI_CONVERSATION_ID]: state.runId,
+      [ATTR_RUN_ID]: state.runId,
+      [ATTR_REQUEST_ID]: state.requestId,
+      [ATTR_RUN_ATTEMPT]: state.attempt,
+      ...(options.input === undefined ? {} : { [ATTR_RUN_INPUT]: toJsonAttribute(options.input) }),
+    },
+  });
+  const ctx = trace.setSpan(withRun(context.active(), state), span);
+  return runInSpan(span, ctx, fn, {
+    onSuccess: (s, value) => {
+      if (value !== undefined) s.setAttribute(ATTR_RUN_OUTPUT, toJsonAttribute(value));
+    },
+  });
+}

@@ -1,0 +1,37 @@
+/** Marker appended to a value that was cut to fit the capture limit. */
+export const TRUNCATION_MARKER = "…[truncated by flightrec]";
+
+export const DEFAULT_MAX_ATTRIBUTE_CHARS = 16_384;
+
+/**
+ * Turns any value into JSON text for a span attribute, never throwing: cycles, BigInts
+ * and functions are represented instead of failing, and long text is cut with a marker.
+ */
+export function toJsonAttribute(value: unknown, maxChars = DEFAULT_MAX_ATTRIBUTE_CHARS): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value, jsonReplacer()) ?? "null";
+  } catch (error) {
+    text = JSON.stringify({ unserializable: String(error) });
+  }
+  return truncate(text, maxChars);
+}
+
+export function truncate(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  return text.slice(0, Math.max(0, maxChars - TRUNCATION_MARKER.length)) + TRUNCATION_MARKER;
+}
+
+function jsonReplacer() {
+  const seen = new WeakSet<object>();
+  return (_key: string, value: unknown): unknown => {
+    if (typeof value === "bigint") return value.toString();
+    if (typeof value === "function") return `[function ${value.name || "anonymous"}]`;
+    if (value instanceof Error) return { name: value.name, message: value.message };
+    if (typeof value === "object" && value !== null) {
+      if (seen.has(value)) return "[circular]";
+      seen.add(value);
+    }
+    return value;
+  };
+}
