@@ -35,6 +35,34 @@ export interface SpanRecord {
   attributes: string;
   /** A placeholder for a span that has started but not yet ended. */
   pending: boolean;
+  /** Decisions recorded on this span (events named `flightrec.decision`). */
+  decisions: DecisionRecord[];
+  /** Set when the span failed: what broke and the input it was working on. */
+  failure: FailureRecord | null;
+}
+
+export interface DecisionRecord {
+  /** Step index the decision was made in (null outside a step). */
+  step: number | null;
+  action: string;
+  reasoning: string | null;
+  /** Tokens and cost of the step at the moment of the decision. */
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  tsNs: bigint;
+}
+
+export interface FailureRecord {
+  step: number | null;
+  errorType: string | null;
+  message: string;
+  stack: string | null;
+  /** The failing call's input (redacted, size-capped JSON text). */
+  input: string | null;
+  /** What else is needed to reproduce it, e.g. the run's input (JSON text). */
+  context: string | null;
+  tsNs: bigint;
 }
 
 /** A rejected span and why, reported back as OTLP partial success. */

@@ -2,6 +2,7 @@ import * as C from "@flightrec/sdk/conventions";
 import type { SpanKindName, SpanRecord, SpanStatus } from "../domain.js";
 import { OTLP_STATUS_ERROR, type OtlpSpan } from "../otlp/types.js";
 import { type Attributes, pickBoolean, pickJson, pickNumber, pickString } from "./pick.js";
+import { decisionsOf, failureOf } from "./span-events.js";
 
 export interface SpanSource {
   span: OtlpSpan;
@@ -13,6 +14,8 @@ export interface SpanSource {
 export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord {
   const pending = pickBoolean(attrs, C.ATTR_SPAN_PENDING);
   const kind = spanKind(attrs);
+  const stepIndex = pickNumber(attrs, C.ATTR_STEP_INDEX);
+  const status = spanStatus(span, pending);
   const endNs = pending || span.endTimeUnixNano === undefined ? null : BigInt(span.endTimeUnixNano);
   return {
     traceId: span.traceId.toLowerCase(),
@@ -25,11 +28,11 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     attempt: pickNumber(attrs, C.ATTR_RUN_ATTEMPT) ?? 1,
     kind,
     name: span.name,
-    status: spanStatus(span, pending),
+    status,
     errorMessage: span.status?.code === OTLP_STATUS_ERROR ? span.status.message || "error" : null,
     startNs: BigInt(span.startTimeUnixNano),
     endNs,
-    stepIndex: pickNumber(attrs, C.ATTR_STEP_INDEX),
+    stepIndex,
     model: pickString(attrs, C.GEN_AI_RESPONSE_MODEL, C.GEN_AI_REQUEST_MODEL),
     provider: pickString(attrs, C.GEN_AI_PROVIDER_NAME),
     inputTokens: pickNumber(attrs, C.GEN_AI_USAGE_INPUT_TOKENS),
@@ -51,6 +54,8 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     ),
     attributes: JSON.stringify(attrs),
     pending,
+    decisions: decisionsOf(span, stepIndex),
+    failure: failureOf(span, attrs, stepIndex, status === "error"),
   };
 }
 

@@ -45,9 +45,41 @@ export interface SpanRow {
   attributes: string;
 }
 
+/** A row of the `decisions` table. */
+export interface DecisionRow {
+  run_id: string | null;
+  attempt: number;
+  step: number | null;
+  action: string;
+  reasoning: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost_usd: number | null;
+  ts: string;
+  span_id: string;
+}
+
+/** A row of the `failures` table. */
+export interface FailureRow {
+  run_id: string | null;
+  attempt: number;
+  span_id: string;
+  step: number | null;
+  kind: string;
+  name: string;
+  error_type: string | null;
+  message: string;
+  stack: string | null;
+  input: string | null;
+  context: string | null;
+  ts: string;
+}
+
 export interface RunDetail {
   run: RunRow;
   spans: SpanRow[];
+  decisions: DecisionRow[];
+  failures: FailureRow[];
 }
 
 export interface RunListQuery {

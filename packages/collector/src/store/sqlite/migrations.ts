@@ -55,6 +55,44 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (trace_id, span_id)
   );
   CREATE INDEX spans_by_run ON spans (run_id, start_ns);
+
+  -- Decisions and failures belong to a span; re-sending the span replaces them.
+  CREATE TABLE decisions (
+    trace_id      TEXT NOT NULL,
+    span_id       TEXT NOT NULL,
+    run_id        TEXT,
+    attempt       INTEGER NOT NULL DEFAULT 1,
+    step          INTEGER,
+    action        TEXT NOT NULL,
+    reasoning     TEXT,
+    input_tokens  INTEGER,
+    output_tokens INTEGER,
+    cost_usd      REAL,
+    ts            TEXT NOT NULL,
+    ts_ns         INTEGER NOT NULL
+  );
+  CREATE INDEX decisions_by_span ON decisions (trace_id, span_id);
+  CREATE INDEX decisions_by_run ON decisions (run_id, ts_ns);
+
+  CREATE TABLE failures (
+    trace_id   TEXT NOT NULL,
+    span_id    TEXT NOT NULL,
+    run_id     TEXT,
+    attempt    INTEGER NOT NULL DEFAULT 1,
+    step       INTEGER,
+    kind       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    error_type TEXT,
+    message    TEXT NOT NULL,
+    stack      TEXT,
+    input      TEXT CHECK (input IS NULL OR json_valid(input)),
+    context    TEXT CHECK (context IS NULL OR json_valid(context)),
+    ts         TEXT NOT NULL,
+    ts_ns      INTEGER NOT NULL,
+    UNIQUE (trace_id, span_id)
+  );
+  CREATE INDEX failures_by_run ON failures (run_id, ts_ns);
+  CREATE INDEX failures_by_ts ON failures (ts_ns DESC);
   `,
 ];
 

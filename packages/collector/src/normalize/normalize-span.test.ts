@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import type { OtlpSpan } from "../otlp/types.js";
+import { normalizeRequest } from "./normalize-request.js";
+
+const str = (stringValue: string) => ({ stringValue });
+const int = (intValue: number) => ({ intValue });
+
+function normalizeOne(span: OtlpSpan) {
+  const batch = normalizeRequest({
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: "service.name", value: str("svc") }] },
+        scopeSpans: [{ spans: [span] }],
+      },
+    ],
+  });
+  expect(batch.rejected).toEqual([]);
+  return batch.spans[0]!;
+}
+
+const base: OtlpSpan = {
+  traceId: "0AF7651916CD43DD8448EB211C80319C",
+  spanId: "B7AD6B7169203331",
+  name: "send_email",
+  startTimeUnixNano: "1763900000123456789",
+  endTimeUnixNano: "1763900000223456789",
+};
+
+describe("normalizeSpan", () => {
+  it("maps a flightrec step span, keeping nanoseconds exact and IDs lower-case", () => {
+    const record = normalizeOne({
+      ...base,
+      attributes: [
+        { key: "flightrec.span.kind", value: str("step") },
+        { key: "flightrec.run.id", value: str("task-123") },
+        { key: "flightrec.run.attempt", value: int(2) },
+        { key: "flightrec.step.index", value: int(5) },
+        { key: "flightrec.step.output", value: str('{"sent":true}') },
+      ],
+    });
+    expect(record).toMatchObject({
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+      spanId: "b7ad6b7169203331",
+      kind: "step",
+      runId: "task-123",
+      attempt: 2,
+      stepIndex: 5,
+      status: "ok",
+      service: "svc",
+      output: '{"sent":true}',
+      startNs: 1763900000123456789n,
+      endNs: 1763900000223456789n,
+      failure: null,
+      decisions: [],
+    });
+  });
+
+  it("turns flightrec.decision events into decisions", () => {
+    const record = normalizeOne({
+      ...base,
+      attributes: [{ key: "flightrec.step.index", value: int(4) }],
+      events: [
+        {
+          name: "flightrec.decision",
+          timeUnixNano: "1763900000200000000",
+          attributes: [
+            { key: "flightrec.decision.action", value: str("send_email") },
+            { key: "flightrec.decision.reasoning", value: str("found anomaly in Q3 data") },
+            { key: "gen_ai.usage.input_tokens", value: int(120) },
+            { key: "flightrec.cost.usd", value: { doubleValue: 0.0042 } },
+          ],
+        },
+        { name: "unrelated" },
+      ],
+    });
+    expect(record.decisions).toEqual([
+      {
+        step: 4,
+        action: "send_email",
+        reasoning: "found anomaly in Q3 data",
+        inputTokens: 120,
+        outputTokens: null,
+        costUsd: 0.0042,
+        tsNs: 1763900000200000000n,
+      },
+    ]);
+  });
+
+  it("records a failure from the error status and the exception event", () => {
+    const record = normalizeOne({
+      ...base,
+      status: { code: 2, message: "SMTP down" },
+      attributes: [
+        { key: "flightrec.failure.input", value: str('{"to":"cfo@example.com"}') },
+        { key: "flightrec.run.input", value: str('{"quarter":"Q3"}') },
+      ],
+      events: [
+        {
+          name: "exception",
+          timeUnixNano: "1763900000220000000",
+          attributes: [
+            { key: "exception.type", value: str("SmtpError") },
+            { key: "exception.message", value: str("SMTP down") },
+            { key: "exception.stacktrace", value: str("SmtpError: SMTP down\n    at send") },
+          ],
+        },
+      ],
+    });
+    expect(record.status).toBe("error");
+    expect(record.errorMessage).toBe("SMTP down");
+    expect(record.failure).toEqual({
+      step: null,
+      errorType: "SmtpError",
+      message: "SMTP down",
+      stack: "SmtpError: SMTP down\n    at send",
+      input: '{"to":"cfo@example.com"}',
+      context: '{"quarter":"Q3"}',
+      tsNs: 1763900000220000000n,
+    });
+  });
+
+  it("marks a pending placeholder as running with no end", () => {
+    const record = normalizeOne({
+      ...base,
+      attributes: [{ key: "flightrec.span.pending", value: { boolValue: true } }],
+    });
+    expect(record.status).toBe("running");
+    expect(record.endNs).toBeNull();
+  });
+});

@@ -1,0 +1,48 @@
+import * as C from "@flightrec/sdk/conventions";
+import type { DecisionRecord, FailureRecord } from "../domain.js";
+import { attributesToObject } from "../otlp/attributes.js";
+import type { OtlpSpan } from "../otlp/types.js";
+import { type Attributes, pickJson, pickNumber, pickString } from "./pick.js";
+
+/** Decisions are span events named `flightrec.decision`. */
+export function decisionsOf(span: OtlpSpan, stepIndex: number | null): DecisionRecord[] {
+  const decisions: DecisionRecord[] = [];
+  for (const event of span.events ?? []) {
+    if (event.name !== C.EVENT_DECISION) continue;
+    const attrs = attributesToObject(event.attributes);
+    decisions.push({
+      step: pickNumber(attrs, C.ATTR_STEP_INDEX) ?? stepIndex,
+      action: pickString(attrs, C.ATTR_DECISION_ACTION) ?? "(unnamed)",
+      reasoning: pickString(attrs, C.ATTR_DECISION_REASONING),
+      inputTokens: pickNumber(attrs, C.GEN_AI_USAGE_INPUT_TOKENS),
+      outputTokens: pickNumber(attrs, C.GEN_AI_USAGE_OUTPUT_TOKENS),
+      costUsd: pickNumber(attrs, C.ATTR_COST_USD),
+      tsNs: BigInt(event.timeUnixNano ?? span.startTimeUnixNano),
+    });
+  }
+  return decisions;
+}
+
+/**
+ * A failure is a span with error status; its `exception` event (OpenTelemetry semantic
+ * conventions) gives type, message and stack, and `flightrec.failure.input` the input.
+ */
+export function failureOf(
+  span: OtlpSpan,
+  attrs: Attributes,
+  stepIndex: number | null,
+  failed: boolean,
+): FailureRecord | null {
+  if (!failed) return null;
+  const exception = [...(span.events ?? [])].reverse().find((e) => e.name === "exception");
+  const ex = attributesToObject(exception?.attributes);
+  return {
+    step: stepIndex,
+    errorType: pickString(ex, "exception.type", "error.type") ?? pickString(attrs, "error.type"),
+    message: pickString(ex, "exception.message") ?? span.status?.message ?? "error",
+    stack: pickString(ex, "exception.stacktrace"),
+    input: pickJson(attrs, C.ATTR_FAILURE_INPUT),
+    context: pickJson(attrs, C.ATTR_RUN_INPUT),
+    tsNs: BigInt(exception?.timeUnixNano ?? span.endTimeUnixNano ?? span.startTimeUnixNano),
+  };
+}
