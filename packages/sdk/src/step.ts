@@ -9,8 +9,9 @@ import {
   ATTR_STEP_NAME,
   ATTR_STEP_OUTPUT,
 } from "./conventions.js";
-import { runFrom, withStep } from "./run-context.js";
-import { toJsonAttribute } from "./serialize.js";
+import { recordFailureInput } from "./failure.js";
+import { captureJson } from "./redact.js";
+import { emptyUsage, runFrom, withStep } from "./run-context.js";
 import { getTracer } from "./tracer.js";
 import { runInSpan } from "./with-span.js";
 
@@ -38,8 +39,9 @@ export function step<T>(name: string, fn: () => T): T {
     },
     parent,
   );
-  const ctx = trace.setSpan(withStep(parent, { name, index }), span);
+  const ctx = trace.setSpan(withStep(parent, { name, index, span, usage: emptyUsage() }), span);
   return runInSpan(span, ctx, fn, {
-    onSuccess: (s, value) => s.setAttribute(ATTR_STEP_OUTPUT, toJsonAttribute(value ?? null)),
+    onSuccess: (s, value) => s.setAttribute(ATTR_STEP_OUTPUT, captureJson(value ?? null)),
+    onError: (s) => recordFailureInput(s, undefined, run),
   });
 }
