@@ -7,26 +7,21 @@ export const REDACTED = "[REDACTED]";
 const SECRET_KEY =
   /pass(word|wd|phrase)?$|secret|api[-_]?key|apikey|authorization|access[-_]?token|refresh[-_]?token|private[-_]?key|client[-_]?secret|^token$|^cookie$/i;
 
-/** Secrets recognisable inside any text. */
-const BUILT_IN_PATTERNS: readonly RegExp[] = [
-  /\bsk-ant-[A-Za-z0-9_-]{8,}/g,
-  /\bsk-[A-Za-z0-9_-]{16,}/g,
-  /\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  /\b(password|passwd|secret|api[-_]?key|apikey|access[-_]?token)(["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi,
+/** Secrets recognisable inside any text, with what replaces them. */
+const BUILT_IN_PATTERNS: readonly (readonly [RegExp, string])[] = [
+  [/\bsk-ant-[A-Za-z0-9_-]{8,}/g, REDACTED],
+  [/\bsk-[A-Za-z0-9_-]{16,}/g, REDACTED],
+  [/\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
+  [
+    /\b(password|passwd|secret|api[-_]?key|apikey|access[-_]?token)(["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi,
+    `$1$2${REDACTED}`,
+  ],
 ];
 
 /** Replaces secrets in text with the marker. */
 export function redactText(text: string): string {
   let out = text;
-  for (const pattern of BUILT_IN_PATTERNS) {
-    out = out.replace(pattern, (match, label?: string, sep?: string) =>
-      typeof sep === "string"
-        ? `${label}${sep}${REDACTED}`
-        : label && /^bearer$/i.test(label)
-          ? `${label} ${REDACTED}`
-          : REDACTED,
-    );
-  }
+  for (const [pattern, replacement] of BUILT_IN_PATTERNS) out = out.replace(pattern, replacement);
   for (const pattern of settings.redactPatterns) out = out.replace(asGlobal(pattern), REDACTED);
   return out;
 }
