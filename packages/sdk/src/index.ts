@@ -17,3 +17,5 @@ export { type RunOptions, run } from "./run.js";
 export { currentRun } from "./run-context.js";
 export { step } from "./step.js";
 export { type ToolContext, type ToolOptions, ToolTimeoutError, tool } from "./tool.js";
+export { wrapAnthropic } from "./wrap-anthropic.js";
+export { wrapOpenAI } from "./wrap-openai.js";
