@@ -23,6 +23,8 @@ export interface InitOptions {
   exportIntervalMs?: number;
   /** Upper bound for shutdown()'s flush, in ms. */
   shutdownTimeoutMs?: number;
+  /** Longest one export request may take, retries included, in ms. */
+  exportTimeoutMs?: number;
   /** Most spans waiting for export; beyond it spans are dropped and counted. */
   maxQueuedSpans?: number;
   /** Extra secrets to redact before export (matched in every captured text). */
@@ -40,7 +42,7 @@ export interface InitOptions {
 export const DEFAULT_EXPORT_INTERVAL_MS = 200;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_QUEUED_SPANS = 2_048;
-const EXPORT_TIMEOUT_MS = 5_000;
+export const DEFAULT_EXPORT_TIMEOUT_MS = 5_000;
 
 interface Installed {
   provider: BasicTracerProvider;
@@ -65,7 +67,7 @@ export function flightrecSpanProcessor(options: InitOptions = {}): FailOpenProce
   const batch = new BatchSpanProcessor(exporter, {
     scheduledDelayMillis: options.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS,
     maxQueueSize: maxQueued,
-    exportTimeoutMillis: EXPORT_TIMEOUT_MS,
+    exportTimeoutMillis: options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS,
   });
   self = new FailOpenProcessor(
     batch,
@@ -80,7 +82,7 @@ function createExporter(options: InitOptions): SpanExporter {
   return new OTLPTraceExporter({
     url: tracesUrl(resolveEndpoint(options.endpoint)),
     headers: token ? { authorization: `Bearer ${token}` } : {},
-    timeoutMillis: EXPORT_TIMEOUT_MS,
+    timeoutMillis: options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS,
   });
 }
 
@@ -177,7 +179,13 @@ function hasContextManager(): boolean {
 }
 
 function validate(options: InitOptions): void {
-  const positive = ["exportIntervalMs", "shutdownTimeoutMs", "maxQueuedSpans", "maxAttributeChars"] as const;
+  const positive = [
+    "exportIntervalMs",
+    "exportTimeoutMs",
+    "shutdownTimeoutMs",
+    "maxQueuedSpans",
+    "maxAttributeChars",
+  ] as const;
   for (const key of positive) {
     const value = options[key];
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
