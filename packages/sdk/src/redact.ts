@@ -18,10 +18,15 @@ const BUILT_IN_PATTERNS: readonly (readonly [RegExp, string])[] = [
   ],
 ];
 
+/** Cheap pre-check: text without any of these cannot match a built-in pattern. */
+const MAY_HOLD_SECRET = /sk-|bearer|pass|secret|api[-_]?key|apikey|access[-_]?token/i;
+
 /** Replaces secrets in text with the marker. */
 export function redactText(text: string): string {
   let out = text;
-  for (const [pattern, replacement] of BUILT_IN_PATTERNS) out = out.replace(pattern, replacement);
+  if (MAY_HOLD_SECRET.test(text)) {
+    for (const [pattern, replacement] of BUILT_IN_PATTERNS) out = out.replace(pattern, replacement);
+  }
   for (const pattern of settings.redactPatterns) out = out.replace(asGlobal(pattern), REDACTED);
   return out;
 }

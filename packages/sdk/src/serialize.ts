@@ -12,7 +12,16 @@ export function toJsonAttribute(
   maxChars = DEFAULT_MAX_ATTRIBUTE_CHARS,
   mask?: (key: string, value: unknown) => unknown,
 ): string {
-  let text: string;
+  let text: string | undefined;
+  // Plain data takes V8's fast path (no replacer); cycles and BigInts throw and fall back.
+  if (!(value instanceof Error)) {
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      text = undefined;
+    }
+    if (text !== undefined && (!mask || !mayNeedMask(text))) return truncate(text, maxChars);
+  }
   try {
     text = JSON.stringify(value, jsonReplacer(mask)) ?? "null";
   } catch (error) {
@@ -24,6 +33,12 @@ export function toJsonAttribute(
 export function truncate(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   return text.slice(0, Math.max(0, maxChars - TRUNCATION_MARKER.length)) + TRUNCATION_MARKER;
+}
+
+/** Field names a mask may act on; without any, the fast-path text is final. */
+const MASKABLE_KEY = /pass|secret|api[-_]?key|authorization|token|private[-_]?key|cookie/i;
+function mayNeedMask(text: string): boolean {
+  return MASKABLE_KEY.test(text);
 }
 
 function jsonReplacer(mask?: (key: string, value: unknown) => unknown) {

@@ -71,11 +71,24 @@ export function tool<A, T>(
     },
     parent,
   );
-  const controller = new AbortController();
+  // AbortControllers are costly to create: make one only when a timeout or the tool needs it.
+  let controller: AbortController | undefined;
+  const toolContext: ToolContext = {
+    get signal() {
+      controller ??= new AbortController();
+      return controller.signal;
+    },
+  };
   const call =
     timeoutMs > 0
-      ? () => withTimeout(name, timeoutMs, controller, () => fn(args, { signal: controller.signal }))
-      : () => fn(args, { signal: controller.signal });
+      ? () =>
+          withTimeout(
+            name,
+            timeoutMs,
+            () => (controller ??= new AbortController()),
+            () => fn(args, toolContext),
+          )
+      : () => fn(args, toolContext);
   return runInSpan(span, trace.setSpan(parent, span), call as () => T, {
     onSuccess: (s, value) => s.setAttribute(GEN_AI_TOOL_CALL_RESULT, captureJson(value ?? null)),
     onError: (s, error) => {
@@ -92,7 +105,7 @@ export function tool<A, T>(
 function withTimeout<T>(
   name: string,
   timeoutMs: number,
-  controller: AbortController,
+  controller: () => AbortController,
   fn: () => T,
 ): T | Promise<Awaited<T>> {
   const result = fn();
@@ -109,7 +122,7 @@ function withTimeout<T>(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = new ToolTimeoutError(name, timeoutMs);
-      controller.abort(error);
+      controller().abort(error);
       reject(error);
     }, timeoutMs);
   });
