@@ -92,7 +92,10 @@ export class SpanWriter {
       stored++;
       if (runId === null) continue;
       let delta = deltas.get(runId);
-      if (!delta) deltas.set(runId, (delta = emptyDelta(runId, span)));
+      if (!delta) {
+        delta = emptyDelta(runId, span);
+        deltas.set(runId, delta);
+      }
       // A trace of another instrumentation is its own run, and its root span is the run span.
       const isRoot = span.kind === "run" || (span.runId === null && span.parentSpanId === null);
       addToDelta(delta, span, previous, isRoot);
