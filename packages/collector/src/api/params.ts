@@ -55,6 +55,6 @@ export function parseParams<T extends z.ZodType>(
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const name = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.join(".") || "body";
+  const name = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : String(issue.path[0] ?? "body");
   throw new HttpError(400, `invalid ${what} "${name}": ${issue.message}`);
 }
