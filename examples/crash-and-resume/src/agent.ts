@@ -25,6 +25,8 @@ export interface AgentOptions {
   stepEstimatesMs?: Record<string, number>;
   effects: SideEffectLog;
   crash?: CrashPlan;
+  /** Makes every step take at least this long, to leave room for things to happen mid-run. */
+  stepDelayMs?: number;
 }
 
 const SALES = [
@@ -37,7 +39,10 @@ const SALES = [
 /** `analyze_sales_data`: eight steps, two model calls before the email, one decision. */
 export function analyzeSalesData(task: SalesTask, options: AgentOptions) {
   const { effects } = options;
-  const executed = (index: number, name: string) => effects.write(`step ${index} ${name} executed`);
+  const executed = async (index: number, name: string) => {
+    effects.write(`step ${index} ${name} executed`);
+    if (options.stepDelayMs) await new Promise((resolve) => setTimeout(resolve, options.stepDelayMs));
+  };
   const crashPoint = async (index: number) => {
     if (options.crash?.atStep === index) await crash(options.crash);
   };
@@ -52,17 +57,17 @@ export function analyzeSalesData(task: SalesTask, options: AgentOptions) {
     },
     async () => {
       const rows = await step("fetch_data", async () => {
-        executed(1, "fetch_data");
+        await executed(1, "fetch_data");
         await crashPoint(1);
         return SALES;
       });
       const clean = await step("clean_data", async () => {
-        executed(2, "clean_data");
+        await executed(2, "clean_data");
         await crashPoint(2);
         return rows.filter((r) => r.revenue > 0);
       });
       const trends = await step("analyze_trends", async () => {
-        executed(3, "analyze_trends");
+        await executed(3, "analyze_trends");
         const mean = clean.reduce((sum, r) => sum + r.revenue, 0) / clean.length;
         const anomalies = clean.filter((r) => r.revenue < mean * 0.3).map((r) => r.region);
         const analysis = await fakeModel(`Explain anomalies ${anomalies.join(",")} in ${task.quarter}`, {
@@ -73,7 +78,7 @@ export function analyzeSalesData(task: SalesTask, options: AgentOptions) {
         return { anomalies, analysis: analysis.text };
       });
       const summary = await step("write_summary", async () => {
-        executed(4, "write_summary");
+        await executed(4, "write_summary");
         const out = await fakeModel(`Summarize: ${trends.analysis}`, { input: 800, output: 200 });
         trace.getActiveSpan()?.addEvent("flightrec.decision", {
           "flightrec.decision.action": "send_email",
@@ -83,7 +88,7 @@ export function analyzeSalesData(task: SalesTask, options: AgentOptions) {
         return out.text;
       });
       const email = await step("send_email", async () => {
-        executed(5, "send_email");
+        await executed(5, "send_email");
         const draft = await fakeModel(`Draft an email about: ${summary}`, { input: 400, output: 100 });
         const message = { to: task.recipient, subject: `Sales anomaly in ${task.quarter}`, body: draft.text };
         trace.getActiveSpan()?.setAttribute("flightrec.step.input", JSON.stringify(message));
@@ -92,18 +97,18 @@ export function analyzeSalesData(task: SalesTask, options: AgentOptions) {
         return { sent: true, to: message.to };
       });
       await step("update_dashboard", async () => {
-        executed(6, "update_dashboard");
+        await executed(6, "update_dashboard");
         await crashPoint(6);
         return { widgets: 3 };
       });
       const report = await step("archive_report", async () => {
-        executed(7, "archive_report");
+        await executed(7, "archive_report");
         const out = await fakeModel(`Archive note for ${task.taskId}`, { input: 600, output: 150 });
         await crashPoint(7);
         return { path: `reports/${task.taskId}.md`, note: out.text };
       });
       return step("notify_team", async () => {
-        executed(8, "notify_team");
+        await executed(8, "notify_team");
         await crashPoint(8);
         return { emailed: email.sent, report: report.path };
       });

@@ -4,7 +4,7 @@ import { analyzeSalesData, type CrashPlan } from "./agent.js";
 import { SideEffectLog } from "./side-effects.js";
 
 const USAGE = `Usage: node dist/main.js [--run-id task-123] [--resume] [--crash-at 5 [--crash-mode hang|throw|reject]]
-                         [--deadline-ms N] [--effects ./effects.log] [--heartbeat-ms 5000]
+                         [--deadline-ms N] [--effects ./effects.log] [--heartbeat-ms 5000] [--step-delay-ms 0]
 Sends to FLIGHTREC_ENDPOINT (default http://127.0.0.1:4318).`;
 
 async function main(): Promise<number> {
@@ -17,6 +17,7 @@ async function main(): Promise<number> {
       "deadline-ms": { type: "string" },
       effects: { type: "string" },
       "heartbeat-ms": { type: "string" },
+      "step-delay-ms": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -44,6 +45,7 @@ async function main(): Promise<number> {
         resume: values.resume,
         effects: new SideEffectLog(values.effects),
         crash,
+        stepDelayMs: values["step-delay-ms"] ? Number(values["step-delay-ms"]) : undefined,
         // A 15-minute serverless limit in miniature; sending the email is known to take long.
         deadline: deadlineMs === undefined ? undefined : () => startedAt + deadlineMs - Date.now(),
         stepEstimatesMs: deadlineMs === undefined ? undefined : { send_email: deadlineMs * 2 },

@@ -77,7 +77,10 @@ export class DurableSpanProcessor implements SpanProcessor {
       this.options.batch.onEnd(span);
       return;
     }
-    void this.send([span]).then((acked) => {
+    // The step's children (model and tool calls) ended before it and wait in the batch:
+    // send them now too, so an acknowledged step never leaves its cost behind.
+    const children = this.options.batch.forceFlush().catch(() => {});
+    void Promise.all([this.send([span]), children]).then(([acked]) => {
       waiter(acked);
       // Not lost: the batch processor tries again on its own schedule.
       if (!acked) this.options.batch.onEnd(span);
