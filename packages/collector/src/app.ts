@@ -7,12 +7,14 @@ import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { encodeProtobufStatus } from "./otlp/encode-response.js";
 import { apiRoutes } from "./routes/api.js";
+import { checkpointRoutes } from "./routes/checkpoints.js";
 import { dashboardRoute } from "./routes/dashboard.js";
 import { eventsRoute } from "./routes/events.js";
 import { healthRoute } from "./routes/health.js";
 import { sqlRoute } from "./routes/sql.js";
 import { tracesRoute } from "./routes/traces.js";
 import type { SqlRunner } from "./sql/sql-runner.js";
+import type { DurabilityQueries } from "./store/sqlite/durability-queries.js";
 import type { DecisionStore } from "./store/store.js";
 
 export interface AppOptions {
@@ -32,6 +34,8 @@ export interface AppOptions {
   /** Bytes of OTLP bodies being read at once before ingest answers 429. Default 64 MiB. */
   maxInflightBytes?: number;
   logger?: Logger;
+  /** Checkpoints and step durations for resume and deadlines; omitted → those routes are absent. */
+  durability?: DurabilityQueries;
 }
 
 export interface CollectorApp {
@@ -81,6 +85,7 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
     }),
   );
   app.route("/", eventsRoute({ events }));
+  if (options.durability) app.route("/", checkpointRoutes({ durability: options.durability }));
   app.route("/", apiRoutes(options));
   if (options.sql) app.route("/", sqlRoute({ sql: options.sql }));
   app.all("/api/*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
@@ -126,6 +131,6 @@ function routeLabel(path: string): string {
   if (path === "/v1/traces" || path === "/health" || path === "/metrics") return path;
   if (path.startsWith("/api/runs/"))
     return path.endsWith("/checkpoints") ? "/api/runs/:runId/checkpoints" : "/api/runs/:runId";
-  if (/^\/api\/[a-z]+$/.test(path)) return path;
+  if (/^\/api\/[a-z-]+$/.test(path)) return path;
   return path.startsWith("/api/") ? "/api/other" : "/dashboard";
 }

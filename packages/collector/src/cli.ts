@@ -7,6 +7,7 @@ import { SqlRunner } from "./sql/sql-runner.js";
 const USAGE = `Usage:
   flightrec serve [--db ./flightrec.db] [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--token T]
                   [--retain-days N] [--log-level debug|info|warn|error]
+                  [--heartbeat-misses 3] [--sweep-interval-ms 1000]
       --token (or FLIGHTREC_TOKEN) is required on /v1 and /api when set, and required to bind
       to an address other than loopback.
   flightrec query "SELECT …" [--db ./flightrec.db] [--json] [--timeout-ms 5000] [--max-rows 10000]`;
@@ -50,6 +51,8 @@ async function serve(args: string[]): Promise<number> {
       token: { type: "string" },
       "retain-days": { type: "string" },
       "log-level": { type: "string", default: "info" },
+      "heartbeat-misses": { type: "string", default: "3" },
+      "sweep-interval-ms": { type: "string", default: "1000" },
     },
   });
   const port = Number(values.port);
@@ -67,6 +70,10 @@ async function serve(args: string[]): Promise<number> {
     port,
     token: values.token ?? process.env.FLIGHTREC_TOKEN ?? undefined,
     retainDays: positiveNumber("retain-days", values["retain-days"]),
+    interrupts: {
+      heartbeatMisses: positiveNumber("heartbeat-misses", values["heartbeat-misses"]),
+      sweepIntervalMs: positiveNumber("sweep-interval-ms", values["sweep-interval-ms"]),
+    },
     logger,
   });
   logger.info("flightrec listening", { url: server.url, db: values.db });

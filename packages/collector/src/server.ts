@@ -6,7 +6,9 @@ import { findDashboardDir } from "./dashboard-dir.js";
 import { createLogger, type Logger } from "./logger.js";
 import { startRetention } from "./retention.js";
 import { SqlRunner } from "./sql/sql-runner.js";
+import { DurabilityQueries } from "./store/sqlite/durability-queries.js";
 import { SqliteStore } from "./store/sqlite/sqlite-store.js";
+import { type InterruptSweeperOptions, startInterruptSweeper } from "./verdict/interrupt-sweeper.js";
 
 export interface ServerOptions
   extends Pick<AppOptions, "token" | "maxBodyBytes" | "maxQueuedSpans" | "maxInflightBytes"> {
@@ -21,6 +23,8 @@ export interface ServerOptions
   /** Time limit of `POST /api/sql`. Default 5 s. */
   sqlTimeoutMs?: number;
   logger?: Logger;
+  /** When runs that stopped sending heartbeats become `interrupted`. */
+  interrupts?: Omit<InterruptSweeperOptions, "queries">;
 }
 
 export interface RunningServer {
@@ -52,10 +56,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logger = options.logger ?? createLogger();
   const store = SqliteStore.open(options.db);
   const sql = new SqlRunner({ db: options.db, timeoutMs: options.sqlTimeoutMs });
+  const durability = DurabilityQueries.open(options.db);
+  const sweeper = startInterruptSweeper({ ...options.interrupts, queries: durability });
   const collector = createCollectorApp({
     ...options,
     store,
     sql,
+    durability,
     logger,
     dbPath: options.db,
     dashboardDir: options.dashboardDir ?? findDashboardDir(),
@@ -82,12 +89,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         retention?.stop();
+        sweeper.stop();
         await collector.close();
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), 2_000);
         await closed;
         clearTimeout(force);
         await sql.close();
+        durability.close();
         await store.close();
       })();
       return closing;

@@ -51,6 +51,6 @@ export function postTraces(
   return fetch(`${url}/v1/traces`, {
     method: "POST",
     headers: { "content-type": contentType, ...headers },
-    body: body as BodyInit,
+    body: body as RequestInit["body"],
   });
 }

@@ -128,6 +128,22 @@ export const MIGRATIONS: readonly string[] = [
            status, started_at, ended_at, duration_ms, input AS arguments, output AS result, error
     FROM spans WHERE kind = 'tool';
   `,
+  // 2: why an attempt of a run stopped before finishing (crash survival).
+  `
+  CREATE TABLE interruptions (
+    run_id    TEXT NOT NULL,
+    attempt   INTEGER NOT NULL,
+    reason    TEXT NOT NULL,
+    step      INTEGER,
+    step_name TEXT,
+    span_id   TEXT,
+    input     TEXT CHECK (input IS NULL OR json_valid(input)),
+    cost_usd  REAL,
+    ts        TEXT NOT NULL,
+    PRIMARY KEY (run_id, attempt)
+  );
+  CREATE INDEX runs_by_status_updated ON runs (status, updated_at);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -141,10 +141,12 @@ ON CONFLICT (run_id) DO UPDATE SET
   started_at = CASE WHEN excluded.start_ns < runs.start_ns THEN excluded.started_at ELSE runs.started_at END,
   start_ns = min(runs.start_ns, excluded.start_ns),
   last_ns = max(runs.last_ns, excluded.last_ns),
+  -- Same attempt: a finished root decides, except that an interruption stands unless the run ended ok
+  -- (a run thought dead may finish after all).
   status = CASE
     WHEN excluded.attempts > runs.attempts THEN excluded.status
-    WHEN excluded.attempts = runs.attempts AND @finished THEN excluded.status
-    WHEN excluded.attempts = runs.attempts AND @root_status = 'running' AND runs.status = 'interrupted' THEN 'running'
+    WHEN excluded.attempts = runs.attempts AND @finished AND (runs.status <> 'interrupted' OR @root_status = 'ok')
+      THEN excluded.status
     ELSE runs.status END,
   ended_at = CASE
     WHEN excluded.attempts > runs.attempts THEN excluded.ended_at
@@ -171,6 +173,9 @@ ON CONFLICT (run_id) DO UPDATE SET
     ELSE runs.steps END,
   error = CASE
     WHEN excluded.attempts > runs.attempts THEN excluded.error
+    WHEN excluded.attempts = runs.attempts AND @finished AND @root_status = 'ok' AND runs.status = 'interrupted'
+      THEN NULL
+    WHEN excluded.attempts = runs.attempts AND runs.status = 'interrupted' THEN runs.error
     WHEN excluded.attempts = runs.attempts AND @finished AND @root_status = 'error'
       THEN coalesce(excluded.error, runs.error)
     WHEN excluded.attempts = runs.attempts THEN coalesce(runs.error, excluded.error)
@@ -187,3 +192,11 @@ ON CONFLICT (run_id) DO UPDATE SET
   trace_id = coalesce(runs.trace_id, excluded.trace_id),
   updated_at = excluded.updated_at
 `;
+
+/**
+ * Records the verdict that the run's current attempt was interrupted: its status and the
+ * reason as its error. A run that finished ok keeps its status; an older attempt changes nothing.
+ */
+export const MARK_INTERRUPTED_SQL = `
+UPDATE runs SET status = 'interrupted', error = @reason, updated_at = @now
+WHERE run_id = @run_id AND attempts = @attempt AND status <> 'ok'`;

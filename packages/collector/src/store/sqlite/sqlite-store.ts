@@ -142,7 +142,7 @@ export class SqliteStore implements DecisionStore {
 /** Deletes the oldest runs (and their spans, decisions, failures) in one small transaction. */
 function retention(db: Database.Database): (beforeIso: string, limit: number) => number {
   const pick = db.prepare("SELECT run_id FROM runs WHERE started_at < ? ORDER BY started_at LIMIT ?").pluck();
-  const del = ["spans", "decisions", "failures", "trace_runs", "runs"].map((table) =>
+  const del = ["spans", "decisions", "failures", "interruptions", "trace_runs", "runs"].map((table) =>
     db.prepare(`DELETE FROM ${table} WHERE run_id = ?`),
   );
   const orphanSpans = db.prepare(
