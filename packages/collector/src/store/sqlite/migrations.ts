@@ -124,7 +124,8 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE VIEW tool_calls AS
     SELECT run_id, attempt, trace_id, span_id, parent_span_id,
-           coalesce(json_extract(attributes, '$."gen_ai.tool.name"'), name) AS tool,
+           coalesce(json_extract(attributes, '$."gen_ai.tool.name"'), json_extract(attributes, '$."tool.name"'),
+                    json_extract(attributes, '$."ai.toolCall.name"'), json_extract(attributes, '$."traceloop.entity.name"'), name) AS tool,
            status, started_at, ended_at, duration_ms, input AS arguments, output AS result, error
     FROM spans WHERE kind = 'tool';
   `,

@@ -96,8 +96,9 @@ export class SpanWriter {
         delta = emptyDelta(runId, span);
         deltas.set(runId, delta);
       }
-      // A trace of another instrumentation is its own run, and its root span is the run span.
-      const isRoot = span.kind === "run" || (span.runId === null && span.parentSpanId === null);
+      // Our run spans carry the run ID; a trace no run claimed is a run whose root span is the run span.
+      const isRoot =
+        span.runId === null ? runId === span.traceId && span.parentSpanId === null : span.kind === "run";
       addToDelta(delta, span, previous, isRoot);
     }
     const now = new Date().toISOString();

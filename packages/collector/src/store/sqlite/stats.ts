@@ -31,7 +31,8 @@ export function stats(statements: StatementCache, query: StatsQuery): Stats {
   const byTool = statements
     .get(
       `WITH calls AS (
-         SELECT coalesce(json_extract(attributes, '$."gen_ai.tool.name"'), name) AS tool, status, duration_ms
+         SELECT coalesce(json_extract(attributes, '$."gen_ai.tool.name"'), json_extract(attributes, '$."tool.name"'),
+                    json_extract(attributes, '$."ai.toolCall.name"'), json_extract(attributes, '$."traceloop.entity.name"'), name) AS tool, status, duration_ms
          FROM spans WHERE kind = 'tool' AND ${inRange}),
        ranked AS (
          SELECT *, row_number() OVER (PARTITION BY tool ORDER BY duration_ms NULLS LAST) AS n,
