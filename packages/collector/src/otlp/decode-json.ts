@@ -31,7 +31,9 @@ export function decodeJsonTraceRequest(body: string): OtlpExportTraceRequest {
     optionalArray(rs.scopeSpans, `${at}.scopeSpans`)?.forEach((ss, s) => {
       const sat = `${at}.scopeSpans.${s}`;
       if (!isObject(ss)) fail(sat, "expected an object");
-      optionalArray(ss.spans, `${sat}.spans`)?.forEach((span, i) => checkSpan(span, `${sat}.spans.${i}`));
+      optionalArray(ss.spans, `${sat}.spans`)?.forEach((span, i) => {
+        checkSpan(span, `${sat}.spans.${i}`);
+      });
     });
   });
   return parsed as OtlpExportTraceRequest;
