@@ -29,9 +29,9 @@ export interface AppOptions {
   token?: string;
   /** Largest OTLP body, after decompression. Default 16 MiB. */
   maxBodyBytes?: number;
-  /** Spans accepted but not committed before ingest answers 429. Default 50,000. */
+  /** Spans accepted but not committed before ingest answers 429. Default 8,192. */
   maxQueuedSpans?: number;
-  /** Bytes of OTLP bodies being read at once before ingest answers 429. Default 64 MiB. */
+  /** Bytes of OTLP bodies being read at once before ingest answers 429. Default 4 MiB; decoded, a body takes several times its size. */
   maxInflightBytes?: number;
   logger?: Logger;
   /** Checkpoints and step durations for resume and deadlines; omitted → those routes are absent. */
@@ -55,7 +55,7 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
   const events = new RunEvents({ store: options.store });
   const queue = new WriteQueue({
     store: options.store,
-    maxQueuedSpans: options.maxQueuedSpans ?? 50_000,
+    maxQueuedSpans: options.maxQueuedSpans ?? 8_192,
     onCommitted: (summary) => events.notify(summary.runIds),
   });
   const app = new Hono();
@@ -81,7 +81,7 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
       queue,
       metrics,
       maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
-      maxInflightBytes: options.maxInflightBytes ?? 64 * 1024 * 1024,
+      maxInflightBytes: options.maxInflightBytes ?? 4 * 1024 * 1024,
     }),
   );
   app.route("/", eventsRoute({ events }));

@@ -48,3 +48,20 @@ function tooLarge(maxBytes: number): HttpError {
     `request body is larger than the limit of ${maxBytes} bytes (after decompression)`,
   );
 }
+
+/**
+ * Reads and drops a body the collector refuses, so the client gets the answer on a healthy
+ * connection (an unread body makes the server close it) while nothing is kept in memory.
+ */
+export async function discardBody(request: Request, { maxBytes }: ReadBodyOptions): Promise<void> {
+  if (!request.body) return;
+  let size = 0;
+  try {
+    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > maxBytes) return;
+    }
+  } catch {
+    // The client went away; nothing to answer.
+  }
+}

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { readBody } from "../ingest/read-body.js";
+import { discardBody, readBody } from "../ingest/read-body.js";
 import { QueueFullError, type WriteQueue } from "../ingest/write-queue.js";
 import type { Metrics } from "../metrics.js";
 import { normalizeRequest } from "../normalize/normalize-request.js";
@@ -27,6 +27,7 @@ export function tracesRoute({ queue, metrics, maxBodyBytes, maxInflightBytes }: 
     const declared = Number(c.req.header("content-length") ?? 0) || 0;
     if (queue.isFull() || (inflightBytes > 0 && inflightBytes + declared > maxInflightBytes)) {
       metrics.requestsRefused++;
+      await discardBody(c.req.raw, { maxBytes: maxBodyBytes });
       throw new QueueFullError("collector is busy; retry later");
     }
     inflightBytes += declared;

@@ -20,7 +20,7 @@ export function listRuns(statements: StatementCache, query: RunListQuery): RunLi
     params.name = query.name;
   }
   if (query.model !== undefined) {
-    where.push("run_id IN (SELECT run_id FROM spans WHERE model = @model)");
+    where.push("EXISTS (SELECT 1 FROM spans s WHERE s.model = @model AND s.run_id = runs.run_id)");
     params.model = query.model;
   }
   if (query.from !== undefined) {
