@@ -124,6 +124,9 @@ describe("a killed run is recorded up to the kill and resumes from its last fini
         ? true
         : undefined,
     );
+    // Alive but slow is not interrupted: heartbeats keep it running past the threshold (600 ms).
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(runRow(ws, "task-123")).toMatchObject({ status: "running", current_step: 5 });
     agent.child.kill("SIGKILL");
     expect(await agent.exited).toMatchObject({ signal: "SIGKILL" });
 
