@@ -142,6 +142,13 @@ describe("a killed run is recorded up to the kill and resumes from its last fini
     await resumeAndExpectFinished("task-sigterm");
   });
 
+  it("SIGINT (Ctrl+C) during step 5 is marked the same way", async () => {
+    const agent = await agentInsideStep5("task-sigint");
+    agent.child.kill("SIGINT");
+    expect(await agent.exited).toMatchObject({ signal: "SIGINT" });
+    await expectInterruptedAtStep5("task-sigint", /^SIGINT$/);
+  });
+
   it("an uncaught exception during step 5 is the reason, and the process exits 1", async () => {
     const agent = startAgent(
       collector.url,

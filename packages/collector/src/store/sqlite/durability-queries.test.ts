@@ -139,6 +139,8 @@ describe("interrupt", () => {
       }),
       step(1, 1, "fetch"),
       span(1, "llm", "chat", { costUsd: 0.25 }),
+      // A stream still in flight whose usage so far arrived with the last heartbeat.
+      span(1, "llm", "chat-stream", { costUsd: 0.05, status: "running", endNs: null, pending: true }),
       step(1, 2, "send_email", {
         status: "running",
         endNs: null,
@@ -162,8 +164,9 @@ describe("interrupt", () => {
       status: "interrupted",
       error: "SIGTERM",
       current_step: 2,
-      cost_usd: 0.25,
     });
+    // Finished calls plus the usage an in-flight stream reported so far.
+    expect(detail.run.cost_usd).toBeCloseTo(0.3, 10);
     expect(detail.failures).toEqual([
       expect.objectContaining({
         step: 2,
