@@ -19,7 +19,18 @@ interface CollectorProcess {
 function spawnCollector(dbPath: string, port: number): Promise<CollectorProcess> {
   const child = spawn(
     process.execPath,
-    [COLLECTOR_CLI, "serve", "--db", dbPath, "--port", String(port), "--sweep-interval-ms", "100"],
+    [
+      COLLECTOR_CLI,
+      "serve",
+      "--db",
+      dbPath,
+      "--port",
+      String(port),
+      "--sweep-interval-ms",
+      "100",
+      "--heartbeat-misses",
+      "8",
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@ import {
   createWorkspace,
   eventually,
   runRow,
+  SILENCE_THRESHOLD_MS,
   startAgent,
   startCollector,
   stepRows,
@@ -124,8 +125,8 @@ describe("a killed run is recorded up to the kill and resumes from its last fini
         ? true
         : undefined,
     );
-    // Alive but slow is not interrupted: heartbeats keep it running past the threshold (600 ms).
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Alive but slow is not interrupted: heartbeats keep it running past the silence threshold.
+    await new Promise((resolve) => setTimeout(resolve, SILENCE_THRESHOLD_MS + 500));
     expect(runRow(ws, "task-123")).toMatchObject({ status: "running", current_step: 5 });
     agent.child.kill("SIGKILL");
     expect(await agent.exited).toMatchObject({ signal: "SIGKILL" });
