@@ -33,8 +33,8 @@ describe("checkpoint routes", () => {
   it("returns a run's finished steps", async () => {
     await store.ingest([
       {
-        traceId: "t1",
-        spanId: "s1",
+        traceId: "0af7651916cd43dd8448eb211c80319c",
+        spanId: "b7ad6b7169203331",
         parentSpanId: null,
         runId: "task-9",
         runName: null,
@@ -67,7 +67,7 @@ describe("checkpoint routes", () => {
       attempt: 1,
       traceId: null,
       spanId: null,
-      steps: [{ index: 1, name: "fetch", spanId: "s1", attempt: 1, output: { rows: 2 } }],
+      steps: [{ index: 1, name: "fetch", spanId: "b7ad6b7169203331", attempt: 1, output: { rows: 2 } }],
     });
   });
 

@@ -22,6 +22,12 @@ afterEach(async () => {
 });
 
 let clock = 1_000_000n;
+const ids = new Map<string, string>();
+/** Real span IDs are 16 hex digits; readable labels map to stable ones. */
+function hexId(label: string): string {
+  if (!ids.has(label)) ids.set(label, (ids.size + 1).toString(16).padStart(16, "0"));
+  return ids.get(label)!;
+}
 function span(
   attempt: number,
   kind: "run" | "step" | "llm",
@@ -31,8 +37,8 @@ function span(
   clock += 1_000_000n;
   const replayed = extra.attributes ?? "{}";
   return {
-    traceId: `trace-${attempt}`,
-    spanId: `${attempt}-${kind}-${name}`,
+    traceId: `${attempt}`.padStart(32, "a"),
+    spanId: hexId(`${attempt}-${kind}-${name}`),
     parentSpanId: null,
     runId: "run-1",
     runName: kind === "run" ? "agent" : null,
@@ -58,6 +64,7 @@ function span(
     decisions: [],
     failure: null,
     ...extra,
+    ...(extra.spanId ? { spanId: hexId(extra.spanId) } : {}),
   };
 }
 const step = (attempt: number, index: number, name: string, extra: Partial<SpanRecord> = {}) =>
@@ -79,11 +86,11 @@ describe("checkpoints", () => {
     expect(queries.checkpoints("run-1")).toEqual({
       runId: "run-1",
       attempt: 1,
-      traceId: "trace-1",
-      spanId: "1-run-invoke_agent agent",
+      traceId: "1".padStart(32, "a"),
+      spanId: hexId("1-run-invoke_agent agent"),
       steps: [
-        { index: 1, name: "fetch", spanId: "1-step-fetch", attempt: 1, output: "fetch@1" },
-        { index: 2, name: "analyze", spanId: "1-step-analyze", attempt: 1, output: "analyze@1" },
+        { index: 1, name: "fetch", spanId: hexId("1-step-fetch"), attempt: 1, output: "fetch@1" },
+        { index: 2, name: "analyze", spanId: hexId("1-step-analyze"), attempt: 1, output: "analyze@1" },
       ],
     });
     expect(queries.checkpoints("unknown")).toBeNull();
