@@ -10,6 +10,21 @@ export function formatTime(iso: string | null | undefined): string {
   return iso ? new Date(iso).toLocaleString() : "—";
 }
 
+/** Compact date and time for table cells, e.g. "Nov 23, 14:35:00". */
+export function formatShortTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString([], {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+  });
+}
+
 /** Wall-clock time of day, e.g. "14:35:00". */
 export function formatClock(iso: string): string {
   const d = new Date(iso);
@@ -19,7 +34,9 @@ export function formatClock(iso: string): string {
 export function formatCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined) return "—";
   if (usd === 0) return "$0";
-  return `$${usd.toFixed(usd < 0.01 ? 5 : 4)}`;
+  if (Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
+  // Small amounts keep their significant digits: $0.0012, $0.000021.
+  return `$${usd.toFixed(6).replace(/0+$/, "")}`;
 }
 
 export function formatTokens(input: number | null | undefined, output: number | null | undefined): string {
