@@ -5,6 +5,7 @@ import { openReadOnlyDatabase, runReadOnlyQuery } from "./sql/read-only-query.js
 
 const USAGE = `Usage:
   flightrec serve [--db ./flightrec.db] [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}]
+                  [--heartbeat-misses 3] [--sweep-interval-ms 1000]
   flightrec query "SELECT …" [--db ./flightrec.db] [--json]`;
 
 async function main(argv: string[]): Promise<number> {
@@ -33,14 +34,28 @@ async function serve(args: string[]): Promise<number> {
       db: { type: "string", default: "./flightrec.db" },
       host: { type: "string", default: DEFAULT_HOST },
       port: { type: "string", default: String(DEFAULT_PORT) },
+      "heartbeat-misses": { type: "string", default: "3" },
+      "sweep-interval-ms": { type: "string", default: "1000" },
     },
   });
+  const interrupts = {
+    heartbeatMisses: Number(values["heartbeat-misses"]),
+    sweepIntervalMs: Number(values["sweep-interval-ms"]),
+  };
+  for (const [flag, value] of Object.entries(interrupts)) {
+    if (!Number.isFinite(value) || value <= 0) {
+      console.error(
+        `flightrec: --${flag === "heartbeatMisses" ? "heartbeat-misses" : "sweep-interval-ms"} must be a positive number`,
+      );
+      return 2;
+    }
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     console.error(`flightrec: --port must be an integer from 0 to 65535, got "${values.port}"`);
     return 2;
   }
-  const server = await startServer({ db: values.db, host: values.host, port });
+  const server = await startServer({ db: values.db, host: values.host, port, interrupts });
   console.log(JSON.stringify({ level: "info", msg: "flightrec listening", url: server.url, db: values.db }));
   console.log(`Dashboard: ${server.url}/`);
   const stop = async () => {

@@ -2,7 +2,9 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { findDashboardDir } from "./dashboard-dir.js";
+import { DurabilityQueries } from "./store/sqlite/durability-queries.js";
 import { SqliteStore } from "./store/sqlite/sqlite-store.js";
+import { type InterruptSweeperOptions, startInterruptSweeper } from "./verdict/interrupt-sweeper.js";
 
 export interface ServerOptions {
   /** Path of the SQLite store file. */
@@ -11,6 +13,8 @@ export interface ServerOptions {
   /** 0 picks a free port. */
   port?: number;
   dashboardDir?: string;
+  /** When runs that stopped sending heartbeats become `interrupted`. */
+  interrupts?: Omit<InterruptSweeperOptions, "queries">;
 }
 
 export interface RunningServer {
@@ -25,7 +29,9 @@ export const DEFAULT_PORT = 4318;
 /** Starts the collector: OTLP ingest, query API and dashboard on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const store = SqliteStore.open(options.db);
-  const app = createApp({ store, dashboardDir: options.dashboardDir ?? findDashboardDir() });
+  const durability = DurabilityQueries.open(options.db);
+  const sweeper = startInterruptSweeper({ ...options.interrupts, queries: durability });
+  const app = createApp({ store, durability, dashboardDir: options.dashboardDir ?? findDashboardDir() });
   const host = options.host ?? DEFAULT_HOST;
   const server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? DEFAULT_PORT });
   const address = await new Promise<AddressInfo>((resolve, reject) => {
@@ -37,7 +43,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${urlHost}:${address.port}`,
     port: address.port,
     close: async () => {
+      sweeper.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      durability.close();
       await store.close();
     },
   };

@@ -9,9 +9,16 @@ import {
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { resolveEndpoint, tracesUrl } from "./config.js";
+import {
+  configureDurability,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  type DurabilityOptions,
+} from "./durability/config.js";
+import { DurableSpanProcessor } from "./durability/durable-span-processor.js";
+import { installProcessHooks } from "./durability/process-hooks.js";
 import { setTracer, TRACER_NAME, TRACER_VERSION } from "./tracer.js";
 
-export interface InitOptions {
+export interface InitOptions extends DurabilityOptions {
   /** `service.name` of the resource; defaults to OTEL_SERVICE_NAME or "agent". */
   serviceName?: string;
   /** Collector base URL; see resolveEndpoint for the fallbacks. */
@@ -43,8 +50,13 @@ let installed: Installed | undefined;
  */
 export function flightrecSpanProcessor(options: InitOptions = {}): SpanProcessor {
   const exporter = options.exporter ?? createExporter(options);
-  return new BatchSpanProcessor(exporter, {
-    scheduledDelayMillis: options.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS,
+  const exportIntervalMs = options.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS;
+  // Pending placeholders, heartbeats and acknowledged checkpoints around the usual batching.
+  return new DurableSpanProcessor({
+    exporter,
+    batch: new BatchSpanProcessor(exporter, { scheduledDelayMillis: exportIntervalMs }),
+    exportIntervalMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
   });
 }
 
@@ -63,6 +75,7 @@ function createExporter(options: InitOptions): SpanExporter {
  */
 export function init(options: InitOptions = {}): void {
   if (installed) return;
+  configureDurability(options);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 
   const provider = new BasicTracerProvider({
@@ -79,6 +92,7 @@ export function init(options: InitOptions = {}): void {
     registeredGlobally,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
   };
+  if (options.handleProcessEvents !== false) installProcessHooks(installed.shutdownTimeoutMs);
 }
 
 /** Flushes what is recorded and stops, waiting at most `shutdownTimeoutMs`. Never throws. */

@@ -94,6 +94,22 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX failures_by_run ON failures (run_id, ts_ns);
   CREATE INDEX failures_by_ts ON failures (ts_ns DESC);
   `,
+  // 2: why an attempt of a run stopped before finishing (crash survival).
+  `
+  CREATE TABLE interruptions (
+    run_id    TEXT NOT NULL,
+    attempt   INTEGER NOT NULL,
+    reason    TEXT NOT NULL,
+    step      INTEGER,
+    step_name TEXT,
+    span_id   TEXT,
+    input     TEXT CHECK (input IS NULL OR json_valid(input)),
+    cost_usd  REAL,
+    ts        TEXT NOT NULL,
+    PRIMARY KEY (run_id, attempt)
+  );
+  CREATE INDEX runs_by_status ON runs (status, updated_at);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

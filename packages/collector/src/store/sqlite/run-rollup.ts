@@ -10,6 +10,9 @@ WITH s AS (SELECT * FROM spans WHERE run_id = @run_id),
        SELECT * FROM s WHERE kind = 'run' AND attempt = (SELECT attempt FROM latest)
        ORDER BY start_ns DESC LIMIT 1
      ),
+     interruption AS (
+       SELECT reason FROM interruptions WHERE run_id = @run_id AND attempt = (SELECT attempt FROM latest)
+     ),
      current AS (
        SELECT step_index, name FROM s
        WHERE kind = 'step' AND attempt = (SELECT attempt FROM latest) AND step_index IS NOT NULL
@@ -20,7 +23,11 @@ INSERT INTO runs (run_id, name, status, started_at, ended_at, duration_ms, curre
 SELECT
   @run_id,
   coalesce(@run_name, (SELECT json_extract(attributes, '$."gen_ai.agent.name"') FROM s WHERE kind = 'run' LIMIT 1)),
-  CASE WHEN (SELECT status FROM root) IN ('ok', 'error') THEN (SELECT status FROM root) ELSE 'running' END,
+  -- Finished ok wins (a run thought dead may finish after all); then a recorded interruption.
+  CASE WHEN (SELECT status FROM root) = 'ok' THEN 'ok'
+       WHEN (SELECT reason FROM interruption) IS NOT NULL THEN 'interrupted'
+       WHEN (SELECT status FROM root) = 'error' THEN 'error'
+       ELSE 'running' END,
   (SELECT started_at FROM s ORDER BY start_ns LIMIT 1),
   (SELECT ended_at FROM root),
   (SELECT (max(coalesce(end_ns, start_ns)) - min(start_ns)) / 1e6 FROM s WHERE (SELECT status FROM root) IN ('ok', 'error')),
@@ -31,7 +38,8 @@ SELECT
   (SELECT sum(input_tokens) FROM s WHERE kind = 'llm'),
   (SELECT sum(output_tokens) FROM s WHERE kind = 'llm'),
   (SELECT sum(cost_usd) FROM s WHERE kind = 'llm'),
-  coalesce((SELECT error FROM root),
+  coalesce(CASE WHEN (SELECT status FROM root) IS NOT 'ok' THEN (SELECT reason FROM interruption) END,
+           (SELECT error FROM root),
            (SELECT error FROM s WHERE status = 'error' AND attempt = (SELECT attempt FROM latest) ORDER BY start_ns DESC LIMIT 1)),
   (SELECT json_extract(attributes, '$."flightrec.request.id"') FROM s
      WHERE json_extract(attributes, '$."flightrec.request.id"') IS NOT NULL ORDER BY attempt DESC LIMIT 1),
