@@ -8,6 +8,15 @@ import { startTestCollector, type TestCollector } from "./support/collector";
 import { interruptedRun, postOtlp } from "./support/otlp";
 import { seedRuns, XSS_PROMPT } from "./support/seed";
 
+async function waitForStatus(url: string, runId: string, status: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const body = (await (await fetch(`${url}/api/runs/${runId}`)).json()) as { run?: { status: string } };
+    if (body.run?.status === status) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`run ${runId} never became ${status}`);
+}
+
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "docs", "screenshots");
 
 describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
@@ -16,15 +25,13 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
   const dialogs: string[] = [];
 
   beforeAll(async () => {
-    collector = await startTestCollector();
+    // Short heartbeat windows so the collector's own verdict marks the killed run within a second.
+    collector = await startTestCollector({
+      interrupts: { defaultHeartbeatIntervalMs: 100, heartbeatMisses: 1, sweepIntervalMs: 50 },
+    });
     await seedRuns(collector.url);
     await postOtlp(collector.url, interruptedRun("sales-killed-5", Date.now() - 60_000));
-    // The verdict the collector reaches once the run's heartbeat stops, written directly here.
-    collector.exec(
-      "UPDATE runs SET status = 'interrupted', updated_at = ? WHERE run_id = ?",
-      "2026-11-23T14:35:00.000Z",
-      "sales-killed-5",
-    );
+    await waitForStatus(collector.url, "sales-killed-5", "interrupted");
     launched = await launchBrowser();
     await launched.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: collector.url });
   }, 60_000);
@@ -56,7 +63,7 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     expect(await failed.textContent()).toContain("SMTP 550");
     expect(await page.locator('tr[data-run-id="ticket-ok-1"]').textContent()).toContain("$0.0012");
     const killed = await page.locator('tr[data-run-id="sales-killed-5"]').textContent();
-    expect(killed).toMatch(/interrupted.*stopped at step 5 · send_email · last seen \d\d:35:00/);
+    expect(killed).toMatch(/interrupted.*stopped at step 5 · send_email · last seen \d\d:\d\d:\d\d/);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, "runs.png") });
     await page.close();
@@ -160,7 +167,7 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
   it("shows where an interrupted run stopped", async () => {
     const page = await open("/runs/sales-killed-5");
     expect(await page.getByTestId("status-detail").textContent()).toMatch(
-      /^stopped at step 5 · send_email · last seen \d\d:35:00$/,
+      /^stopped at step 5 · send_email · last seen \d\d:\d\d:\d\d$/,
     );
     await page.keyboard.press("End");
     const running = page.locator(".wf-row.st-running");
