@@ -8,6 +8,17 @@ import { startTestCollector, type TestCollector } from "./support/collector";
 import { interruptedRun, postOtlp } from "./support/otlp";
 import { seedRuns, XSS_PROMPT } from "./support/seed";
 
+/** Routes from the query API contract that this collector build serves (older builds lack some). */
+async function serves(url: string, method: "GET" | "POST", path: string): Promise<boolean> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: method === "POST" ? JSON.stringify({ sql: "SELECT 1" }) : undefined,
+  });
+  await res.body?.cancel();
+  return res.status !== 404;
+}
+
 async function waitForStatus(url: string, runId: string, status: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const body = (await (await fetch(`${url}/api/runs/${runId}`)).json()) as { run?: { status: string } };
@@ -187,6 +198,71 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     expect(await page.locator('img[src="x"], .conversation script, .conversation b').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
     expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it("groups failures by error type and by step/tool, each linking to its replay step", async (ctx) => {
+    if (!(await serves(collector.url, "GET", "/api/failures")))
+      ctx.skip("this collector has no GET /api/failures");
+    const page = await open("/failures");
+    const byType = page.locator("section.panel", { hasText: "By error type" });
+    await byType.getByRole("button").first().waitFor();
+    expect(await byType.textContent()).toContain("Error");
+    const byName = page.locator("section.panel", { hasText: "By step / tool" });
+    expect(await byName.textContent()).toContain("execute_tool send_email");
+    await page.locator(".failure-item a", { hasText: "ticket-fail-2" }).first().click();
+    const inspector = page.locator("article.inspector");
+    await expect.poll(() => inspector.getAttribute("data-kind")).toBe("tool");
+    expect(await inspector.locator(".failure-message").textContent()).toContain("SMTP 550");
+    await page.close();
+  });
+
+  it("charts cost and usage with latency by model and tool", async (ctx) => {
+    if (!(await serves(collector.url, "GET", "/api/stats"))) ctx.skip("this collector has no GET /api/stats");
+    const page = await open("/usage");
+    const byModel = page.getByRole("table", { name: "Usage by model" });
+    await byModel.waitFor();
+    expect(await byModel.textContent()).toContain("gpt-4o");
+    expect(await page.getByRole("table", { name: "Usage by tool" }).textContent()).toMatch(/send_email/);
+    expect(await page.locator(".recharts-surface").count()).toBeGreaterThanOrEqual(3);
+    await page.close();
+  });
+
+  it("runs a read-only SQL query, exports it, and explains a rejected one", async (ctx) => {
+    if (!(await serves(collector.url, "POST", "/api/sql"))) ctx.skip("this collector has no POST /api/sql");
+    const page = await open("/sql");
+    await page.locator("aside.schema summary", { hasText: "decisions" }).waitFor();
+    const editor = page.getByRole("textbox", { name: "SQL query" });
+    await editor.fill(
+      "SELECT step, action, reasoning FROM decisions WHERE run_id = 'ticket-fail-2' ORDER BY ts;",
+    );
+    await page.getByRole("button", { name: "Run query" }).click();
+    const result = page.getByRole("region", { name: "Query result" });
+    await result.waitFor();
+    expect(await page.getByTestId("sql-summary").textContent()).toMatch(/^1 row/);
+    expect(await result.locator("td").allTextContents()).toEqual([
+      "2",
+      "escalate_to_billing",
+      "the customer reports a double charge; billing owns refunds",
+    ]);
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export CSV" }).click();
+    expect((await download).suggestedFilename()).toBe("flightrec-query.csv");
+
+    await editor.fill("DELETE FROM runs");
+    await page.getByRole("button", { name: "Run query" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/read-only|not allowed|only/i);
+    await page.close();
+  });
+
+  it("shows a new run without a reload", async () => {
+    const page = await open("/");
+    await page.locator("tr[data-run-id]").first().waitFor();
+    if (await serves(collector.url, "GET", "/api/events")) {
+      await expect.poll(() => page.locator(".live").textContent()).toBe("● live");
+    }
+    await postOtlp(collector.url, interruptedRun("arrived-later-6", Date.now()));
+    await page.locator('tr[data-run-id="arrived-later-6"]').waitFor({ timeout: 8000 });
     await page.close();
   });
 });
