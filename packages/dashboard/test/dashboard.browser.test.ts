@@ -210,7 +210,8 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     expect(await byType.textContent()).toContain("Error");
     const byName = page.locator("section.panel", { hasText: "By step / tool" });
     expect(await byName.textContent()).toContain("execute_tool send_email");
-    await page.locator(".failure-item a", { hasText: "ticket-fail-2" }).first().click();
+    // The tool failed, and so did the step it was in: each is its own failure.
+    await page.locator(".failure-item a", { hasText: /ticket-fail-2.*execute_tool send_email/ }).click();
     const inspector = page.locator("article.inspector");
     await expect.poll(() => inspector.getAttribute("data-kind")).toBe("tool");
     expect(await inspector.locator(".failure-message").textContent()).toContain("SMTP 550");
