@@ -162,6 +162,8 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     expect(await panel.locator(".failure-message").textContent()).toBe(
       "SMTP 550: mailbox unavailable for billing@example.com",
     );
+    // The clipboard API needs the page to have focus; several pages share this browser.
+    await page.bringToFront();
     await panel.getByRole("button", { name: "Copy as test case" }).click();
     await panel.getByText("Copied to clipboard.").waitFor();
     const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
