@@ -268,4 +268,16 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await page.locator('tr[data-run-id="arrived-later-6"]').waitFor({ timeout: 8000 });
     await page.close();
   });
+
+  it("fits a narrow window without sideways scrolling", async () => {
+    const page = await open("/runs/ticket-fail-2?step=6");
+    await page.setViewportSize({ width: 400, height: 800 });
+    await page.locator("article.inspector .failure-panel").waitFor();
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.goto(`${collector.url}/`);
+    await page.locator("tr[data-run-id]").first().waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.close();
+  });
 });
