@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { openWritableDatabase } from "./open-database.js";
-import { ROLLUP_RUN_SQL } from "./run-rollup.js";
+import { MARK_INTERRUPTED_SQL } from "./run-rollup.js";
 
 /** A finished step a resumed run may return instead of executing it. */
 export interface CheckpointStep {
@@ -42,6 +42,8 @@ export interface OpenAttempt {
 type LatestRoot = Omit<OpenAttempt, "run_id" | "run_status" | "updated_at">;
 
 export interface InFlightStep {
+  /** The span's integer key as decimal text (64-bit, beyond a JS number). */
+  span_key: string;
   trace_id: string;
   span_id: string;
   kind: string;
@@ -82,7 +84,7 @@ FROM (SELECT 1) LEFT JOIN (
 ) AS root`;
 
 const IN_FLIGHT_SQL = `
-SELECT trace_id, span_id, kind, name, step_index, input FROM spans
+SELECT CAST(span_key AS TEXT) AS span_key, trace_id, span_id, kind, name, step_index, input FROM spans
 WHERE run_id = ? AND attempt = ? AND status = 'running' AND kind <> 'run'
 ORDER BY kind = 'step' DESC, step_index DESC, start_ns DESC LIMIT 1`;
 
@@ -119,13 +121,13 @@ export class DurabilityQueries {
        VALUES (@run_id, @attempt, @reason, @step, @step_name, @span_id, @input, @cost_usd, @ts)`,
     );
     this.insertFailure = db.prepare(
-      `INSERT OR IGNORE INTO failures (trace_id, span_id, run_id, attempt, step, kind, name, error_type, message,
-                                       stack, input, context, ts, ts_ns)
-       VALUES (@trace_id, @span_id, @run_id, @attempt, @step, @kind, @name, 'interrupted', @message, NULL, @input,
+      `INSERT OR IGNORE INTO failures (span_key, trace_id, span_id, run_id, attempt, step, kind, name, error_type,
+                                       message, stack, input, context, ts, ts_ns)
+       VALUES (CAST(@span_key AS INTEGER), @trace_id, @span_id, @run_id, @attempt, @step, @kind, @name, 'interrupted', @message, NULL, @input,
                @context, @ts, @ts_ns)`,
     );
     this.runCost = db.prepare("SELECT sum(cost_usd) AS cost FROM spans WHERE run_id = ? AND kind = 'llm'");
-    this.rollup = db.prepare(ROLLUP_RUN_SQL);
+    this.rollup = db.prepare(MARK_INTERRUPTED_SQL);
     this.interrupt = db.transaction((i: Interruption) => this.writeInterruption(i));
   }
 
@@ -196,6 +198,7 @@ export class DurabilityQueries {
     });
     if (i.step) {
       this.insertFailure.run({
+        span_key: i.step.span_key,
         trace_id: i.step.trace_id,
         span_id: i.step.span_id,
         run_id: i.runId,
@@ -210,7 +213,7 @@ export class DurabilityQueries {
         ts_ns: BigInt(i.now.getTime()) * 1_000_000n,
       });
     }
-    this.rollup.run({ run_id: i.runId, run_name: null, service: null, now: ts });
+    this.rollup.run({ run_id: i.runId, attempt: i.attempt, reason: i.reason, now: ts });
   }
 }
 
