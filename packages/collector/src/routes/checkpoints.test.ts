@@ -74,6 +74,6 @@ describe("checkpoint routes", () => {
   it("requires the run name for step durations", async () => {
     const res = await app.request("/api/step-durations");
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/missing query parameter "run"/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/missing query parameter "run"/);
   });
 });
