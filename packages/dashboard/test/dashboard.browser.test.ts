@@ -74,7 +74,7 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     const page = await open("/");
     const rows = page.locator("tr[data-run-id]");
     await rows.first().waitFor();
-    await expect.poll(() => rows.count()).toBe(5);
+    await expect.poll(() => rows.count()).toBe(6);
     const failed = page.locator('tr[data-run-id="ticket-fail-2"]');
     await expect.poll(() => failed.getAttribute("data-status")).toBe("error");
     expect(await failed.textContent()).toContain("SMTP 550");
@@ -284,6 +284,20 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await page.goto(`${collector.url}/`);
     await page.locator("tr[data-run-id]").first().waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
+  it("shows a resumed run's attempts and the step replayed from its checkpoint", async () => {
+    const page = await open("/runs/resumed-6");
+    await page.getByTestId("run-id").waitFor();
+    expect(await page.locator(".replay-head").textContent()).toMatch(/Attempts\s*2/);
+    expect(await page.locator(".wf-row.kind-run").allTextContents()).toEqual([
+      expect.not.stringContaining("attempt"),
+      expect.stringContaining("attempt 2"),
+    ]);
+    const replayed = page.locator(".wf-row", { hasText: "replayed" });
+    expect(await replayed.count()).toBe(1);
+    expect(await replayed.textContent()).toContain("fetch_orders");
     await page.close();
   });
 });
