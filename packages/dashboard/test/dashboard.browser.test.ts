@@ -99,6 +99,25 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
       .toEqual(["ticket-fail-2"]);
     await page.getByRole("checkbox", { name: "error" }).click();
     await expect.poll(() => page.url()).not.toContain("status=error");
+    const ids = () =>
+      page.locator("tr[data-run-id]").evaluateAll((r) => r.map((e) => e.getAttribute("data-run-id")));
+    await page.getByRole("button", { name: "Cost" }).click();
+    await expect.poll(() => page.url()).toContain("sort=cost_usd");
+    await expect
+      .poll(async () => (await ids()).slice(0, 3))
+      .toEqual(["ticket-fail-2", "ticket-ok-1", "xss-4"]);
+    await page.getByRole("button", { name: /^Cost/ }).click();
+    await expect.poll(() => page.url()).toContain("order=asc");
+    await expect.poll(async () => (await ids())[0]).toBe("xss-4");
+    await page.getByRole("textbox", { name: "Model" }).fill("gpt-4o-mini");
+    await expect.poll(() => page.url()).toContain("model=gpt-4o-mini");
+    await expect
+      .poll(() =>
+        page.locator("tr[data-run-id]").evaluateAll((r) => r.map((e) => e.getAttribute("data-run-id"))),
+      )
+      .toEqual(["xss-4"]);
+    await page.getByRole("textbox", { name: "Model" }).fill("");
+    await expect.poll(() => page.url()).not.toContain("model=");
     await page.getByRole("searchbox", { name: "Search" }).fill("req-ticket-ok-1");
     await expect
       .poll(() =>
