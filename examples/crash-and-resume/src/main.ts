@@ -5,6 +5,7 @@ import { SideEffectLog } from "./side-effects.js";
 
 const USAGE = `Usage: node dist/main.js [--run-id task-123] [--resume] [--crash-at 5 [--crash-mode hang|throw|reject]]
                          [--deadline-ms N] [--effects ./effects.log] [--heartbeat-ms 5000] [--step-delay-ms 0]
+                         [--report-steps] [--otel-defaults]
 Sends to FLIGHTREC_ENDPOINT (default http://127.0.0.1:4318).`;
 
 async function main(): Promise<number> {
@@ -18,6 +19,8 @@ async function main(): Promise<number> {
       effects: { type: "string" },
       "heartbeat-ms": { type: "string" },
       "step-delay-ms": { type: "string" },
+      "report-steps": { type: "boolean", default: false },
+      "otel-defaults": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -25,8 +28,11 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const otelDefaults = values["otel-defaults"];
   init({
     serviceName: "data-analyzer",
+    // The comparison point: OpenTelemetry's default 5 s batch delay and no checkpoint waiting.
+    exportIntervalMs: otelDefaults ? 5_000 : undefined,
     heartbeatIntervalMs: values["heartbeat-ms"] ? Number(values["heartbeat-ms"]) : undefined,
   });
   const crash: CrashPlan | undefined = values["crash-at"]
@@ -45,6 +51,8 @@ async function main(): Promise<number> {
         resume: values.resume,
         effects: new SideEffectLog(values.effects),
         crash,
+        waitForCheckpoints: !otelDefaults,
+        onStepDone: values["report-steps"] ? (index) => console.log(`STEP_DONE ${index}`) : undefined,
         stepDelayMs: values["step-delay-ms"] ? Number(values["step-delay-ms"]) : undefined,
         // A 15-minute serverless limit in miniature; sending the email is known to take long.
         deadline: deadlineMs === undefined ? undefined : () => startedAt + deadlineMs - Date.now(),

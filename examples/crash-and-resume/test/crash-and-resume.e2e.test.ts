@@ -4,6 +4,7 @@ import {
   createWorkspace,
   eventually,
   runRow,
+  SILENCE_THRESHOLD_MS,
   startAgent,
   startCollector,
   stepRows,
@@ -124,6 +125,9 @@ describe("a killed run is recorded up to the kill and resumes from its last fini
         ? true
         : undefined,
     );
+    // Alive but slow is not interrupted: heartbeats keep it running past the silence threshold.
+    await new Promise((resolve) => setTimeout(resolve, SILENCE_THRESHOLD_MS + 500));
+    expect(runRow(ws, "task-123")).toMatchObject({ status: "running", current_step: 5 });
     agent.child.kill("SIGKILL");
     expect(await agent.exited).toMatchObject({ signal: "SIGKILL" });
 
@@ -137,6 +141,13 @@ describe("a killed run is recorded up to the kill and resumes from its last fini
     expect(await agent.exited).toMatchObject({ signal: "SIGTERM" });
     await expectInterruptedAtStep5("task-sigterm", /^SIGTERM$/);
     await resumeAndExpectFinished("task-sigterm");
+  });
+
+  it("SIGINT (Ctrl+C) during step 5 is marked the same way", async () => {
+    const agent = await agentInsideStep5("task-sigint");
+    agent.child.kill("SIGINT");
+    expect(await agent.exited).toMatchObject({ signal: "SIGINT" });
+    await expectInterruptedAtStep5("task-sigint", /^SIGINT$/);
   });
 
   it("an uncaught exception during step 5 is the reason, and the process exits 1", async () => {

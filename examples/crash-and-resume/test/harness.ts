@@ -10,8 +10,14 @@ const exampleDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const AGENT_MAIN = join(exampleDir, "dist", "main.js");
 export const COLLECTOR_CLI = join(exampleDir, "node_modules", "@flightrec", "collector", "dist", "cli.js");
 
-/** Short heartbeats so a verdict comes within a second: 200 ms × 3 misses, swept every 100 ms. */
-export const HEARTBEAT_MS = 200;
+/**
+ * Short heartbeats so a verdict comes within seconds: 250 ms × 8 misses = 2 s of silence, swept
+ * every 100 ms. Eight misses, not the default three, so a loaded test machine never stalls a
+ * live agent long enough to look dead.
+ */
+export const HEARTBEAT_MS = 250;
+export const HEARTBEAT_MISSES = 8;
+export const SILENCE_THRESHOLD_MS = HEARTBEAT_MS * HEARTBEAT_MISSES;
 export const SWEEP_MS = 100;
 
 export interface Workspace {
@@ -50,7 +56,7 @@ export function startCollector(dbPath: string, port = 0): Promise<RunningServer>
     db: dbPath,
     host: "127.0.0.1",
     port,
-    interrupts: { sweepIntervalMs: SWEEP_MS, heartbeatMisses: 3 },
+    interrupts: { sweepIntervalMs: SWEEP_MS, heartbeatMisses: HEARTBEAT_MISSES },
   });
 }
 

@@ -49,6 +49,7 @@ let installed: Installed | undefined;
  * span ends). Apps that run their own NodeSDK pass it in `spanProcessors`.
  */
 export function flightrecSpanProcessor(options: InitOptions = {}): SpanProcessor {
+  configureDurability(options);
   const exporter = options.exporter ?? createExporter(options);
   const exportIntervalMs = options.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS;
   // Pending placeholders, heartbeats and acknowledged checkpoints around the usual batching.
@@ -75,7 +76,6 @@ function createExporter(options: InitOptions): SpanExporter {
  */
 export function init(options: InitOptions = {}): void {
   if (installed) return;
-  configureDurability(options);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 
   const provider = new BasicTracerProvider({

@@ -33,6 +33,8 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
   );
   const everyMs = positive(options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, "sweepIntervalMs");
   let lastSweep = new Date(Date.now() - 60 * 60 * 1000);
+  // Silence while this collector was not running is not the agent's: count from our start.
+  const startedAt = Date.now();
 
   const sweep = (now = new Date()): string[] => {
     // Errors are re-checked from a little before the previous pass, so none slips between passes.
@@ -40,7 +42,7 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
     lastSweep = now;
     const marked: string[] = [];
     for (const open of options.queries.openAttemptsSince(since)) {
-      const reason = verdict(open, now, misses, fallbackMs);
+      const reason = verdict(open, now, { misses, fallbackMs, listeningSince: startedAt });
       if (!reason || open.attempt === null) continue;
       options.queries.interrupt({
         runId: open.run_id,
@@ -66,17 +68,21 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
   return { sweep, stop: () => clearInterval(timer) };
 }
 
+export interface VerdictLimits {
+  misses: number;
+  /** Interval for runs that do not declare theirs, in ms. */
+  fallbackMs: number;
+  /** Epoch ms since when this collector has been listening. */
+  listeningSince: number;
+}
+
 /** Why the attempt counts as interrupted now, or undefined while it may still be alive. */
-export function verdict(
-  open: OpenAttempt,
-  now: Date,
-  misses: number,
-  fallbackMs: number,
-): string | undefined {
+export function verdict(open: OpenAttempt, now: Date, limits: VerdictLimits): string | undefined {
   if (open.reason) return open.reason;
   if (open.run_status !== "running") return undefined;
+  const { misses, fallbackMs, listeningSince } = limits;
   const intervalMs = open.interval_ms && open.interval_ms > 0 ? open.interval_ms : fallbackMs;
-  const silentMs = now.getTime() - Date.parse(open.updated_at);
+  const silentMs = now.getTime() - Math.max(Date.parse(open.updated_at), listeningSince);
   if (silentMs <= misses * intervalMs) return undefined;
   return `no heartbeat since ${open.updated_at}`;
 }

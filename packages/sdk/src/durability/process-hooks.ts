@@ -21,21 +21,34 @@ export function installProcessHooks(flushWithinMs: number): void {
 }
 
 /** Marks and flushes every open run; never throws, never waits longer than the bound. */
-export async function interruptOpenRuns(reason: string, withinMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, withinMs);
-  });
-  const work = Promise.all(
+export function interruptOpenRuns(reason: string, withinMs: number): Promise<void> {
+  return bounded(
+    withinMs,
     [...durableProcessors()].map(async (p) => {
       await p.markInterrupted(reason);
       await p.forceFlush();
     }),
-  ).then(
+  );
+}
+
+/** Sends everything recorded so far; never throws, never waits longer than the bound. */
+export function flushOpenRuns(withinMs: number): Promise<void> {
+  return bounded(
+    withinMs,
+    [...durableProcessors()].map((p) => p.forceFlush()),
+  );
+}
+
+async function bounded(withinMs: number, work: Promise<unknown>[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, withinMs);
+  });
+  const all = Promise.all(work).then(
     () => {},
     () => {},
   );
-  await Promise.race([work, timeout]);
+  await Promise.race([all, timeout]);
   clearTimeout(timer);
 }
 

@@ -3,7 +3,10 @@ import type { RunState } from "../run-context.js";
 import { fetchCheckpoints, fetchStepDurations, type RecordedStep } from "./checkpoint-client.js";
 import { type Deadline, validateDeadline } from "./deadline.js";
 
-/** What run() accepts for crash survival, resume and deadlines. */
+/**
+ * What run() accepts for crash survival, resume and deadlines. With `resume` or `deadline`,
+ * run() first asks the collector, so it returns a promise even for a synchronous `fn`.
+ */
 export interface DurableRunOptions {
   /** Continue the run with this `runId`: finished steps return their recorded output. */
   resume?: boolean;

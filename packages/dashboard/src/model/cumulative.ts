@@ -1,0 +1,46 @@
+import type { SpanTree } from "./span-tree";
+
+/** What the run had spent by the end of a frame. */
+export interface Totals {
+  elapsedMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  llmCalls: number;
+  toolCalls: number;
+  errors: number;
+}
+
+/**
+ * Running totals per frame, computed once so moving the cursor is a lookup. Tokens and cost
+ * count LLM spans only, as the run rollup does, so a step that repeats its calls' cost is
+ * never counted twice.
+ */
+export function cumulativeTotals(tree: SpanTree): Totals[] {
+  const out: Totals[] = [];
+  let acc: Totals = {
+    elapsedMs: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    llmCalls: 0,
+    toolCalls: 0,
+    errors: 0,
+  };
+  let latest = tree.startMs;
+  for (const node of tree.nodes) {
+    const { span } = node;
+    latest = Math.max(latest, node.endMs ?? node.startMs);
+    acc = {
+      elapsedMs: latest - tree.startMs,
+      inputTokens: acc.inputTokens + (span.kind === "llm" ? (span.input_tokens ?? 0) : 0),
+      outputTokens: acc.outputTokens + (span.kind === "llm" ? (span.output_tokens ?? 0) : 0),
+      costUsd: acc.costUsd + (span.kind === "llm" ? (span.cost_usd ?? 0) : 0),
+      llmCalls: acc.llmCalls + (span.kind === "llm" ? 1 : 0),
+      toolCalls: acc.toolCalls + (span.kind === "tool" ? 1 : 0),
+      errors: acc.errors + (span.status === "error" ? 1 : 0),
+    };
+    out.push(acc);
+  }
+  return out;
+}
