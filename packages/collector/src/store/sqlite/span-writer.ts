@@ -28,6 +28,12 @@ ON CONFLICT (span_key) DO UPDATE SET
   cost_usd = excluded.cost_usd, input = excluded.input, output = excluded.output, error = excluded.error,
   service = excluded.service, attributes = excluded.attributes`;
 
+/** The common case, a span not stored before, costs one statement. */
+const INSERT_NEW_SPAN_SQL = UPSERT_SPAN_SQL.replace(
+  /ON CONFLICT[\s\S]*$/,
+  "ON CONFLICT (span_key) DO NOTHING",
+);
+
 const INSERT_DECISION_SQL = `
 INSERT INTO decisions (span_key, trace_id, span_id, run_id, attempt, step, action, reasoning, input_tokens,
                        output_tokens, cost_usd, ts, ts_ns)
@@ -54,6 +60,9 @@ interface ExistingSpan extends PreviousSpan {
 export class SpanWriter {
   private readonly selectExisting: Database.Statement;
   private readonly upsertSpan: Database.Statement;
+  private readonly insertNewSpan: Database.Statement;
+  /** Traces whose run is already recorded in trace_runs (bounded; a miss only costs a write). */
+  private readonly knownTraces = new Map<string, string>();
   private readonly deleteDecisions: Database.Statement;
   private readonly insertDecision: Database.Statement;
   private readonly upsertFailure: Database.Statement;
@@ -67,13 +76,22 @@ export class SpanWriter {
       "SELECT trace_id, span_id, status, kind, input_tokens, output_tokens, cost_usd FROM spans WHERE span_key = ?",
     );
     this.upsertSpan = db.prepare(UPSERT_SPAN_SQL);
+    this.insertNewSpan = db.prepare(INSERT_NEW_SPAN_SQL);
     this.deleteDecisions = db.prepare("DELETE FROM decisions WHERE span_key = ?");
     this.insertDecision = db.prepare(INSERT_DECISION_SQL);
     this.upsertFailure = db.prepare(UPSERT_FAILURE_SQL);
     this.selectTraceRun = db.prepare("SELECT run_id FROM trace_runs WHERE trace_id = ?").pluck();
     this.insertTraceRun = db.prepare("INSERT OR IGNORE INTO trace_runs (trace_id, run_id) VALUES (?, ?)");
     this.rollupRun = db.prepare(ROLLUP_RUN_SQL);
-    this.write = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
+    const transaction = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
+    this.write = (spans) => {
+      try {
+        return transaction(spans);
+      } catch (error) {
+        this.knownTraces.clear(); // it may name traces whose rows were rolled back
+        throw error;
+      }
+    };
   }
 
   private writeBatch(spans: readonly SpanRecord[]): IngestSummary {
@@ -82,12 +100,18 @@ export class SpanWriter {
     let stored = 0;
     for (const span of spans) {
       const runId = span.runId ?? runOfTrace.get(span.traceId) ?? null;
-      const slot = this.findSlot(span);
-      if (!slot) continue;
-      const { key, previous } = slot;
-      // A placeholder never overwrites the finished span, whatever order they arrive in.
-      if (previous && span.pending && previous.status !== "running") continue;
-      this.upsertSpan.run(spanParams(span, key, runId));
+      const params = spanParams(span, spanKey(span.spanId, span.startNs), runId);
+      let previous: ExistingSpan | undefined;
+      if (this.insertNewSpan.run(params).changes === 0) {
+        const slot = this.findSlot(span);
+        if (!slot) continue;
+        previous = slot.previous;
+        // A placeholder never overwrites the finished span, whatever order they arrive in.
+        if (previous && span.pending && previous.status !== "running") continue;
+        params.span_key = slot.key;
+        this.upsertSpan.run(params);
+      }
+      const key = params.span_key;
       if (span.decisions.length > 0 || previous) this.replaceDecisions(span, key, runId);
       if (span.failure) this.upsertFailure.run(failureParams(span, key, runId));
       stored++;
@@ -116,14 +140,18 @@ export class SpanWriter {
     const runs = new Map<string, string>();
     const claim = (traceId: string, runId: string) => {
       runs.set(traceId, runId);
+      if (this.knownTraces.get(traceId) === runId) return;
       this.insertTraceRun.run(traceId, runId);
+      if (this.knownTraces.size >= 10_000) this.knownTraces.clear();
+      this.knownTraces.set(traceId, runId);
     };
     for (const span of spans) {
       if (span.runId !== null && !runs.has(span.traceId)) claim(span.traceId, span.runId);
     }
     for (const span of spans) {
       if (span.runId !== null || runs.has(span.traceId)) continue;
-      const known = this.selectTraceRun.get(span.traceId) as string | undefined;
+      const known =
+        this.knownTraces.get(span.traceId) ?? (this.selectTraceRun.get(span.traceId) as string | undefined);
       if (known !== undefined) runs.set(span.traceId, known);
       else if (span.kind !== "other") claim(span.traceId, span.traceId);
     }
