@@ -16,9 +16,7 @@ const UPSERT_SPAN_SQL = `
 INSERT INTO spans (span_key, trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at,
                    ended_at, duration_ms, start_ns, end_ns, step_index, model, provider, input_tokens,
                    output_tokens, cost_usd, input, output, error, service, attributes)
-VALUES (@span_key, @trace_id, @span_id, @parent_span_id, @run_id, @attempt, @kind, @name, @status, @started_at,
-        @ended_at, @duration_ms, @start_ns, @end_ns, @step_index, @model, @provider, @input_tokens,
-        @output_tokens, @cost_usd, @input, @output, @error, @service, @attributes)
+VALUES (${new Array(25).fill("?").join(", ")})
 ON CONFLICT (span_key) DO UPDATE SET
   parent_span_id = excluded.parent_span_id, run_id = excluded.run_id, attempt = excluded.attempt,
   kind = excluded.kind, name = excluded.name, status = excluded.status, started_at = excluded.started_at,
@@ -102,16 +100,16 @@ export class SpanWriter {
       const runId = span.runId ?? runOfTrace.get(span.traceId) ?? null;
       const params = spanParams(span, spanKey(span.spanId, span.startNs), runId);
       let previous: ExistingSpan | undefined;
-      if (this.insertNewSpan.run(params).changes === 0) {
+      if (this.insertNewSpan.run(...params).changes === 0) {
         const slot = this.findSlot(span);
         if (!slot) continue;
         previous = slot.previous;
         // A placeholder never overwrites the finished span, whatever order they arrive in.
         if (previous && span.pending && previous.status !== "running") continue;
-        params.span_key = slot.key;
-        this.upsertSpan.run(params);
+        params[0] = slot.key;
+        this.upsertSpan.run(...params);
       }
-      const key = params.span_key;
+      const key = params[0] as bigint;
       if (span.decisions.length > 0 || previous) this.replaceDecisions(span, key, runId);
       if (span.failure) this.upsertFailure.run(failureParams(span, key, runId));
       stored++;
@@ -192,34 +190,35 @@ export class SpanWriter {
   }
 }
 
-function spanParams(span: SpanRecord, key: bigint, runId: string | null) {
-  return {
-    span_key: key,
-    trace_id: span.traceId,
-    span_id: span.spanId,
-    parent_span_id: span.parentSpanId,
-    run_id: runId,
-    attempt: span.attempt,
-    kind: span.kind,
-    name: span.name,
-    status: span.status,
-    started_at: nsToIso(span.startNs),
-    ended_at: span.endNs === null ? null : nsToIso(span.endNs),
-    duration_ms: durationMs(span.startNs, span.endNs),
-    start_ns: span.startNs,
-    end_ns: span.endNs,
-    step_index: span.stepIndex,
-    model: span.model,
-    provider: span.provider,
-    input_tokens: span.inputTokens,
-    output_tokens: span.outputTokens,
-    cost_usd: span.costUsd,
-    input: span.input,
-    output: span.output,
-    error: span.errorMessage,
-    service: span.service,
-    attributes: span.attributes,
-  };
+/** Positional, in the column order of UPSERT_SPAN_SQL (binding by name costs more on this path). */
+function spanParams(span: SpanRecord, key: bigint, runId: string | null): unknown[] {
+  return [
+    key,
+    span.traceId,
+    span.spanId,
+    span.parentSpanId,
+    runId,
+    span.attempt,
+    span.kind,
+    span.name,
+    span.status,
+    nsToIso(span.startNs),
+    span.endNs === null ? null : nsToIso(span.endNs),
+    durationMs(span.startNs, span.endNs),
+    span.startNs,
+    span.endNs,
+    span.stepIndex,
+    span.model,
+    span.provider,
+    span.inputTokens,
+    span.outputTokens,
+    span.costUsd,
+    span.input,
+    span.output,
+    span.errorMessage,
+    span.service,
+    span.attributes,
+  ];
 }
 
 function failureParams(span: SpanRecord, key: bigint, runId: string | null) {
