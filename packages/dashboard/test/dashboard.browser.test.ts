@@ -319,4 +319,22 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     expect(await replayed.textContent()).toContain("fetch_orders");
     await page.close();
   });
+
+  it("plays the run at the chosen speed and stops at the end; space pauses", async () => {
+    const page = await open("/runs/ticket-ok-1");
+    await expect.poll(() => position(page)).toBe("1 / 6");
+    await page.getByRole("combobox", { name: "Playback speed" }).selectOption("8");
+    await page.getByRole("button", { name: "Play" }).click();
+    await expect.poll(() => position(page)).toBe("6 / 6");
+    await page.getByRole("button", { name: "Play" }).waitFor();
+    await page.getByRole("button", { name: "Previous step" }).click();
+    await page.getByRole("button", { name: "Previous step" }).click();
+    await page.getByRole("combobox", { name: "Playback speed" }).selectOption("0.5");
+    await page.locator("body").press(" ");
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    await page.locator("body").press(" ");
+    await page.getByRole("button", { name: "Play" }).waitFor();
+    expect(await position(page)).toBe("4 / 6");
+    await page.close();
+  });
 });
