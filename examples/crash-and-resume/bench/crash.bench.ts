@@ -137,6 +137,9 @@ async function main(): Promise<void> {
       `  p95 step end → row queryable:      flightrec ${ms(flightrec.p95)} (target < 250 ms)` +
         ` | OpenTelemetry defaults ${ms(baseline.p95)}`,
     );
+    console.log(
+      "  (with OpenTelemetry defaults only runs that ended before the kill reach the store, flushed at shutdown)",
+    );
     if (baseline.share > 0)
       console.log(`  survival ratio flightrec / baseline: ${(flightrec.share / baseline.share).toFixed(2)}×`);
   } finally {

@@ -45,7 +45,9 @@ export function runInSpan<T>(
 
 export function recordError(span: Span, error: unknown): void {
   const err = error instanceof Error ? error : new Error(String(error));
-  span.recordException(err);
+  // Explicit time: for spans given a start time the trace SDK stamps events with Date.now()
+  // (whole ms), which can put a step's exception before its failed child's.
+  span.recordException(err, preciseNow());
   span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
 }
 
