@@ -1,34 +1,136 @@
 import { Hono } from "hono";
+import { RunEvents } from "./api/run-events.js";
+import { tokenAuth } from "./auth.js";
 import { HttpError } from "./errors.js";
+import { WriteQueue } from "./ingest/write-queue.js";
+import { createLogger, type Logger } from "./logger.js";
+import { Metrics } from "./metrics.js";
+import { encodeProtobufStatus } from "./otlp/encode-response.js";
 import { apiRoutes } from "./routes/api.js";
+import { checkpointRoutes } from "./routes/checkpoints.js";
 import { dashboardRoute } from "./routes/dashboard.js";
+import { eventsRoute } from "./routes/events.js";
 import { healthRoute } from "./routes/health.js";
+import { sqlRoute } from "./routes/sql.js";
 import { tracesRoute } from "./routes/traces.js";
+import type { SqlRunner } from "./sql/sql-runner.js";
+import type { DurabilityQueries } from "./store/sqlite/durability-queries.js";
 import type { DecisionStore } from "./store/store.js";
 
 export interface AppOptions {
   store: DecisionStore;
+  /** Runs `POST /api/sql`; omitted → that route answers 404. */
+  sql?: SqlRunner;
+  /** Store file path, for the disk-space check of /health. */
+  dbPath?: string;
   /** Directory of the built dashboard; omitted → a plain notice at `/`. */
   dashboardDir?: string;
+  /** When set, `/v1` and `/api` need `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Largest OTLP body, after decompression. Default 16 MiB. */
+  maxBodyBytes?: number;
+  /** Spans accepted but not committed before ingest answers 429. Default 8,192. */
+  maxQueuedSpans?: number;
+  /** Bytes of OTLP bodies being read at once before ingest answers 429. Default 4 MiB; decoded, a body takes several times its size. */
+  maxInflightBytes?: number;
+  logger?: Logger;
+  /** Checkpoints and step durations for resume and deadlines; omitted → those routes are absent. */
+  durability?: DurabilityQueries;
 }
 
-export function createApp(options: AppOptions): Hono {
+export interface CollectorApp {
+  app: Hono;
+  queue: WriteQueue;
+  metrics: Metrics;
+  events: RunEvents;
+  /** Refuses new ingest, commits what was accepted, ends live streams. */
+  close(): Promise<void>;
+}
+
+const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 413: 8, 415: 3, 429: 8, 503: 14 };
+
+export function createCollectorApp(options: AppOptions): CollectorApp {
+  const logger = options.logger ?? createLogger();
+  const metrics = new Metrics();
+  const events = new RunEvents({ store: options.store });
+  const queue = new WriteQueue({
+    store: options.store,
+    maxQueuedSpans: options.maxQueuedSpans ?? 8_192,
+    onCommitted: (summary) => events.notify(summary.runIds),
+  });
   const app = new Hono();
-  app.route("/", healthRoute(options));
-  app.route("/", tracesRoute(options));
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    metrics.observeRequest(routeLabel(c.req.path), c.res.status, (performance.now() - started) / 1000);
+  });
+  if (options.token) {
+    const auth = tokenAuth({ token: options.token, queryTokenPaths: ["/api/events"] });
+    app.use("/v1/*", auth);
+    app.use("/api/*", auth);
+  }
+  app.route("/", healthRoute({ store: options.store, queue, dbPath: options.dbPath }));
+  app.get("/metrics", (c) =>
+    c.text(metrics.render({ queueDepth: queue.depth, sseClients: events.clients }), 200, {
+      "content-type": "text/plain; version=0.0.4",
+    }),
+  );
+  app.route(
+    "/",
+    tracesRoute({
+      queue,
+      metrics,
+      maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+      maxInflightBytes: options.maxInflightBytes ?? 4 * 1024 * 1024,
+    }),
+  );
+  app.route("/", eventsRoute({ events }));
+  if (options.durability) app.route("/", checkpointRoutes({ durability: options.durability }));
   app.route("/", apiRoutes(options));
+  if (options.sql) app.route("/", sqlRoute({ sql: options.sql }));
   app.all("/api/*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   app.route("/", dashboardRoute({ dashboardDir: options.dashboardDir }));
 
   // One place turns errors into responses; anything unexpected is logged and becomes a 500.
   app.onError((error, c) => {
-    if (error instanceof HttpError) {
-      return c.json({ error: error.message }, error.status, error.headers);
+    const known = error instanceof HttpError;
+    const status = known ? error.status : 500;
+    const message = known ? error.message : "internal error";
+    if (!known) logger.error("unhandled error", { path: c.req.path, error: String(error?.stack ?? error) });
+    const headers = known ? error.headers : {};
+    const protobuf = /protobuf/i.test(c.req.header("content-type") ?? "") && c.req.path.startsWith("/v1/");
+    if (protobuf) {
+      const body = encodeProtobufStatus(GRPC_CODE[status] ?? 13, message);
+      return c.body(body as unknown as string, status, {
+        ...headers,
+        "content-type": "application/x-protobuf",
+      });
     }
-    console.error(
-      JSON.stringify({ level: "error", msg: "unhandled error", error: String(error?.stack ?? error) }),
-    );
-    return c.json({ error: "internal error" }, 500);
+    return c.json({ error: message }, status, headers);
   });
-  return app;
+
+  return {
+    app,
+    queue,
+    metrics,
+    events,
+    close: async () => {
+      await queue.close();
+      events.close();
+    },
+  };
+}
+
+/** The collector's HTTP app alone (tests call `app.request(…)` on it). */
+export function createApp(options: AppOptions): Hono {
+  return createCollectorApp(options).app;
+}
+
+/** A bounded label set for metrics: route shapes, never raw IDs. */
+function routeLabel(path: string): string {
+  if (path === "/v1/traces" || path === "/health" || path === "/metrics") return path;
+  if (path.startsWith("/api/runs/"))
+    return path.endsWith("/checkpoints") ? "/api/runs/:runId/checkpoints" : "/api/runs/:runId";
+  if (/^\/api\/[a-z-]+$/.test(path)) return path;
+  return path.startsWith("/api/") ? "/api/other" : "/dashboard";
 }

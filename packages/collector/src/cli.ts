@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { createLogger, type LogLevel } from "./logger.js";
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "./server.js";
-import { openReadOnlyDatabase, runReadOnlyQuery } from "./sql/read-only-query.js";
+import { SqlRunner } from "./sql/sql-runner.js";
 
 const USAGE = `Usage:
-  flightrec serve [--db ./flightrec.db] [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}]
-  flightrec query "SELECT …" [--db ./flightrec.db] [--json]`;
+  flightrec serve [--db ./flightrec.db] [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--token T]
+                  [--retain-days N] [--log-level debug|info|warn|error]
+                  [--heartbeat-misses 3] [--sweep-interval-ms 1000]
+      --token (or FLIGHTREC_TOKEN) is required on /v1 and /api when set, and required to bind
+      to an address other than loopback.
+  flightrec query "SELECT …" [--db ./flightrec.db] [--json] [--timeout-ms 5000] [--max-rows 10000]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -26,6 +31,16 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+function positiveNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
+class UsageError extends Error {}
+
 async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -33,40 +48,66 @@ async function serve(args: string[]): Promise<number> {
       db: { type: "string", default: "./flightrec.db" },
       host: { type: "string", default: DEFAULT_HOST },
       port: { type: "string", default: String(DEFAULT_PORT) },
+      token: { type: "string" },
+      "retain-days": { type: "string" },
+      "log-level": { type: "string", default: "info" },
+      "heartbeat-misses": { type: "string", default: "3" },
+      "sweep-interval-ms": { type: "string", default: "1000" },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    console.error(`flightrec: --port must be an integer from 0 to 65535, got "${values.port}"`);
-    return 2;
+    throw new UsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
   }
-  const server = await startServer({ db: values.db, host: values.host, port });
-  console.log(JSON.stringify({ level: "info", msg: "flightrec listening", url: server.url, db: values.db }));
+  const level = values["log-level"] as LogLevel;
+  if (!["debug", "info", "warn", "error", "silent"].includes(level)) {
+    throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
+  }
+  const logger = createLogger(level);
+  const server = await startServer({
+    db: values.db,
+    host: values.host,
+    port,
+    token: values.token ?? process.env.FLIGHTREC_TOKEN ?? undefined,
+    retainDays: positiveNumber("retain-days", values["retain-days"]),
+    interrupts: {
+      heartbeatMisses: positiveNumber("heartbeat-misses", values["heartbeat-misses"]),
+      sweepIntervalMs: positiveNumber("sweep-interval-ms", values["sweep-interval-ms"]),
+    },
+    logger,
+  });
+  logger.info("flightrec listening", { url: server.url, db: values.db });
   console.log(`Dashboard: ${server.url}/`);
-  const stop = async () => {
+  const stop = async (signal: string) => {
+    logger.info("shutting down: committing accepted spans", { signal });
     await server.close();
     process.exit(0);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
   return new Promise<number>(() => {});
 }
 
-function query(args: string[]): number {
+async function query(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { db: { type: "string", default: "./flightrec.db" }, json: { type: "boolean", default: false } },
+    options: {
+      db: { type: "string", default: "./flightrec.db" },
+      json: { type: "boolean", default: false },
+      "timeout-ms": { type: "string", default: "5000" },
+      "max-rows": { type: "string", default: "10000" },
+    },
   });
   const sql = positionals.join(" ").trim();
-  if (!sql) {
-    console.error(`flightrec query: give the SQL to run\n${USAGE}`);
-    return 2;
-  }
+  if (!sql) throw new UsageError("give the SQL to run");
+  const runner = new SqlRunner({
+    db: values.db,
+    timeoutMs: positiveNumber("timeout-ms", values["timeout-ms"]),
+    maxRows: positiveNumber("max-rows", values["max-rows"]),
+  });
   try {
-    const db = openReadOnlyDatabase(values.db);
-    const result = runReadOnlyQuery(db, sql);
-    db.close();
+    const result = await runner.run(sql);
     if (values.json) {
       const objects = result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c, row[i]])));
       console.log(JSON.stringify(objects, null, 2));
@@ -78,6 +119,8 @@ function query(args: string[]): number {
   } catch (error) {
     console.error(`flightrec query: ${(error as Error).message}`);
     return 1;
+  } finally {
+    await runner.close();
   }
 }
 
@@ -91,7 +134,7 @@ function formatTable(columns: string[], rows: unknown[][]): string {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(`flightrec: ${(error as Error).message}`);
-    process.exit(1);
+    console.error(`flightrec: ${(error as Error).message}${error instanceof UsageError ? `\n${USAGE}` : ""}`);
+    process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

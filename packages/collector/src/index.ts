@@ -1,4 +1,21 @@
-export { type AppOptions, createApp } from "./app.js";
-export { DEFAULT_HOST, DEFAULT_PORT, type RunningServer, type ServerOptions, startServer } from "./server.js";
+export { type AppOptions, type CollectorApp, createApp, createCollectorApp } from "./app.js";
+export {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  isLoopback,
+  type RunningServer,
+  type ServerOptions,
+  startServer,
+} from "./server.js";
+export { SqlRunner, type SqlRunnerOptions } from "./sql/sql-runner.js";
 export { SqliteStore } from "./store/sqlite/sqlite-store.js";
-export type { DecisionStore, RunDetail, RunRow, SpanRow } from "./store/store.js";
+export type {
+  DecisionRow,
+  DecisionStore,
+  FailureRow,
+  RunDetail,
+  RunListPage,
+  RunListQuery,
+  RunRow,
+  SpanRow,
+} from "./store/store.js";

@@ -1,44 +1,105 @@
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createApp } from "./app.js";
+import { type AppOptions, createCollectorApp } from "./app.js";
 import { findDashboardDir } from "./dashboard-dir.js";
+import { createLogger, type Logger } from "./logger.js";
+import { startRetention } from "./retention.js";
+import { SqlRunner } from "./sql/sql-runner.js";
+import { DurabilityQueries } from "./store/sqlite/durability-queries.js";
 import { SqliteStore } from "./store/sqlite/sqlite-store.js";
+import { type InterruptSweeperOptions, startInterruptSweeper } from "./verdict/interrupt-sweeper.js";
 
-export interface ServerOptions {
+export interface ServerOptions
+  extends Pick<AppOptions, "token" | "maxBodyBytes" | "maxQueuedSpans" | "maxInflightBytes"> {
   /** Path of the SQLite store file. */
   db: string;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
   dashboardDir?: string;
+  /** Delete runs older than this many days (checked hourly, in small batches). */
+  retainDays?: number;
+  /** Time limit of `POST /api/sql`. Default 5 s. */
+  sqlTimeoutMs?: number;
+  logger?: Logger;
+  /** When runs that stopped sending heartbeats become `interrupted`. */
+  interrupts?: Omit<InterruptSweeperOptions, "queries">;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
+  /** Stops accepting, commits every acknowledged batch, then closes the store. */
   close(): Promise<void>;
 }
 
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 4318;
 
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
 /** Starts the collector: OTLP ingest, query API and dashboard on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const store = SqliteStore.open(options.db);
-  const app = createApp({ store, dashboardDir: options.dashboardDir ?? findDashboardDir() });
   const host = options.host ?? DEFAULT_HOST;
-  const server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? DEFAULT_PORT });
+  if (!isLoopback(host) && !options.token) {
+    throw new Error(
+      `binding to ${host} exposes the collector beyond this machine: set --token (or FLIGHTREC_TOKEN)`,
+    );
+  }
+  if (options.retainDays !== undefined && !(options.retainDays > 0)) {
+    throw new Error(`retainDays must be a positive number, got ${options.retainDays}`);
+  }
+  const logger = options.logger ?? createLogger();
+  const store = SqliteStore.open(options.db);
+  const sql = new SqlRunner({ db: options.db, timeoutMs: options.sqlTimeoutMs });
+  const durability = DurabilityQueries.open(options.db);
+  const sweeper = startInterruptSweeper({ ...options.interrupts, queries: durability });
+  const collector = createCollectorApp({
+    ...options,
+    store,
+    sql,
+    durability,
+    logger,
+    dbPath: options.db,
+    dashboardDir: options.dashboardDir ?? findDashboardDir(),
+  });
+  const retention =
+    options.retainDays === undefined
+      ? null
+      : startRetention({ store, retainDays: options.retainDays, logger });
+  const server = serve({
+    fetch: collector.app.fetch,
+    hostname: host,
+    port: options.port ?? DEFAULT_PORT,
+  }) as Server;
   const address = await new Promise<AddressInfo>((resolve, reject) => {
     server.once("listening", () => resolve(server.address() as AddressInfo));
     server.once("error", reject);
   });
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | null = null;
   return {
     url: `http://${urlHost}:${address.port}`,
     port: address.port,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await store.close();
+    close: () => {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        retention?.stop();
+        sweeper.stop();
+        await collector.close();
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), 2_000);
+        await closed;
+        clearTimeout(force);
+        await sql.close();
+        durability.close();
+        await store.close();
+      })();
+      return closing;
     },
   };
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { type RunningServer, startServer } from "../src/server.js";
+import { createLogger } from "../src/logger.js";
+import { type RunningServer, type ServerOptions, startServer } from "../src/server.js";
 
 export interface TestCollector {
   server: RunningServer;
@@ -13,10 +14,16 @@ export interface TestCollector {
 }
 
 /** Starts the real collector on a free port of 127.0.0.1 with a fresh store file. */
-export async function startTestCollector(): Promise<TestCollector> {
+export async function startTestCollector(options: Partial<ServerOptions> = {}): Promise<TestCollector> {
   const dir = mkdtempSync(join(tmpdir(), "flightrec-test-"));
   const dbPath = join(dir, "store.db");
-  const server = await startServer({ db: dbPath, host: "127.0.0.1", port: 0 });
+  const server = await startServer({
+    db: dbPath,
+    host: "127.0.0.1",
+    port: 0,
+    logger: createLogger("silent"),
+    ...options,
+  });
   return {
     server,
     dbPath,
@@ -35,6 +42,15 @@ export async function startTestCollector(): Promise<TestCollector> {
   };
 }
 
-export function postTraces(url: string, body: string, contentType = "application/json"): Promise<Response> {
-  return fetch(`${url}/v1/traces`, { method: "POST", headers: { "content-type": contentType }, body });
+export function postTraces(
+  url: string,
+  body: string | Uint8Array,
+  contentType = "application/json",
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${url}/v1/traces`, {
+    method: "POST",
+    headers: { "content-type": contentType, ...headers },
+    body: body as RequestInit["body"],
+  });
 }

@@ -27,7 +27,7 @@ describe("SDK llm/tool/decide → collector → decisions, failures, cost", () =
 
   beforeAll(async () => {
     collector = await startTestCollector();
-    init({ serviceName: "e2e-agent", endpoint: collector.server.url, flushOnSignals: false });
+    init({ serviceName: "e2e-agent", endpoint: collector.server.url, handleProcessEvents: false });
 
     await run(
       "analyze_sales_data",

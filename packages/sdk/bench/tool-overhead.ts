@@ -24,7 +24,7 @@ const url = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
 
 const work = (args: { a: number; b: number }) => args.a + args.b;
 
-init({ serviceName: "bench", endpoint: url, maxQueuedSpans: QUEUE, flushOnSignals: false });
+init({ serviceName: "bench", endpoint: url, maxQueuedSpans: QUEUE, handleProcessEvents: false });
 const bareProvider = new BasicTracerProvider({
   spanProcessors: [
     new BatchSpanProcessor(new OTLPTraceExporter({ url: `${url}/v1/traces` }), {

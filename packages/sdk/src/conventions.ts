@@ -69,3 +69,12 @@ export const GEN_AI_OPERATION = {
 
 export type SpanKindName = "run" | "step" | "llm" | "tool" | "other";
 export type RunStatus = "running" | "ok" | "error" | "interrupted";
+
+/** On a run span (placeholder): how often the SDK re-sends it while the run is open, in ms. */
+export const ATTR_HEARTBEAT_INTERVAL_MS = "flightrec.heartbeat.interval_ms";
+/** On a placeholder: when the SDK sent it (epoch ms); the collector keeps its own receive time. */
+export const ATTR_HEARTBEAT_AT = "flightrec.heartbeat.at";
+/** On a run span: why it stopped before finishing (`SIGTERM`, `uncaught exception: …`, `deadline`). */
+export const ATTR_RUN_INTERRUPTED = "flightrec.run.interrupted";
+/** On a run span: indexes of steps whose checkpoint the collector did not acknowledge. */
+export const ATTR_CHECKPOINT_MISSING = "flightrec.checkpoint.missing";

@@ -23,7 +23,7 @@ describe("fail-open export", () => {
       endpoint: await deadEndpoint(),
       exportIntervalMs: 10,
       exportTimeoutMs: 300,
-      flushOnSignals: false,
+      handleProcessEvents: false,
     });
     const result = await run("offline", { runId: "down-1" }, async () => {
       let sum = 0;
@@ -31,7 +31,12 @@ describe("fail-open export", () => {
       return sum;
     });
     expect(result).toBe(190);
-    await vi.waitFor(() => expect(deliveryStats().failed).toBe(21), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(() => expect(deliveryStats().failed).toBeGreaterThanOrEqual(21), {
+      timeout: 3_000,
+      interval: 20,
+    });
+    // All 21 finished spans left the queue and failed (placeholders of open spans may add more).
+    expect(deliveryStats().sent).toBe(21);
     expect(warn.mock.calls.filter((c) => String(c[0]).includes("could not be delivered"))).toHaveLength(1);
     warn.mockRestore();
   });
@@ -48,7 +53,7 @@ describe("fail-open export", () => {
       maxQueuedSpans: 50,
       exportTimeoutMs: 300,
       shutdownTimeoutMs: 50,
-      flushOnSignals: false,
+      handleProcessEvents: false,
     });
     for (let i = 0; i < 500; i++) tool("t", { i }, () => i);
     const stats = deliveryStats();

@@ -28,12 +28,19 @@ export class FailOpenProcessor implements SpanProcessor {
     private readonly destination: string,
   ) {}
 
-  /** Wraps the exporter the inner processor uses, so queue depth and failures are seen. */
-  static wrapExporter(exporter: SpanExporter, owner: () => FailOpenProcessor | undefined): SpanExporter {
+  /**
+   * Wraps an exporter so delivery failures are counted. `fromQueue`: this is the exporter of
+   * the inner (queueing) processor, so what it sends leaves the queue.
+   */
+  static wrapExporter(
+    exporter: SpanExporter,
+    owner: () => FailOpenProcessor | undefined,
+    fromQueue: boolean,
+  ): SpanExporter {
     return {
       export(spans: ReadableSpan[], done: (result: ExportResult) => void) {
         const self = owner();
-        if (self) {
+        if (self && fromQueue) {
           self.queued = Math.max(0, self.queued - spans.length);
           self.stats.sent += spans.length;
         }

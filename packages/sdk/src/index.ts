@@ -1,5 +1,18 @@
 export { DEFAULT_ENDPOINT, resolveEndpoint } from "./config.js";
 export { type Decision, decide } from "./decide.js";
+export type { DurabilityOptions } from "./durability/config.js";
+export type { Deadline } from "./durability/deadline.js";
+export {
+  DurableSpanProcessor,
+  type DurableSpanProcessorOptions,
+} from "./durability/durable-span-processor.js";
+export {
+  CheckpointError,
+  CheckpointMismatchError,
+  DeadlineExceededError,
+  ResumeError,
+} from "./durability/errors.js";
+export type { DurableRunOptions } from "./durability/run-durability.js";
 export type { DeliveryStats } from "./fail-open.js";
 export { deliveryStats, flightrecSpanProcessor, flush, type InitOptions, init, shutdown } from "./init.js";
 export { type LlmOptions, llm } from "./llm.js";

@@ -2,15 +2,26 @@ import { context, ProxyTracerProvider, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import { resolveEndpoint, tracesUrl } from "./config.js";
+import {
+  configureDurability,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  type DurabilityOptions,
+} from "./durability/config.js";
+import { DurableSpanProcessor } from "./durability/durable-span-processor.js";
+import { installProcessHooks } from "./durability/process-hooks.js";
 import { type DeliveryStats, FailOpenProcessor } from "./fail-open.js";
 import type { PriceOverrides } from "./pricing.js";
 import { configure } from "./settings.js";
-import { flushOnSignals } from "./signals.js";
 import { setTracer, TRACER_NAME, TRACER_VERSION } from "./tracer.js";
 
-export interface InitOptions {
+export interface InitOptions extends DurabilityOptions {
   /** `service.name` of the resource; defaults to OTEL_SERVICE_NAME or "agent". */
   serviceName?: string;
   /** Collector base URL; see resolveEndpoint for the fallbacks. */
@@ -35,8 +46,6 @@ export interface InitOptions {
   prices?: PriceOverrides;
   /** Default tool() timeout in ms (else FLIGHTREC_TOOL_TIMEOUT_MS). */
   toolTimeoutMs?: number;
-  /** Flush on SIGTERM/SIGINT before the process exits; on by default. */
-  flushOnSignals?: boolean;
 }
 
 export const DEFAULT_EXPORT_INTERVAL_MS = 200;
@@ -46,35 +55,46 @@ export const DEFAULT_EXPORT_TIMEOUT_MS = 5_000;
 
 interface Installed {
   provider: BasicTracerProvider;
-  processor: FailOpenProcessor;
   registeredGlobally: boolean;
   shutdownTimeoutMs: number;
-  removeSignalHandlers: () => void;
 }
 
 let installed: Installed | undefined;
+/** The fail-open stage of the processor init() built, for deliveryStats(). */
+let delivery: FailOpenProcessor | undefined;
 
 /**
  * Builds the span processor Flightrec needs (export to the collector shortly after each
  * span ends, fail-open). Apps that run their own NodeSDK pass it in `spanProcessors`.
  */
-export function flightrecSpanProcessor(options: InitOptions = {}): FailOpenProcessor {
+export function flightrecSpanProcessor(options: InitOptions = {}): SpanProcessor {
   validate(options);
   configureCapture(options);
-  let self: FailOpenProcessor | undefined;
-  const exporter = FailOpenProcessor.wrapExporter(options.exporter ?? createExporter(options), () => self);
+  configureDurability(options);
+  const rawExporter = options.exporter ?? createExporter(options);
+  const exportIntervalMs = options.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS;
   const maxQueued = options.maxQueuedSpans ?? DEFAULT_MAX_QUEUED_SPANS;
-  const batch = new BatchSpanProcessor(exporter, {
-    scheduledDelayMillis: options.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS,
-    maxQueueSize: maxQueued,
-    exportTimeoutMillis: options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS,
-  });
-  self = new FailOpenProcessor(
-    batch,
-    maxQueued,
-    options.exporter ? "the configured exporter" : tracesUrl(resolveEndpoint(options.endpoint)),
+  const destination = options.exporter
+    ? "the configured exporter"
+    : tracesUrl(resolveEndpoint(options.endpoint));
+  let failOpen: FailOpenProcessor | undefined;
+  const batch = new BatchSpanProcessor(
+    FailOpenProcessor.wrapExporter(rawExporter, () => failOpen, true),
+    {
+      scheduledDelayMillis: exportIntervalMs,
+      maxQueueSize: maxQueued,
+      exportTimeoutMillis: options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS,
+    },
   );
-  return self;
+  failOpen = new FailOpenProcessor(batch, maxQueued, destination);
+  delivery = failOpen;
+  // Pending placeholders, heartbeats and acknowledged checkpoints around the bounded batching.
+  return new DurableSpanProcessor({
+    exporter: FailOpenProcessor.wrapExporter(rawExporter, () => failOpen, false),
+    batch: failOpen,
+    exportIntervalMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+  });
 }
 
 function createExporter(options: InitOptions): SpanExporter {
@@ -118,13 +138,9 @@ export function init(options: InitOptions = {}): void {
   }
   setTracer(provider.getTracer(TRACER_NAME, TRACER_VERSION));
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  installed = {
-    provider,
-    processor,
-    registeredGlobally: !appHasProvider,
-    shutdownTimeoutMs,
-    removeSignalHandlers: options.flushOnSignals === false ? () => {} : flushOnSignals(shutdown),
-  };
+  installed = { provider, registeredGlobally: !appHasProvider, shutdownTimeoutMs };
+  // SIGTERM/SIGINT and fatal errors: mark open runs interrupted and flush, within the bound.
+  if (options.handleProcessEvents !== false) installProcessHooks(shutdownTimeoutMs);
 }
 
 /** Flushes what is recorded and stops, waiting at most `shutdownTimeoutMs`. Never throws. */
@@ -132,7 +148,6 @@ export async function shutdown(): Promise<void> {
   const current = installed;
   if (!current) return;
   installed = undefined;
-  current.removeSignalHandlers();
   setTracer(undefined);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => {
@@ -163,7 +178,7 @@ export async function flush(): Promise<void> {
 
 /** Spans sent, failed and dropped since init(). */
 export function deliveryStats(): DeliveryStats {
-  return { ...(installed?.processor.stats ?? { sent: 0, failed: 0, dropped: 0 }) };
+  return { ...(delivery?.stats ?? { sent: 0, failed: 0, dropped: 0 }) };
 }
 
 /** True when someone already called trace.setGlobalTracerProvider. */

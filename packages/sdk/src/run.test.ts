@@ -14,7 +14,8 @@ beforeEach(() => exporter.reset());
 
 async function finishedSpans() {
   await flush();
-  return exporter.getFinishedSpans();
+  // Placeholders of spans that were still open are exported too; these tests look at final spans.
+  return exporter.getFinishedSpans().filter((s) => s.attributes["flightrec.span.pending"] !== true);
 }
 
 describe("run and step", () => {

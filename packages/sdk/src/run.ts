@@ -13,13 +13,23 @@ import {
   GEN_AI_OPERATION,
   GEN_AI_OPERATION_NAME,
 } from "./conventions.js";
+import {
+  attachDurability,
+  attemptFor,
+  type DurableRunOptions,
+  linksFor,
+  needsPreparation,
+  prepareRun,
+  validateDurableRunOptions,
+} from "./durability/run-durability.js";
+import { flushAfterDeadline } from "./durability/run-end.js";
 import { recordFailureInput } from "./failure.js";
 import { captureJson } from "./redact.js";
 import { emptyUsage, type RunState, withRun } from "./run-context.js";
 import { getTracer } from "./tracer.js";
 import { runInSpan } from "./with-span.js";
 
-export interface RunOptions {
+export interface RunOptions extends DurableRunOptions {
   /** The user's ID for this unit of work (e.g. `task-123`); generated when absent. */
   runId?: string;
   /** The request this run serves; generated when absent. */
@@ -30,11 +40,14 @@ export interface RunOptions {
 
 /** Wraps one execution of an agent: every step, LLM and tool call inside belongs to it. */
 export function run<T>(name: string, options: RunOptions, fn: () => T): T {
+  validateDurableRunOptions(options);
+  // Resume and deadlines first ask the collector (checkpoints, step durations).
+  if (needsPreparation(options)) return prepareRun(name, options).then((ready) => run(name, ready, fn)) as T;
   const state: RunState = {
     name,
     runId: options.runId ?? randomUUID(),
     requestId: options.requestId ?? randomUUID(),
-    attempt: 1,
+    attempt: attemptFor(options),
     nextStepIndex: 1,
     capturedInput: options.input === undefined ? undefined : captureJson(options.input),
     usage: emptyUsage(),
@@ -44,6 +57,7 @@ export function run<T>(name: string, options: RunOptions, fn: () => T): T {
     root: true,
     kind: SpanKind.INTERNAL,
     startTime: preciseNow(),
+    links: linksFor(options),
     attributes: {
       [ATTR_SPAN_KIND]: "run",
       [GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.invokeAgent,
@@ -55,11 +69,14 @@ export function run<T>(name: string, options: RunOptions, fn: () => T): T {
       ...(state.capturedInput === undefined ? {} : { [ATTR_RUN_INPUT]: state.capturedInput }),
     },
   });
+  attachDurability(state, span, options);
   const ctx = trace.setSpan(withRun(context.active(), state), span);
-  return runInSpan(span, ctx, fn, {
-    onSuccess: (s, value) => {
-      if (value !== undefined) s.setAttribute(ATTR_RUN_OUTPUT, captureJson(value));
-    },
-    onError: (s) => recordFailureInput(s, state.capturedInput, state),
-  });
+  return flushAfterDeadline(
+    runInSpan(span, ctx, fn, {
+      onSuccess: (s, value) => {
+        if (value !== undefined) s.setAttribute(ATTR_RUN_OUTPUT, captureJson(value));
+      },
+      onError: (s) => recordFailureInput(s, state.capturedInput, state),
+    }),
+  );
 }

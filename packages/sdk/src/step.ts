@@ -7,10 +7,9 @@ import {
   ATTR_SPAN_KIND,
   ATTR_STEP_INDEX,
   ATTR_STEP_NAME,
-  ATTR_STEP_OUTPUT,
 } from "./conventions.js";
+import { beginStep } from "./durability/step-checkpoint.js";
 import { recordFailureInput } from "./failure.js";
-import { captureJson } from "./redact.js";
 import { emptyUsage, runFrom, withStep } from "./run-context.js";
 import { getTracer } from "./tracer.js";
 import { runInSpan } from "./with-span.js";
@@ -23,6 +22,9 @@ export function step<T>(name: string, fn: () => T): T {
   const parent = context.active();
   const run = runFrom(parent);
   const index = run ? run.nextStepIndex++ : 0;
+  // Replayed from a checkpoint on resume, stopped by a deadline, or executed and checkpointed.
+  const checkpoint = beginStep<T>(run, index, name, parent);
+  if (checkpoint.replayed) return checkpoint.value;
   const span = getTracer().startSpan(
     name,
     {
@@ -40,8 +42,9 @@ export function step<T>(name: string, fn: () => T): T {
     parent,
   );
   const ctx = trace.setSpan(withStep(parent, { name, index, span, usage: emptyUsage() }), span);
-  return runInSpan(span, ctx, fn, {
-    onSuccess: (s, value) => s.setAttribute(ATTR_STEP_OUTPUT, captureJson(value ?? null)),
+  const result = runInSpan(span, ctx, fn, {
+    onSuccess: (s, value) => checkpoint.record(s, value),
     onError: (s) => recordFailureInput(s, undefined, run),
   });
+  return checkpoint.settle(result);
 }

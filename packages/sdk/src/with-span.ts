@@ -97,11 +97,16 @@ function observeStream<S extends AsyncIterable<unknown>>(
 export function recordError(span: Span, error: unknown): void {
   const err = error instanceof Error ? error : new Error(String(error));
   // Error texts can quote secrets (a key in a URL, a header): redact before export.
-  span.recordException({
-    name: err.name,
-    message: captureText(err.message),
-    ...(err.stack ? { stack: captureText(err.stack) } : {}),
-  });
+  // Explicit time: for spans given a start time the trace SDK stamps events with Date.now()
+  // (whole ms), which can put a step's exception before its failed child's.
+  span.recordException(
+    {
+      name: err.name,
+      message: captureText(err.message),
+      ...(err.stack ? { stack: captureText(err.stack) } : {}),
+    },
+    preciseNow(),
+  );
   span.setStatus({ code: SpanStatusCode.ERROR, message: captureText(err.message) });
 }
 

@@ -14,7 +14,7 @@ let openai: OpenAI;
 let anthropic: Anthropic;
 
 beforeAll(async () => {
-  init({ serviceName: "wrappers", exporter, flushOnSignals: false });
+  init({ serviceName: "wrappers", exporter, handleProcessEvents: false });
   server = await startFakeLlmServer();
   openai = wrapOpenAI(
     new OpenAI({ apiKey: "sk-test-000000000000000000", baseURL: `${server.url}/v1`, maxRetries: 0 }),
@@ -31,7 +31,11 @@ beforeEach(() => exporter.reset());
 
 async function llmSpans(): Promise<ReadableSpan[]> {
   await flush();
-  return exporter.getFinishedSpans().filter((s) => s.attributes["flightrec.span.kind"] === "llm");
+  return exporter
+    .getFinishedSpans()
+    .filter(
+      (s) => s.attributes["flightrec.span.kind"] === "llm" && s.attributes["flightrec.span.pending"] !== true,
+    );
 }
 
 describe("wrapOpenAI", () => {

@@ -1,6 +1,9 @@
 import * as C from "@flightrec/sdk/conventions";
+import { priceUsage } from "@flightrec/sdk/pricing";
 import type { SpanKindName, SpanRecord, SpanStatus } from "../domain.js";
 import { OTLP_STATUS_ERROR, type OtlpSpan } from "../otlp/types.js";
+import { indexedMessages } from "./indexed-messages.js";
+import { FIELD_KEYS, INDEXED_MESSAGES, spanKindOf } from "./mappings.js";
 import { type Attributes, pickBoolean, pickJson, pickNumber, pickString } from "./pick.js";
 import { decisionsOf, failureOf } from "./span-events.js";
 
@@ -10,20 +13,21 @@ export interface SpanSource {
   resource: Attributes;
 }
 
-/** Maps one decoded span to the domain record. Pure. */
+/** Maps one decoded span, from any supported instrumentation, to the domain record. Pure. */
 export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord {
   const pending = pickBoolean(attrs, C.ATTR_SPAN_PENDING);
-  const kind = spanKind(attrs);
+  const kind = spanKindOf(attrs, span.name);
   const stepIndex = pickNumber(attrs, C.ATTR_STEP_INDEX);
   const status = spanStatus(span, pending);
   const endNs = pending || span.endTimeUnixNano === undefined ? null : BigInt(span.endTimeUnixNano);
+  const usage = usageOf(attrs, kind);
   return {
     traceId: span.traceId.toLowerCase(),
     spanId: span.spanId.toLowerCase(),
     parentSpanId: span.parentSpanId ? span.parentSpanId.toLowerCase() : null,
     runId: pickString(attrs, C.ATTR_RUN_ID),
-    runName: kind === "run" ? (pickString(attrs, C.GEN_AI_AGENT_NAME) ?? span.name) : null,
-    requestId: pickString(attrs, C.ATTR_REQUEST_ID),
+    runName: kind === "run" ? (pickString(attrs, ...FIELD_KEYS.runName) ?? span.name) : null,
+    requestId: pickString(attrs, ...FIELD_KEYS.requestId),
     service: pickString(resource, "service.name"),
     attempt: pickNumber(attrs, C.ATTR_RUN_ATTEMPT) ?? 1,
     kind,
@@ -33,25 +37,9 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     startNs: BigInt(span.startTimeUnixNano),
     endNs,
     stepIndex,
-    model: pickString(attrs, C.GEN_AI_RESPONSE_MODEL, C.GEN_AI_REQUEST_MODEL),
-    provider: pickString(attrs, C.GEN_AI_PROVIDER_NAME),
-    inputTokens: pickNumber(attrs, C.GEN_AI_USAGE_INPUT_TOKENS),
-    outputTokens: pickNumber(attrs, C.GEN_AI_USAGE_OUTPUT_TOKENS),
-    costUsd: pickNumber(attrs, C.ATTR_COST_USD),
-    input: pickJson(
-      attrs,
-      C.ATTR_STEP_INPUT,
-      C.ATTR_RUN_INPUT,
-      C.GEN_AI_INPUT_MESSAGES,
-      C.GEN_AI_TOOL_CALL_ARGUMENTS,
-    ),
-    output: pickJson(
-      attrs,
-      C.ATTR_STEP_OUTPUT,
-      C.ATTR_RUN_OUTPUT,
-      C.GEN_AI_OUTPUT_MESSAGES,
-      C.GEN_AI_TOOL_CALL_RESULT,
-    ),
+    ...usage,
+    input: pickJson(attrs, ...FIELD_KEYS.input) ?? indexedMessages(attrs, INDEXED_MESSAGES.input),
+    output: pickJson(attrs, ...FIELD_KEYS.output) ?? indexedMessages(attrs, INDEXED_MESSAGES.output),
     attributes: JSON.stringify(attrs),
     pending,
     decisions: decisionsOf(span, stepIndex),
@@ -59,22 +47,25 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
   };
 }
 
-function spanKind(attrs: Attributes): SpanKindName {
-  const declared = pickString(attrs, C.ATTR_SPAN_KIND);
-  if (declared === "run" || declared === "step" || declared === "llm" || declared === "tool") return declared;
-  switch (pickString(attrs, C.GEN_AI_OPERATION_NAME)) {
-    case C.GEN_AI_OPERATION.invokeAgent:
-      return "run";
-    case C.GEN_AI_OPERATION.executeTool:
-      return "tool";
-    case "chat":
-    case "text_completion":
-    case "generate_content":
-    case "embeddings":
-      return "llm";
-    default:
-      return "other";
+function usageOf(attrs: Attributes, kind: SpanKindName) {
+  const model = pickString(attrs, ...FIELD_KEYS.model);
+  const provider = pickString(attrs, ...FIELD_KEYS.provider);
+  const inputTokens = pickNumber(attrs, ...FIELD_KEYS.inputTokens);
+  const outputTokens = pickNumber(attrs, ...FIELD_KEYS.outputTokens);
+  let costUsd = pickNumber(attrs, ...FIELD_KEYS.costUsd);
+  // Calls of other instrumentations report tokens but rarely cost: price them with the SDK's table.
+  if (costUsd === null && kind === "llm" && model && (inputTokens !== null || outputTokens !== null)) {
+    const price = priceUsage({
+      provider: provider ?? undefined,
+      model,
+      inputTokens: inputTokens ?? 0,
+      outputTokens: outputTokens ?? 0,
+      cacheReadInputTokens: pickNumber(attrs, ...FIELD_KEYS.cacheReadTokens) ?? undefined,
+      reasoningOutputTokens: pickNumber(attrs, ...FIELD_KEYS.reasoningTokens) ?? undefined,
+    });
+    costUsd = price.costUsd;
   }
+  return { model, provider, inputTokens, outputTokens, costUsd };
 }
 
 function spanStatus(span: OtlpSpan, pending: boolean): SpanStatus {

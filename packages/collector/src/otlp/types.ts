@@ -19,8 +19,11 @@ export interface OtlpKeyValue {
   value?: OtlpAnyValue;
 }
 
+/** int64 as OTLP/JSON sends it (decimal string or number) or as the protobuf decoder yields it. */
+export type OtlpInt64 = string | number | bigint;
+
 export interface OtlpEvent {
-  timeUnixNano?: string | number;
+  timeUnixNano?: OtlpInt64;
   name?: string;
   attributes?: OtlpKeyValue[];
 }
@@ -42,8 +45,8 @@ export interface OtlpSpan {
   parentSpanId?: string;
   name: string;
   kind?: number;
-  startTimeUnixNano: string | number;
-  endTimeUnixNano?: string | number;
+  startTimeUnixNano: OtlpInt64;
+  endTimeUnixNano?: OtlpInt64;
   attributes?: OtlpKeyValue[];
   events?: OtlpEvent[];
   links?: OtlpLink[];

@@ -1,27 +1,50 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import { failureListParams, parseParams, runListParams, statsParams } from "../api/params.js";
 import { HttpError } from "../errors.js";
+import { InvalidCursorError } from "../store/sqlite/cursor.js";
 import type { DecisionStore } from "../store/store.js";
 
-const runListParams = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
+const HOUR_MS = 3_600_000;
 
-/** The JSON query API the dashboard reads. */
+/** The JSON query API the dashboard reads (docs/decisions/0002-query-api.md). */
 export function apiRoutes({ store }: { store: DecisionStore }): Hono {
   const app = new Hono();
   app.get("/api/runs", async (c) => {
-    const params = runListParams.safeParse(c.req.query());
-    if (!params.success) {
-      const issue = params.error.issues[0];
-      throw new HttpError(400, `invalid query parameter "${issue?.path.join(".")}": ${issue?.message}`);
-    }
-    return c.json({ runs: await store.listRuns(params.data) });
+    const params = parseParams(runListParams, c.req.query());
+    const range = { from: params.from && toUtc(params.from), to: params.to && toUtc(params.to) };
+    return c.json(await withCursor(() => store.listRuns({ ...params, ...range })));
   });
   app.get("/api/runs/:runId", async (c) => {
     const detail = await store.getRun(c.req.param("runId"));
     if (!detail) throw new HttpError(404, `no run with ID "${c.req.param("runId")}"`);
     return c.json(detail);
   });
+  app.get("/api/failures", async (c) => {
+    const params = parseParams(failureListParams, c.req.query());
+    return c.json(await withCursor(() => store.listFailures(params)));
+  });
+  app.get("/api/stats", async (c) => {
+    const params = parseParams(statsParams, c.req.query());
+    const to = params.to ?? new Date().toISOString();
+    const span = params.bucket === "hour" ? 24 * HOUR_MS : 30 * 24 * HOUR_MS;
+    const from = params.from ?? new Date(Date.parse(to) - span).toISOString();
+    return c.json(await store.stats({ from: toUtc(from), to: toUtc(to), bucket: params.bucket }));
+  });
+  app.get("/api/schema", async (c) => c.json({ tables: await store.schema() }));
   return app;
+}
+
+/** Stored times are UTC text; compare like with like. */
+function toUtc(iso: string): string {
+  return new Date(iso).toISOString();
+}
+
+async function withCursor<T>(query: () => Promise<T>): Promise<T> {
+  try {
+    return await query();
+  } catch (error) {
+    if (error instanceof InvalidCursorError)
+      throw new HttpError(400, `invalid query parameter "cursor": ${error.message}`);
+    throw error;
+  }
 }

@@ -1,31 +1,63 @@
 import { Hono } from "hono";
-import { HttpError } from "../errors.js";
+import { discardBody, readBody } from "../ingest/read-body.js";
+import { QueueFullError, type WriteQueue } from "../ingest/write-queue.js";
+import type { Metrics } from "../metrics.js";
 import { normalizeRequest } from "../normalize/normalize-request.js";
-import { decodeJsonTraceRequest } from "../otlp/decode-json.js";
-import type { DecisionStore } from "../store/store.js";
+import { decodeTraceRequest, encodingOf } from "../otlp/decode.js";
+import { encodeExportResponse } from "../otlp/encode-response.js";
 
 export interface TracesRouteOptions {
-  store: DecisionStore;
+  queue: WriteQueue;
+  metrics: Metrics;
+  /** Largest body accepted, after decompression. */
+  maxBodyBytes: number;
+  /** Bodies being read and decoded at once, in bytes; beyond it new requests get 429. */
+  maxInflightBytes: number;
 }
 
-/** OTLP/HTTP trace ingest: decode → normalize → store; acknowledged only after commit. */
-export function tracesRoute({ store }: TracesRouteOptions): Hono {
+/**
+ * OTLP/HTTP trace ingest: read (limit, gzip) → decode (JSON or protobuf) → normalize → write
+ * queue. The answer comes only after the batch is committed, in the request's encoding.
+ */
+export function tracesRoute({ queue, metrics, maxBodyBytes, maxInflightBytes }: TracesRouteOptions): Hono {
   const app = new Hono();
+  let inflightBytes = 0;
   app.post("/v1/traces", async (c) => {
-    const contentType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    if (contentType !== "application/json") {
-      throw new HttpError(415, `unsupported content type "${contentType}"; send application/json`);
+    const encoding = encodingOf(c.req.header("content-type"));
+    const declared = Number(c.req.header("content-length") ?? 0) || 0;
+    if (queue.isFull() || (inflightBytes > 0 && inflightBytes + declared > maxInflightBytes)) {
+      metrics.requestsRefused++;
+      await discardBody(c.req.raw, { maxBytes: maxBodyBytes });
+      throw new QueueFullError("collector is busy; retry later");
     }
-    const request = decodeJsonTraceRequest(await c.req.text());
-    const batch = normalizeRequest(request);
-    await store.ingest(batch.spans);
-    if (batch.rejected.length === 0) return c.json({});
-    return c.json({
-      partialSuccess: {
-        rejectedSpans: String(batch.rejected.length),
-        errorMessage: batch.rejected.map((r) => `span ${r.spanId}: ${r.reason}`).join("; "),
-      },
-    });
+    inflightBytes += declared;
+    let batch: ReturnType<typeof normalizeRequest>;
+    try {
+      const body = await readBody(c.req.raw, { maxBytes: maxBodyBytes });
+      batch = normalizeRequest(decodeTraceRequest(body, encoding));
+    } finally {
+      inflightBytes -= declared;
+    }
+    metrics.spansReceived += batch.spans.length + batch.rejected.length;
+    metrics.spansRejected += batch.rejected.length;
+    if (batch.spans.length > 0) {
+      try {
+        await queue.submit(batch.spans);
+      } catch (error) {
+        if (error instanceof QueueFullError) metrics.requestsRefused++;
+        throw error;
+      }
+      metrics.spansStored += batch.spans.length;
+    }
+    const partial =
+      batch.rejected.length === 0
+        ? null
+        : {
+            rejectedSpans: batch.rejected.length,
+            errorMessage: batch.rejected.map((r) => `span ${r.spanId}: ${r.reason}`).join("; "),
+          };
+    const response = encodeExportResponse(encoding, partial);
+    return c.body(response.body as string, 200, { "content-type": response.contentType });
   });
   return app;
 }

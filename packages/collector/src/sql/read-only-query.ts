@@ -16,7 +16,14 @@ export class QueryRejectedError extends Error {
 
 export const DEFAULT_MAX_ROWS = 10_000;
 
-/** Opens the store read-only: the connection itself cannot write, whatever SQL it is given. */
+/** Only these may start a statement: queries that read. PRAGMA, ATTACH and every write are refused. */
+const ALLOWED_START = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(select|with|values|explain)\b/i;
+
+/**
+ * Opens the store read-only: the connection cannot write, whatever SQL it is given; query_only
+ * is a second lock, and extensions cannot be loaded (better-sqlite3 enables them only through
+ * its own `loadExtension`, which is never called).
+ */
 export function openReadOnlyDatabase(path: string): Database.Database {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   db.pragma("query_only = ON");
@@ -29,6 +36,11 @@ export function runReadOnlyQuery(
   sql: string,
   maxRows = DEFAULT_MAX_ROWS,
 ): QueryResult {
+  if (!ALLOWED_START.test(sql)) {
+    throw new QueryRejectedError(
+      "only read-only queries are allowed: start with SELECT, WITH, VALUES or EXPLAIN",
+    );
+  }
   let statement: Database.Statement;
   try {
     statement = db.prepare(sql);
@@ -41,12 +53,27 @@ export function runReadOnlyQuery(
   const columns = statement.columns().map((c) => c.name);
   const rows: unknown[][] = [];
   let truncated = false;
-  for (const row of statement.raw(true).iterate() as IterableIterator<unknown[]>) {
-    if (rows.length === maxRows) {
-      truncated = true;
-      break;
+  try {
+    for (const row of statement.raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>) {
+      if (rows.length === maxRows) {
+        truncated = true;
+        break;
+      }
+      rows.push(row.map(plainValue));
     }
-    rows.push(row);
+  } catch (error) {
+    throw new QueryRejectedError((error as Error).message);
   }
   return { columns, rows, truncated };
+}
+
+/** JSON-safe cells: integers beyond 2^53 (nanosecond times) become exact decimal strings, blobs base64. */
+function plainValue(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  if (Buffer.isBuffer(value)) return value.toString("base64");
+  return value;
 }

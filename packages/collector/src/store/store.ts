@@ -18,9 +18,13 @@ export interface RunRow {
   error: string | null;
   request_id: string | null;
   service: string | null;
+  trace_id: string | null;
+  /** When the collector last received a span of the run. */
+  last_seen_at: string | null;
+  updated_at: string;
 }
 
-/** A row of the `spans` table. */
+/** A row of the `spans` table (without its internal integer key and nanosecond times). */
 export interface SpanRow {
   trace_id: string;
   span_id: string;
@@ -42,6 +46,7 @@ export interface SpanRow {
   input: string | null;
   output: string | null;
   error: string | null;
+  service: string | null;
   attributes: string;
 }
 
@@ -56,6 +61,7 @@ export interface DecisionRow {
   output_tokens: number | null;
   cost_usd: number | null;
   ts: string;
+  trace_id: string;
   span_id: string;
 }
 
@@ -63,6 +69,7 @@ export interface DecisionRow {
 export interface FailureRow {
   run_id: string | null;
   attempt: number;
+  trace_id: string;
   span_id: string;
   step: number | null;
   kind: string;
@@ -82,13 +89,82 @@ export interface RunDetail {
   failures: FailureRow[];
 }
 
+export type RunSort = "started_at" | "duration_ms" | "cost_usd" | "name";
+
 export interface RunListQuery {
+  status?: RunStatus[];
+  name?: string;
+  model?: string;
+  /** ISO times bounding `started_at`. */
+  from?: string;
+  to?: string;
+  minCost?: number;
+  /** Searched in run ID, request ID, name and error. */
+  q?: string;
+  sort: RunSort;
+  order: "asc" | "desc";
   limit: number;
+  cursor?: string;
+}
+
+export interface RunListPage {
+  runs: RunRow[];
+  nextCursor: string | null;
+}
+
+export interface FailureListQuery {
+  limit: number;
+  cursor?: string;
+  errorType?: string;
+  name?: string;
+}
+
+export interface FailureListPage {
+  failures: (FailureRow & { run_name: string | null })[];
+  nextCursor: string | null;
+  groups: {
+    byErrorType: { error_type: string | null; count: number; last_ts: string }[];
+    byName: { kind: string; name: string; count: number; last_ts: string }[];
+  };
+}
+
+export interface StatsQuery {
+  from: string;
+  to: string;
+  bucket: "hour" | "day";
+}
+
+export interface Stats {
+  series: {
+    bucket: string;
+    runs: number;
+    errors: number;
+    input_tokens: number;
+    output_tokens: number;
+    cost_usd: number;
+  }[];
+  byModel: {
+    model: string;
+    calls: number;
+    input_tokens: number;
+    output_tokens: number;
+    cost_usd: number;
+    p50_ms: number | null;
+    p95_ms: number | null;
+  }[];
+  byTool: { tool: string; calls: number; errors: number; p50_ms: number | null; p95_ms: number | null }[];
+}
+
+export interface SchemaTable {
+  name: string;
+  columns: { name: string; type: string }[];
 }
 
 export interface IngestSummary {
+  /** Spans written (retries count; placeholders that arrive after their finished span do not). */
   stored: number;
-  runsTouched: number;
+  /** Runs this batch changed. */
+  runIds: string[];
 }
 
 /**
@@ -98,8 +174,15 @@ export interface IngestSummary {
 export interface DecisionStore {
   /** Stores a batch atomically; resolves only after it is durable (committed). Idempotent. */
   ingest(spans: readonly SpanRecord[]): Promise<IngestSummary>;
-  listRuns(query: RunListQuery): Promise<RunRow[]>;
+  listRuns(query: RunListQuery): Promise<RunListPage>;
   getRun(runId: string): Promise<RunDetail | null>;
+  getRuns(runIds: readonly string[]): Promise<RunRow[]>;
+  listFailures(query: FailureListQuery): Promise<FailureListPage>;
+  stats(query: StatsQuery): Promise<Stats>;
+  /** Tables and views users may query with SQL. */
+  schema(): Promise<SchemaTable[]>;
+  /** Deletes at most `limit` runs started before `beforeIso` with their spans; returns how many. */
+  deleteRunsBefore(beforeIso: string, limit: number): Promise<number>;
   /** True when a write would succeed now (used by /health). */
   isWritable(): Promise<boolean>;
   close(): Promise<void>;

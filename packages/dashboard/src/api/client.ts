@@ -1,11 +1,97 @@
-import type { RunDetail, RunSummary } from "./types";
+import type { z } from "zod";
+import { ApiError } from "./api-error";
+import {
+  type DbSchema,
+  type FailureList,
+  failureListSchema,
+  type RunDetail,
+  type RunList,
+  runDetailSchema,
+  runListSchema,
+  type SqlResult,
+  type Stats,
+  schemaSchema,
+  sqlResultSchema,
+  statsSchema,
+} from "./schemas";
+import { apiToken } from "./token";
 
-async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { accept: "application/json" } });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.error ?? `${response.status} ${response.statusText}`);
-  return body as T;
+type Params = Record<string, string | number | null | undefined>;
+
+export function apiUrl(path: string, params: Params = {}): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== null && value !== undefined && value !== "") search.set(key, String(value));
+  }
+  const query = search.toString();
+  return query ? `${path}?${query}` : path;
 }
 
-export const fetchRuns = () => getJson<{ runs: RunSummary[] }>("/api/runs").then((b) => b.runs);
-export const fetchRun = (runId: string) => getJson<RunDetail>(`/api/runs/${encodeURIComponent(runId)}`);
+async function request<S extends z.ZodType>(
+  schema: S,
+  url: string,
+  init: RequestInit = {},
+): Promise<z.output<S>> {
+  const headers = new Headers(init.headers);
+  headers.set("accept", "application/json");
+  const token = apiToken();
+  if (token) headers.set("authorization", `Bearer ${token}`);
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, headers });
+  } catch (error) {
+    throw new ApiError(`cannot reach the collector (${String(error)})`);
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const message = (body as { error?: unknown } | null)?.error;
+    throw new ApiError(
+      typeof message === "string" ? message : `${response.status} ${response.statusText} from ${url}`,
+      response.status,
+    );
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiError(`unexpected answer from ${url}: ${issue?.path.join(".")} ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+export interface RunQuery {
+  status?: string;
+  name?: string;
+  model?: string;
+  from?: string;
+  to?: string;
+  minCost?: string;
+  q?: string;
+  sort?: string;
+  order?: string;
+}
+
+export const fetchRuns = (query: RunQuery, cursor: string | null, limit = 100): Promise<RunList> =>
+  request(runListSchema, apiUrl("/api/runs", { ...query, cursor, limit }));
+
+export const fetchRun = (runId: string): Promise<RunDetail> =>
+  request(runDetailSchema, apiUrl(`/api/runs/${encodeURIComponent(runId)}`));
+
+export const fetchFailures = (params: Params): Promise<FailureList> =>
+  request(failureListSchema, apiUrl("/api/failures", params));
+
+export const fetchStats = (params: Params): Promise<Stats> =>
+  request(statsSchema, apiUrl("/api/stats", params));
+
+export const fetchSchema = (): Promise<DbSchema> => request(schemaSchema, "/api/schema");
+
+export const runSql = (sql: string): Promise<SqlResult> =>
+  request(sqlResultSchema, "/api/sql", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ sql }),
+  });
+
+/** URL of the live event stream; EventSource cannot send headers, so the token rides along. */
+export function eventsUrl(): string {
+  return apiUrl("/api/events", { token: apiToken() });
+}

@@ -3,6 +3,9 @@ import type Database from "better-sqlite3";
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
  * Append only: a released migration is never edited.
+ *
+ * Spans are keyed by `span_key` (the rowid: start time and span ID bits, see span-key.ts), not
+ * by UNIQUE(trace_id, span_id): an index on random hex costs more than half the insert rate.
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -24,11 +27,23 @@ export const MIGRATIONS: readonly string[] = [
     error             TEXT,
     request_id        TEXT,
     service           TEXT,
+    trace_id          TEXT,
+    start_ns          INTEGER,
+    last_ns           INTEGER,
+    -- When the collector last received a span of the run; updated_at also moves on verdicts.
+    last_seen_at      TEXT,
     updated_at        TEXT NOT NULL
   );
-  CREATE INDEX runs_by_started ON runs (started_at DESC);
+  -- Run list: keyset pagination on (sort column, run_id), scanned in either direction.
+  CREATE INDEX runs_by_started ON runs (started_at, run_id);
+  CREATE INDEX runs_by_status ON runs (status, started_at, run_id);
+  CREATE INDEX runs_by_name ON runs (name, started_at, run_id);
+  CREATE INDEX runs_by_cost ON runs (cost_usd, run_id);
+  CREATE INDEX runs_by_duration ON runs (duration_ms, run_id);
+  CREATE INDEX runs_by_request ON runs (request_id);
 
   CREATE TABLE spans (
+    span_key       INTEGER PRIMARY KEY,
     trace_id       TEXT NOT NULL,
     span_id        TEXT NOT NULL,
     parent_span_id TEXT,
@@ -48,16 +63,27 @@ export const MIGRATIONS: readonly string[] = [
     input_tokens   INTEGER,
     output_tokens  INTEGER,
     cost_usd       REAL,
-    input          TEXT CHECK (input IS NULL OR json_valid(input)),
-    output         TEXT CHECK (output IS NULL OR json_valid(output)),
+    -- JSON text, valid by construction (normalize checks or encodes it); no json_valid() CHECK on
+    -- the hottest insert path.
+    input          TEXT,
+    output         TEXT,
     error          TEXT,
-    attributes     TEXT NOT NULL CHECK (json_valid(attributes)),
-    UNIQUE (trace_id, span_id)
+    service        TEXT,
+    attributes     TEXT NOT NULL
   );
   CREATE INDEX spans_by_run ON spans (run_id, start_ns);
+  CREATE INDEX spans_by_model ON spans (model, run_id) WHERE model IS NOT NULL;
+
+  -- Which run a trace belongs to, so spans of other instrumentations inside our runs join them.
+  CREATE TABLE trace_runs (
+    trace_id TEXT PRIMARY KEY,
+    run_id   TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX trace_runs_by_run ON trace_runs (run_id);
 
   -- Decisions and failures belong to a span; re-sending the span replaces them.
   CREATE TABLE decisions (
+    span_key      INTEGER NOT NULL,
     trace_id      TEXT NOT NULL,
     span_id       TEXT NOT NULL,
     run_id        TEXT,
@@ -71,10 +97,11 @@ export const MIGRATIONS: readonly string[] = [
     ts            TEXT NOT NULL,
     ts_ns         INTEGER NOT NULL
   );
-  CREATE INDEX decisions_by_span ON decisions (trace_id, span_id);
+  CREATE INDEX decisions_by_span ON decisions (span_key);
   CREATE INDEX decisions_by_run ON decisions (run_id, ts_ns);
 
   CREATE TABLE failures (
+    span_key   INTEGER PRIMARY KEY,
     trace_id   TEXT NOT NULL,
     span_id    TEXT NOT NULL,
     run_id     TEXT,
@@ -88,11 +115,38 @@ export const MIGRATIONS: readonly string[] = [
     input      TEXT CHECK (input IS NULL OR json_valid(input)),
     context    TEXT CHECK (context IS NULL OR json_valid(context)),
     ts         TEXT NOT NULL,
-    ts_ns      INTEGER NOT NULL,
-    UNIQUE (trace_id, span_id)
+    ts_ns      INTEGER NOT NULL
   );
   CREATE INDEX failures_by_run ON failures (run_id, ts_ns);
   CREATE INDEX failures_by_ts ON failures (ts_ns DESC);
+
+  CREATE VIEW llm_calls AS
+    SELECT run_id, attempt, trace_id, span_id, parent_span_id, name, status, started_at, ended_at,
+           duration_ms, provider, model, input_tokens, output_tokens, cost_usd, input, output, error
+    FROM spans WHERE kind = 'llm';
+
+  CREATE VIEW tool_calls AS
+    SELECT run_id, attempt, trace_id, span_id, parent_span_id,
+           coalesce(json_extract(attributes, '$."gen_ai.tool.name"'), json_extract(attributes, '$."tool.name"'),
+                    json_extract(attributes, '$."ai.toolCall.name"'), json_extract(attributes, '$."traceloop.entity.name"'), name) AS tool,
+           status, started_at, ended_at, duration_ms, input AS arguments, output AS result, error
+    FROM spans WHERE kind = 'tool';
+  `,
+  // 2: why an attempt of a run stopped before finishing (crash survival).
+  `
+  CREATE TABLE interruptions (
+    run_id    TEXT NOT NULL,
+    attempt   INTEGER NOT NULL,
+    reason    TEXT NOT NULL,
+    step      INTEGER,
+    step_name TEXT,
+    span_id   TEXT,
+    input     TEXT CHECK (input IS NULL OR json_valid(input)),
+    cost_usd  REAL,
+    ts        TEXT NOT NULL,
+    PRIMARY KEY (run_id, attempt)
+  );
+  CREATE INDEX runs_by_status_updated ON runs (status, updated_at);
   `,
 ];
 

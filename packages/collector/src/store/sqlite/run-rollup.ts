@@ -1,57 +1,203 @@
+import type { SpanRecord } from "../../domain.js";
+import { nsToIso } from "./time.js";
+
 /**
- * Recomputes one `runs` row from its spans. A run exists as soon as any of its spans
- * arrives (a crashed agent never sends its root span) and is completed when the root does.
- * The newest attempt decides status and position; tokens and cost add up over all attempts.
+ * What one batch changes in one run. Rolled up from the batch alone, then merged into the
+ * `runs` row by ROLLUP_RUN_SQL, so the cost of a batch never depends on how many spans its
+ * runs already have.
+ */
+export interface RunDelta {
+  runId: string;
+  traceId: string;
+  name: string | null;
+  service: string | null;
+  requestId: string | null;
+  attempt: number;
+  startNs: bigint;
+  lastNs: bigint;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  /** The root span of `attempt` in this batch: it decides status and end. */
+  root: SpanRecord | null;
+  /** Step spans of `attempt` first stored by this batch. */
+  newSteps: number;
+  currentStep: { index: number; name: string } | null;
+  /** Message of the latest failed span of `attempt` in this batch. */
+  error: { message: string; atNs: bigint } | null;
+}
+
+export interface PreviousSpan {
+  status: string;
+  kind: string;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost_usd: number | null;
+}
+
+export function emptyDelta(runId: string, span: SpanRecord): RunDelta {
+  return {
+    runId,
+    traceId: span.traceId,
+    name: null,
+    service: null,
+    requestId: null,
+    attempt: span.attempt,
+    startNs: span.startNs,
+    lastNs: span.endNs ?? span.startNs,
+    inputTokens: null,
+    outputTokens: null,
+    costUsd: null,
+    root: null,
+    newSteps: 0,
+    currentStep: null,
+    error: null,
+  };
+}
+
+/** Folds one stored span into its run's delta; `previous` is the row it replaced, if any. */
+export function addToDelta(
+  d: RunDelta,
+  span: SpanRecord,
+  previous: PreviousSpan | undefined,
+  isRoot: boolean,
+): void {
+  d.name ??= span.runName ?? (isRoot ? span.name : null);
+  d.service ??= span.service;
+  d.requestId ??= span.requestId;
+  if (span.startNs < d.startNs) d.startNs = span.startNs;
+  const last = span.endNs ?? span.startNs;
+  if (last > d.lastNs) d.lastNs = last;
+  if (span.kind === "llm" || previous?.kind === "llm") addUsage(d, span, previous);
+  if (span.attempt > d.attempt) {
+    Object.assign(d, { attempt: span.attempt, root: null, newSteps: 0, currentStep: null, error: null });
+  }
+  if (span.attempt < d.attempt) return;
+  if (isRoot && (d.root === null || d.root.status === "running")) d.root = span;
+  if (span.kind === "step" && span.stepIndex !== null) {
+    if (!previous) d.newSteps++;
+    if (!d.currentStep || span.stepIndex >= d.currentStep.index) {
+      d.currentStep = { index: span.stepIndex, name: span.name };
+    }
+  }
+  if (span.status === "error" && span.errorMessage && (!d.error || span.startNs >= d.error.atNs)) {
+    d.error = { message: span.errorMessage, atNs: span.startNs };
+  }
+}
+
+function addUsage(d: RunDelta, span: SpanRecord, previous: PreviousSpan | undefined): void {
+  const now = span.kind === "llm" ? span : null;
+  const before = previous?.kind === "llm" ? previous : null;
+  const diff = (a: number | null | undefined, b: number | null | undefined) =>
+    a == null && b == null ? null : (a ?? 0) - (b ?? 0);
+  const add = (acc: number | null, x: number | null) => (x === null ? acc : (acc ?? 0) + x);
+  d.inputTokens = add(d.inputTokens, diff(now?.inputTokens, before?.input_tokens));
+  d.outputTokens = add(d.outputTokens, diff(now?.outputTokens, before?.output_tokens));
+  d.costUsd = add(d.costUsd, diff(now?.costUsd, before?.cost_usd));
+}
+
+export function deltaParams(d: RunDelta, now: string) {
+  const root = d.root;
+  const finished = root !== null && root.status !== "running" && root.endNs !== null;
+  return {
+    run_id: d.runId,
+    trace_id: d.traceId,
+    name: d.name,
+    service: d.service,
+    request_id: d.requestId,
+    attempt: d.attempt,
+    start_ns: d.startNs,
+    started_at: nsToIso(d.startNs),
+    last_ns: d.lastNs,
+    root_status: root ? root.status : null,
+    ended_at: finished ? nsToIso(root.endNs!) : null,
+    finished: finished ? 1 : 0,
+    new_steps: d.newSteps,
+    current_step: d.currentStep?.index ?? null,
+    current_step_name: d.currentStep?.name ?? null,
+    error: root?.errorMessage ?? d.error?.message ?? null,
+    input_tokens: d.inputTokens,
+    output_tokens: d.outputTokens,
+    cost_usd: d.costUsd,
+    now,
+  };
+}
+
+/**
+ * Merges a batch's RunDelta into `runs`. A newer attempt starts the run's status and
+ * position over; the same attempt moves them forward; an older one only adds usage.
+ * Tokens and cost add up over all attempts.
  */
 export const ROLLUP_RUN_SQL = `
-WITH s AS (SELECT * FROM spans WHERE run_id = @run_id),
-     latest AS (SELECT max(attempt) AS attempt FROM s),
-     root AS (
-       SELECT * FROM s WHERE kind = 'run' AND attempt = (SELECT attempt FROM latest)
-       ORDER BY start_ns DESC LIMIT 1
-     ),
-     current AS (
-       SELECT step_index, name FROM s
-       WHERE kind = 'step' AND attempt = (SELECT attempt FROM latest) AND step_index IS NOT NULL
-       ORDER BY step_index DESC, start_ns DESC LIMIT 1
-     )
 INSERT INTO runs (run_id, name, status, started_at, ended_at, duration_ms, current_step, current_step_name,
-                  steps, attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, updated_at)
-SELECT
-  @run_id,
-  coalesce(@run_name, (SELECT json_extract(attributes, '$."gen_ai.agent.name"') FROM s WHERE kind = 'run' LIMIT 1)),
-  CASE WHEN (SELECT status FROM root) IN ('ok', 'error') THEN (SELECT status FROM root) ELSE 'running' END,
-  (SELECT started_at FROM s ORDER BY start_ns LIMIT 1),
-  (SELECT ended_at FROM root),
-  (SELECT (max(coalesce(end_ns, start_ns)) - min(start_ns)) / 1e6 FROM s WHERE (SELECT status FROM root) IN ('ok', 'error')),
-  (SELECT step_index FROM current),
-  (SELECT name FROM current),
-  (SELECT count(DISTINCT step_index) FROM s WHERE kind = 'step' AND attempt = (SELECT attempt FROM latest)),
-  (SELECT attempt FROM latest),
-  (SELECT sum(input_tokens) FROM s WHERE kind = 'llm'),
-  (SELECT sum(output_tokens) FROM s WHERE kind = 'llm'),
-  (SELECT sum(cost_usd) FROM s WHERE kind = 'llm'),
-  coalesce((SELECT error FROM root),
-           (SELECT error FROM s WHERE status = 'error' AND attempt = (SELECT attempt FROM latest) ORDER BY start_ns DESC LIMIT 1)),
-  (SELECT json_extract(attributes, '$."flightrec.request.id"') FROM s
-     WHERE json_extract(attributes, '$."flightrec.request.id"') IS NOT NULL ORDER BY attempt DESC LIMIT 1),
-  @service,
-  @now
+                  steps, attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, trace_id,
+                  start_ns, last_ns, last_seen_at, updated_at)
+VALUES (@run_id, @name, CASE WHEN @finished THEN @root_status ELSE 'running' END, @started_at, @ended_at,
+        CASE WHEN @finished THEN (@last_ns - @start_ns) / 1e6 END, @current_step, @current_step_name,
+        @new_steps, @attempt, @input_tokens, @output_tokens, @cost_usd, @error, @request_id, @service, @trace_id,
+        @start_ns, @last_ns, @now, @now)
 ON CONFLICT (run_id) DO UPDATE SET
-  name = coalesce(excluded.name, runs.name),
-  status = excluded.status,
-  started_at = excluded.started_at,
-  ended_at = excluded.ended_at,
-  duration_ms = excluded.duration_ms,
-  current_step = excluded.current_step,
-  current_step_name = excluded.current_step_name,
-  steps = excluded.steps,
-  attempts = excluded.attempts,
-  input_tokens = excluded.input_tokens,
-  output_tokens = excluded.output_tokens,
-  cost_usd = excluded.cost_usd,
-  error = excluded.error,
-  request_id = coalesce(excluded.request_id, runs.request_id),
-  service = coalesce(excluded.service, runs.service),
+  name = coalesce(runs.name, excluded.name),
+  started_at = CASE WHEN excluded.start_ns < runs.start_ns THEN excluded.started_at ELSE runs.started_at END,
+  start_ns = min(runs.start_ns, excluded.start_ns),
+  last_ns = max(runs.last_ns, excluded.last_ns),
+  -- Same attempt: a finished root decides, except that an interruption stands unless the run ended ok
+  -- (a run thought dead may finish after all).
+  status = CASE
+    WHEN excluded.attempts > runs.attempts THEN excluded.status
+    WHEN excluded.attempts = runs.attempts AND @finished AND (runs.status <> 'interrupted' OR @root_status = 'ok')
+      THEN excluded.status
+    ELSE runs.status END,
+  ended_at = CASE
+    WHEN excluded.attempts > runs.attempts THEN excluded.ended_at
+    WHEN excluded.attempts = runs.attempts AND @finished THEN excluded.ended_at
+    ELSE runs.ended_at END,
+  duration_ms = CASE
+    WHEN excluded.attempts >= runs.attempts AND @finished
+      THEN (max(runs.last_ns, excluded.last_ns) - min(runs.start_ns, excluded.start_ns)) / 1e6
+    WHEN excluded.attempts > runs.attempts THEN NULL
+    ELSE runs.duration_ms END,
+  current_step = CASE
+    WHEN excluded.attempts > runs.attempts THEN excluded.current_step
+    WHEN excluded.attempts = runs.attempts AND excluded.current_step >= coalesce(runs.current_step, -1)
+      THEN excluded.current_step
+    ELSE runs.current_step END,
+  current_step_name = CASE
+    WHEN excluded.attempts > runs.attempts THEN excluded.current_step_name
+    WHEN excluded.attempts = runs.attempts AND excluded.current_step >= coalesce(runs.current_step, -1)
+      THEN excluded.current_step_name
+    ELSE runs.current_step_name END,
+  steps = CASE
+    WHEN excluded.attempts > runs.attempts THEN excluded.steps
+    WHEN excluded.attempts = runs.attempts THEN runs.steps + excluded.steps
+    ELSE runs.steps END,
+  error = CASE
+    WHEN excluded.attempts > runs.attempts THEN excluded.error
+    WHEN excluded.attempts = runs.attempts AND @finished AND @root_status = 'ok' AND runs.status = 'interrupted'
+      THEN NULL
+    WHEN excluded.attempts = runs.attempts AND runs.status = 'interrupted' THEN runs.error
+    WHEN excluded.attempts = runs.attempts AND @finished AND @root_status = 'error'
+      THEN coalesce(excluded.error, runs.error)
+    WHEN excluded.attempts = runs.attempts THEN coalesce(runs.error, excluded.error)
+    ELSE runs.error END,
+  attempts = max(runs.attempts, excluded.attempts),
+  input_tokens = CASE WHEN excluded.input_tokens IS NULL THEN runs.input_tokens
+                      ELSE coalesce(runs.input_tokens, 0) + excluded.input_tokens END,
+  output_tokens = CASE WHEN excluded.output_tokens IS NULL THEN runs.output_tokens
+                       ELSE coalesce(runs.output_tokens, 0) + excluded.output_tokens END,
+  cost_usd = CASE WHEN excluded.cost_usd IS NULL THEN runs.cost_usd
+                  ELSE coalesce(runs.cost_usd, 0) + excluded.cost_usd END,
+  request_id = coalesce(runs.request_id, excluded.request_id),
+  service = coalesce(runs.service, excluded.service),
+  trace_id = coalesce(runs.trace_id, excluded.trace_id),
+  last_seen_at = excluded.last_seen_at,
   updated_at = excluded.updated_at
 `;
+
+/**
+ * Records the verdict that the run's current attempt was interrupted: its status and the
+ * reason as its error. A run that finished ok keeps its status; an older attempt changes nothing.
+ */
+export const MARK_INTERRUPTED_SQL = `
+UPDATE runs SET status = 'interrupted', error = @reason, updated_at = @now
+WHERE run_id = @run_id AND attempts = @attempt AND status <> 'ok'`;

@@ -3,157 +3,77 @@ import type { SpanRecord } from "../../domain.js";
 import type {
   DecisionRow,
   DecisionStore,
+  FailureListPage,
+  FailureListQuery,
   FailureRow,
   IngestSummary,
   RunDetail,
+  RunListPage,
   RunListQuery,
   RunRow,
+  SchemaTable,
   SpanRow,
+  Stats,
+  StatsQuery,
 } from "../store.js";
+import { Checkpointer } from "./checkpointer.js";
+import { listFailures } from "./failure-list.js";
 import { openWritableDatabase } from "./open-database.js";
-import { ROLLUP_RUN_SQL } from "./run-rollup.js";
-import { durationMs, nsToIso } from "./time.js";
+import { listRuns } from "./run-list.js";
+import { SpanWriter } from "./span-writer.js";
+import { StatementCache } from "./statement-cache.js";
+import { stats } from "./stats.js";
 
-const UPSERT_SPAN_SQL = `
-INSERT INTO spans (trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at, ended_at,
-                   duration_ms, start_ns, end_ns, step_index, model, provider, input_tokens, output_tokens,
-                   cost_usd, input, output, error, attributes)
-VALUES (@trace_id, @span_id, @parent_span_id, @run_id, @attempt, @kind, @name, @status, @started_at, @ended_at,
-        @duration_ms, @start_ns, @end_ns, @step_index, @model, @provider, @input_tokens, @output_tokens,
-        @cost_usd, @input, @output, @error, @attributes)
-ON CONFLICT (trace_id, span_id) DO UPDATE SET
-  parent_span_id = excluded.parent_span_id, run_id = excluded.run_id, attempt = excluded.attempt,
-  kind = excluded.kind, name = excluded.name, status = excluded.status, started_at = excluded.started_at,
-  ended_at = excluded.ended_at, duration_ms = excluded.duration_ms, start_ns = excluded.start_ns,
-  end_ns = excluded.end_ns, step_index = excluded.step_index, model = excluded.model,
-  provider = excluded.provider, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
-  cost_usd = excluded.cost_usd, input = excluded.input, output = excluded.output, error = excluded.error,
-  attributes = excluded.attributes
--- A placeholder never overwrites the finished span, whatever order they arrive in.
-WHERE excluded.status <> 'running' OR spans.status = 'running'
-`;
-
-const INSERT_DECISION_SQL = `
-INSERT INTO decisions (trace_id, span_id, run_id, attempt, step, action, reasoning, input_tokens, output_tokens,
-                       cost_usd, ts, ts_ns)
-VALUES (@trace_id, @span_id, @run_id, @attempt, @step, @action, @reasoning, @input_tokens, @output_tokens,
-        @cost_usd, @ts, @ts_ns)`;
-
-const INSERT_FAILURE_SQL = `
-INSERT INTO failures (trace_id, span_id, run_id, attempt, step, kind, name, error_type, message, stack, input,
-                      context, ts, ts_ns)
-VALUES (@trace_id, @span_id, @run_id, @attempt, @step, @kind, @name, @error_type, @message, @stack, @input,
-        @context, @ts, @ts_ns)`;
-
+const RUN_COLUMNS = `run_id, name, status, started_at, ended_at, duration_ms, current_step, current_step_name, steps,
+  attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, trace_id, last_seen_at, updated_at`;
 const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at, ended_at,
-  duration_ms, step_index, model, provider, input_tokens, output_tokens, cost_usd, input, output, error, attributes`;
+  duration_ms, step_index, model, provider, input_tokens, output_tokens, cost_usd, input, output, error, service,
+  attributes`;
+/** Internal tables the SQL editor does not offer. */
+const HIDDEN_TABLES = new Set(["trace_runs"]);
 
+/** The embedded decision store: one SQLite file, WAL, one writer connection. */
 export class SqliteStore implements DecisionStore {
-  private readonly upsertSpan: Database.Statement;
-  private readonly rollupRun: Database.Statement;
-  private readonly deleteDecisions: Database.Statement;
-  private readonly insertDecision: Database.Statement;
-  private readonly deleteFailure: Database.Statement;
-  private readonly insertFailure: Database.Statement;
-  private readonly selectDecisions: Database.Statement;
-  private readonly selectFailures: Database.Statement;
-  private readonly selectRuns: Database.Statement;
+  private readonly writer: SpanWriter;
+  private readonly statements: StatementCache;
   private readonly selectRun: Database.Statement;
   private readonly selectSpans: Database.Statement;
-  private readonly ingestTx: (spans: readonly SpanRecord[]) => IngestSummary;
+  private readonly selectDecisions: Database.Statement;
+  private readonly selectFailures: Database.Statement;
+  private readonly deleteOldRuns: (beforeIso: string, limit: number) => number;
+  private checkpointer: Checkpointer | null = null;
 
-  constructor(private readonly db: Database.Database) {
-    this.upsertSpan = db.prepare(UPSERT_SPAN_SQL);
-    this.rollupRun = db.prepare(ROLLUP_RUN_SQL);
-    this.deleteDecisions = db.prepare("DELETE FROM decisions WHERE trace_id = ? AND span_id = ?");
-    this.insertDecision = db.prepare(INSERT_DECISION_SQL);
-    this.deleteFailure = db.prepare("DELETE FROM failures WHERE trace_id = ? AND span_id = ?");
-    this.insertFailure = db.prepare(INSERT_FAILURE_SQL);
+  constructor(readonly db: Database.Database) {
+    this.writer = new SpanWriter(db);
+    this.statements = new StatementCache(db);
+    this.selectRun = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`);
+    this.selectSpans = db.prepare(
+      `SELECT ${SPAN_COLUMNS} FROM spans WHERE run_id = ? ORDER BY start_ns, parent_span_id IS NOT NULL, span_id`,
+    );
     this.selectDecisions = db.prepare(
-      "SELECT run_id, attempt, step, action, reasoning, input_tokens, output_tokens, cost_usd, ts, span_id FROM decisions WHERE run_id = ? ORDER BY ts_ns",
+      `SELECT run_id, attempt, step, action, reasoning, input_tokens, output_tokens, cost_usd, ts, trace_id, span_id
+       FROM decisions WHERE run_id = ? ORDER BY ts_ns, rowid`,
     );
     this.selectFailures = db.prepare(
-      "SELECT run_id, attempt, span_id, step, kind, name, error_type, message, stack, input, context, ts FROM failures WHERE run_id = ? ORDER BY ts_ns",
+      `SELECT run_id, attempt, trace_id, span_id, step, kind, name, error_type, message, stack, input, context, ts
+       FROM failures WHERE run_id = ? ORDER BY ts_ns`,
     );
-    this.selectRuns = db.prepare("SELECT * FROM runs ORDER BY started_at DESC, run_id LIMIT ?");
-    this.selectRun = db.prepare("SELECT * FROM runs WHERE run_id = ?");
-    this.selectSpans = db.prepare(
-      `SELECT ${SPAN_COLUMNS} FROM spans WHERE run_id = ? ORDER BY start_ns, span_id`,
-    );
-    this.ingestTx = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
+    this.deleteOldRuns = retention(db);
   }
 
   static open(path: string): SqliteStore {
-    return new SqliteStore(openWritableDatabase(path));
+    const store = new SqliteStore(openWritableDatabase(path));
+    store.db.pragma("wal_autocheckpoint = 0");
+    store.checkpointer = new Checkpointer({ path });
+    return store;
   }
 
   async ingest(spans: readonly SpanRecord[]): Promise<IngestSummary> {
-    return this.ingestTx(spans);
+    return this.writer.write(spans);
   }
 
-  private writeBatch(spans: readonly SpanRecord[]): IngestSummary {
-    const runs = new Map<string, { name: string | null; service: string | null }>();
-    for (const span of spans) {
-      const changed = this.upsertSpan.run(toRow(span)).changes > 0;
-      if (changed) this.replaceSpanEvents(span);
-      if (span.runId === null) continue;
-      const seen = runs.get(span.runId);
-      runs.set(span.runId, {
-        name: seen?.name ?? span.runName,
-        service: seen?.service ?? span.service,
-      });
-    }
-    const now = new Date().toISOString();
-    for (const [runId, { name, service }] of runs) {
-      this.rollupRun.run({ run_id: runId, run_name: name, service, now });
-    }
-    return { stored: spans.length, runsTouched: runs.size };
-  }
-
-  /** Decisions and failures follow their span: a re-sent span replaces them, never duplicates. */
-  private replaceSpanEvents(span: SpanRecord): void {
-    const key = [span.traceId, span.spanId] as const;
-    this.deleteDecisions.run(...key);
-    for (const d of span.decisions) {
-      this.insertDecision.run({
-        trace_id: span.traceId,
-        span_id: span.spanId,
-        run_id: span.runId,
-        attempt: span.attempt,
-        step: d.step,
-        action: d.action,
-        reasoning: d.reasoning,
-        input_tokens: d.inputTokens,
-        output_tokens: d.outputTokens,
-        cost_usd: d.costUsd,
-        ts: nsToIso(d.tsNs),
-        ts_ns: d.tsNs,
-      });
-    }
-    this.deleteFailure.run(...key);
-    const f = span.failure;
-    if (f) {
-      this.insertFailure.run({
-        trace_id: span.traceId,
-        span_id: span.spanId,
-        run_id: span.runId,
-        attempt: span.attempt,
-        step: f.step,
-        kind: span.kind,
-        name: span.name,
-        error_type: f.errorType,
-        message: f.message,
-        stack: f.stack,
-        input: f.input,
-        context: f.context,
-        ts: nsToIso(f.tsNs),
-        ts_ns: f.tsNs,
-      });
-    }
-  }
-
-  async listRuns(query: RunListQuery): Promise<RunRow[]> {
-    return this.selectRuns.all(query.limit) as RunRow[];
+  async listRuns(query: RunListQuery): Promise<RunListPage> {
+    return listRuns(this.statements, query);
   }
 
   async getRun(runId: string): Promise<RunDetail | null> {
@@ -167,6 +87,45 @@ export class SqliteStore implements DecisionStore {
     };
   }
 
+  async getRuns(runIds: readonly string[]): Promise<RunRow[]> {
+    if (runIds.length === 0) return [];
+    return this.statements
+      .get(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(runIds)) as RunRow[];
+  }
+
+  async listFailures(query: FailureListQuery): Promise<FailureListPage> {
+    return listFailures(this.statements, query);
+  }
+
+  async stats(query: StatsQuery): Promise<Stats> {
+    return stats(this.statements, query);
+  }
+
+  async schema(): Promise<SchemaTable[]> {
+    const tables = this.db
+      .prepare(
+        "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY type, name",
+      )
+      .pluck()
+      .all() as string[];
+    return tables
+      .filter((name) => !HIDDEN_TABLES.has(name))
+      .map((name) => ({
+        name,
+        columns: (
+          this.db.prepare("SELECT name, type FROM pragma_table_info(?)").all(name) as {
+            name: string;
+            type: string;
+          }[]
+        ).map((c) => ({ name: c.name, type: c.type })),
+      }));
+  }
+
+  async deleteRunsBefore(beforeIso: string, limit: number): Promise<number> {
+    return this.deleteOldRuns(beforeIso, limit);
+  }
+
   async isWritable(): Promise<boolean> {
     try {
       this.db.prepare("BEGIN IMMEDIATE").run();
@@ -178,34 +137,28 @@ export class SqliteStore implements DecisionStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    await this.checkpointer?.close();
+    this.checkpointer = null;
+    if (this.db.open) {
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+      this.db.close();
+    }
   }
 }
 
-function toRow(span: SpanRecord) {
-  return {
-    trace_id: span.traceId,
-    span_id: span.spanId,
-    parent_span_id: span.parentSpanId,
-    run_id: span.runId,
-    attempt: span.attempt,
-    kind: span.kind,
-    name: span.name,
-    status: span.status,
-    started_at: nsToIso(span.startNs),
-    ended_at: span.endNs === null ? null : nsToIso(span.endNs),
-    duration_ms: durationMs(span.startNs, span.endNs),
-    start_ns: span.startNs,
-    end_ns: span.endNs,
-    step_index: span.stepIndex,
-    model: span.model,
-    provider: span.provider,
-    input_tokens: span.inputTokens,
-    output_tokens: span.outputTokens,
-    cost_usd: span.costUsd,
-    input: span.input,
-    output: span.output,
-    error: span.errorMessage,
-    attributes: span.attributes,
-  };
+/** Deletes the oldest runs (and their spans, decisions, failures) in one small transaction. */
+function retention(db: Database.Database): (beforeIso: string, limit: number) => number {
+  const pick = db.prepare("SELECT run_id FROM runs WHERE started_at < ? ORDER BY started_at LIMIT ?").pluck();
+  const del = ["spans", "decisions", "failures", "interruptions", "trace_runs", "runs"].map((table) =>
+    db.prepare(`DELETE FROM ${table} WHERE run_id = ?`),
+  );
+  const orphanSpans = db.prepare(
+    "DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans WHERE run_id IS NULL AND start_ns < ? LIMIT ?)",
+  );
+  return db.transaction((beforeIso: string, limit: number) => {
+    const runIds = pick.all(beforeIso, limit) as string[];
+    for (const runId of runIds) for (const statement of del) statement.run(runId);
+    orphanSpans.run(BigInt(Date.parse(beforeIso)) * 1_000_000n, limit * 10);
+    return runIds.length;
+  });
 }

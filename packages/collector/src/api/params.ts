@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { HttpError } from "../errors.js";
+
+const isoTime = z.iso.datetime({
+  offset: true,
+  message: "expected an ISO-8601 time, e.g. 2026-01-31T12:00:00Z",
+});
+const statuses = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.enum(["running", "ok", "error", "interrupted"])));
+
+export const runListParams = z.object({
+  status: statuses.optional(),
+  name: z.string().optional(),
+  model: z.string().optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  minCost: z.coerce.number().nonnegative().optional(),
+  q: z.string().max(200).optional(),
+  sort: z.enum(["started_at", "duration_ms", "cost_usd", "name"]).default("started_at"),
+  order: z.enum(["asc", "desc"]).default("desc"),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().optional(),
+});
+
+export const failureListParams = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().optional(),
+  errorType: z.string().optional(),
+  name: z.string().optional(),
+});
+
+export const statsParams = z.object({
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  bucket: z.enum(["hour", "day"]).default("hour"),
+});
+
+export const sqlBody = z.object({
+  sql: z.string().min(1, "give the SQL to run").max(100_000),
+});
+
+/** Parses with `schema`; a bad parameter is a 400 that names it. */
+export function parseParams<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  what = "query parameter",
+): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : String(issue.path[0] ?? "body");
+  throw new HttpError(400, `invalid ${what} "${name}": ${issue.message}`);
+}

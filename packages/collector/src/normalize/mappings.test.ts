@@ -1,0 +1,193 @@
+import {
+  SemanticConventions as OI,
+  OpenInferenceSpanKind,
+} from "@arizeai/openinference-semantic-conventions";
+import { SpanAttributes as TL, TraceloopSpanKindValues } from "@traceloop/ai-semantic-conventions";
+import { describe, expect, it } from "vitest";
+import type { OtlpKeyValue } from "../otlp/types.js";
+import { normalizeRequest } from "./normalize-request.js";
+
+/** Attribute names come from each project's own conventions package, never typed by hand where one exists. */
+function normalize(attributes: Record<string, string | number>, name = "span") {
+  const kv: OtlpKeyValue[] = Object.entries(attributes).map(([key, v]) => ({
+    key,
+    value:
+      typeof v === "string" ? { stringValue: v } : Number.isInteger(v) ? { intValue: v } : { doubleValue: v },
+  }));
+  const batch = normalizeRequest({
+    resourceSpans: [
+      {
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId: "0af7651916cd43dd8448eb211c80319c",
+                spanId: "b7ad6b7169203331",
+                name,
+                startTimeUnixNano: "1763900000000000000",
+                endTimeUnixNano: "1763900001000000000",
+                attributes: kv,
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  expect(batch.rejected).toEqual([]);
+  return batch.spans[0]!;
+}
+
+describe("normalization by source", () => {
+  it("OpenTelemetry GenAI, current names", () => {
+    const r = normalize({
+      "gen_ai.operation.name": "chat",
+      "gen_ai.provider.name": "anthropic",
+      "gen_ai.request.model": "claude-sonnet-4",
+      "gen_ai.response.model": "claude-sonnet-4-20250514",
+      "gen_ai.usage.input_tokens": 1000,
+      "gen_ai.usage.output_tokens": 200,
+      "gen_ai.input.messages": '[{"role":"user","parts":[{"type":"text","content":"hi"}]}]',
+      "gen_ai.output.messages": '[{"role":"assistant","parts":[{"type":"text","content":"hello"}]}]',
+    });
+    expect(r).toMatchObject({
+      kind: "llm",
+      provider: "anthropic",
+      model: "claude-sonnet-4-20250514",
+      inputTokens: 1000,
+      outputTokens: 200,
+    });
+    expect(JSON.parse(r.input!)[0].role).toBe("user");
+    expect(JSON.parse(r.output!)[0].role).toBe("assistant");
+  });
+
+  it("OpenTelemetry GenAI, deprecated names still emitted", () => {
+    const r = normalize({
+      "gen_ai.operation.name": "chat",
+      "gen_ai.system": "openai",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.usage.prompt_tokens": 40,
+      "gen_ai.usage.completion_tokens": 7,
+    });
+    expect(r).toMatchObject({
+      kind: "llm",
+      provider: "openai",
+      model: "gpt-4o",
+      inputTokens: 40,
+      outputTokens: 7,
+    });
+  });
+
+  it("OpenTelemetry GenAI tool and agent spans", () => {
+    expect(normalize({ "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "search" }).kind).toBe(
+      "tool",
+    );
+    expect(
+      normalize({ "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "planner" }),
+    ).toMatchObject({
+      kind: "run",
+      runName: "planner",
+    });
+  });
+
+  it("OpenInference (Arize Phoenix)", () => {
+    const r = normalize({
+      [OI.OPENINFERENCE_SPAN_KIND]: OpenInferenceSpanKind.LLM,
+      [OI.LLM_MODEL_NAME]: "gpt-4o-mini",
+      [OI.LLM_PROVIDER]: "openai",
+      [OI.LLM_TOKEN_COUNT_PROMPT]: 12,
+      [OI.LLM_TOKEN_COUNT_COMPLETION]: 4,
+      [OI.LLM_COST_TOTAL]: 0.0003,
+      [OI.INPUT_VALUE]: '{"messages":[{"role":"user","content":"hi"}]}',
+      [OI.OUTPUT_VALUE]: "hello",
+      [OI.SESSION_ID]: "session-42",
+    });
+    expect(r).toMatchObject({
+      kind: "llm",
+      model: "gpt-4o-mini",
+      provider: "openai",
+      inputTokens: 12,
+      outputTokens: 4,
+      costUsd: 0.0003,
+      requestId: "session-42",
+    });
+    expect(JSON.parse(r.input!)).toEqual({ messages: [{ role: "user", content: "hi" }] });
+    expect(JSON.parse(r.output!)).toBe("hello");
+    expect(
+      normalize({ [OI.OPENINFERENCE_SPAN_KIND]: OpenInferenceSpanKind.TOOL, [OI.TOOL_NAME]: "lookup" }).kind,
+    ).toBe("tool");
+    expect(normalize({ [OI.OPENINFERENCE_SPAN_KIND]: OpenInferenceSpanKind.AGENT }, "agent").kind).toBe(
+      "run",
+    );
+    expect(normalize({ [OI.OPENINFERENCE_SPAN_KIND]: OpenInferenceSpanKind.CHAIN }).kind).toBe("other");
+  });
+
+  it("OpenInference flattened message lists", () => {
+    const r = normalize({
+      [OI.OPENINFERENCE_SPAN_KIND]: OpenInferenceSpanKind.LLM,
+      [`${OI.LLM_INPUT_MESSAGES}.0.message.role`]: "system",
+      [`${OI.LLM_INPUT_MESSAGES}.0.message.content`]: "be brief",
+      [`${OI.LLM_INPUT_MESSAGES}.1.message.role`]: "user",
+      [`${OI.LLM_INPUT_MESSAGES}.1.message.content`]: "hi",
+    });
+    expect(JSON.parse(r.input!)).toEqual([
+      { role: "system", content: "be brief" },
+      { role: "user", content: "hi" },
+    ]);
+  });
+
+  it("Traceloop / OpenLLMetry", () => {
+    const r = normalize({
+      [TL.LLM_REQUEST_TYPE]: "chat",
+      "gen_ai.system": "OpenAI",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.response.model": "gpt-4o-2024-08-06",
+      "gen_ai.usage.prompt_tokens": 30,
+      "gen_ai.usage.completion_tokens": 9,
+      "gen_ai.prompt.0.role": "user",
+      "gen_ai.prompt.0.content": "Tell me a joke",
+      "gen_ai.completion.0.role": "assistant",
+      "gen_ai.completion.0.content": "Why did…",
+      "gen_ai.completion.0.finish_reason": "stop",
+    });
+    expect(r).toMatchObject({
+      kind: "llm",
+      provider: "OpenAI",
+      model: "gpt-4o-2024-08-06",
+      inputTokens: 30,
+      outputTokens: 9,
+    });
+    expect(JSON.parse(r.input!)).toEqual([{ role: "user", content: "Tell me a joke" }]);
+    expect(JSON.parse(r.output!)).toEqual([
+      { role: "assistant", content: "Why did…", finish_reason: "stop" },
+    ]);
+    const workflow = normalize({
+      [TL.TRACELOOP_SPAN_KIND]: TraceloopSpanKindValues.WORKFLOW,
+      [TL.TRACELOOP_WORKFLOW_NAME]: "joke_generator",
+      [TL.TRACELOOP_ENTITY_INPUT]: '{"topic":"cats"}',
+    });
+    expect(workflow).toMatchObject({ kind: "run", runName: "joke_generator", input: '{"topic":"cats"}' });
+    expect(normalize({ [TL.TRACELOOP_SPAN_KIND]: TraceloopSpanKindValues.TASK }).kind).toBe("step");
+    expect(normalize({ [TL.TRACELOOP_SPAN_KIND]: TraceloopSpanKindValues.TOOL }).kind).toBe("tool");
+  });
+
+  it("Vercel AI SDK v7 spans, which use the GenAI names", () => {
+    const r = normalize({
+      "gen_ai.operation.name": "chat",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.usage.input_tokens": 5,
+      "gen_ai.usage.output_tokens": 2,
+    });
+    expect(r).toMatchObject({ kind: "llm", provider: "openai", inputTokens: 5 });
+  });
+
+  it("leaves cost empty when a third-party call has tokens but no price is known", () => {
+    const r = normalize({
+      "gen_ai.operation.name": "chat",
+      "gen_ai.request.model": "unknown-model",
+      "gen_ai.usage.input_tokens": 5,
+    });
+    expect(r.costUsd).toBeNull();
+  });
+});

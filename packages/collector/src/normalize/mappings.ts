@@ -1,0 +1,180 @@
+import * as C from "@flightrec/sdk/conventions";
+import type { SpanKindName } from "../domain.js";
+import { type Attributes, pickString } from "./pick.js";
+
+/**
+ * How each instrumentation names what Flightrec stores. One table per field: keys are tried in
+ * order, first present wins, so our own and the current OpenTelemetry GenAI names come first and
+ * older or tool-specific names after. Sources: `flightrec` (ours), `genai` (OTel GenAI, current),
+ * `genai-deprecated`, `openinference` (Arize Phoenix), `vercel` (AI SDK `ai.*` spans of v5/v6; its
+ * v7 emits `genai`), `traceloop` (OpenLLMetry).
+ */
+export const FIELD_KEYS = {
+  model: [
+    C.GEN_AI_RESPONSE_MODEL, // genai
+    C.GEN_AI_REQUEST_MODEL, // genai
+    "llm.response.model_name", // openinference
+    "llm.model_name", // openinference
+    "llm.request.model_name", // openinference
+    "embedding.model_name", // openinference
+    "ai.response.model", // vercel
+    "ai.model.id", // vercel
+  ],
+  provider: [
+    C.GEN_AI_PROVIDER_NAME, // genai
+    "gen_ai.system", // genai-deprecated, traceloop, vercel
+    "llm.provider", // openinference
+    "llm.system", // openinference
+    "ai.model.provider", // vercel
+  ],
+  inputTokens: [
+    C.GEN_AI_USAGE_INPUT_TOKENS, // genai
+    "gen_ai.usage.prompt_tokens", // genai-deprecated, traceloop
+    "llm.token_count.prompt", // openinference
+    "ai.usage.inputTokens", // vercel v5/v6
+    "ai.usage.promptTokens", // vercel v4
+  ],
+  outputTokens: [
+    C.GEN_AI_USAGE_OUTPUT_TOKENS, // genai
+    "gen_ai.usage.completion_tokens", // genai-deprecated, traceloop
+    "llm.token_count.completion", // openinference
+    "ai.usage.outputTokens", // vercel v5/v6
+    "ai.usage.completionTokens", // vercel v4
+  ],
+  cacheReadTokens: [
+    C.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, // genai
+    "gen_ai.usage.cache_read_input_tokens", // traceloop
+    "llm.token_count.prompt_details.cache_read", // openinference
+    "ai.usage.inputTokenDetails.cacheReadTokens", // vercel v6
+    "ai.usage.cachedInputTokens", // vercel v5
+  ],
+  reasoningTokens: [
+    C.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, // genai
+    "gen_ai.usage.reasoning_tokens", // traceloop
+    "llm.token_count.completion_details.reasoning", // openinference
+    "ai.usage.outputTokenDetails.reasoningTokens", // vercel v6
+    "ai.usage.reasoningTokens", // vercel v5
+  ],
+  costUsd: [
+    C.ATTR_COST_USD, // flightrec
+    "llm.cost.total", // openinference
+  ],
+  requestId: [
+    C.ATTR_REQUEST_ID, // flightrec
+    "session.id", // openinference: the session the agent serves
+    C.GEN_AI_CONVERSATION_ID, // genai
+  ],
+  runName: [
+    C.GEN_AI_AGENT_NAME, // genai
+    "traceloop.workflow.name", // traceloop
+    "ai.telemetry.functionId", // vercel
+  ],
+  toolName: [
+    C.GEN_AI_TOOL_NAME, // genai
+    "tool.name", // openinference
+    "ai.toolCall.name", // vercel
+    "traceloop.entity.name", // traceloop (tool spans)
+  ],
+  input: [
+    C.ATTR_STEP_INPUT, // flightrec
+    C.ATTR_RUN_INPUT, // flightrec
+    C.GEN_AI_INPUT_MESSAGES, // genai
+    C.GEN_AI_TOOL_CALL_ARGUMENTS, // genai
+    "input.value", // openinference
+    "ai.prompt.messages", // vercel (model calls)
+    "ai.toolCall.args", // vercel v4/v5
+    "ai.toolCall.input", // vercel v6
+    "ai.prompt", // vercel (outer calls)
+    "traceloop.entity.input", // traceloop
+  ],
+  output: [
+    C.ATTR_STEP_OUTPUT, // flightrec
+    C.ATTR_RUN_OUTPUT, // flightrec
+    C.GEN_AI_OUTPUT_MESSAGES, // genai
+    C.GEN_AI_TOOL_CALL_RESULT, // genai
+    "output.value", // openinference
+    "ai.response.text", // vercel
+    "ai.response.toolCalls", // vercel
+    "ai.response.object", // vercel
+    "ai.toolCall.result", // vercel v4/v5
+    "ai.toolCall.output", // vercel v6
+    "traceloop.entity.output", // traceloop
+  ],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Indexed, flattened message lists some sources emit (`gen_ai.prompt.0.role`, …), assembled into arrays. */
+export const INDEXED_MESSAGES = {
+  input: ["gen_ai.prompt", "llm.input_messages"], // traceloop, openinference
+  output: ["gen_ai.completion", "llm.output_messages"], // traceloop, openinference
+} as const;
+
+interface KindRule {
+  source: string;
+  kind(attrs: Attributes, spanName: string): SpanKindName | null;
+}
+
+const GENAI_OPERATION_KINDS: Record<string, SpanKindName> = {
+  [C.GEN_AI_OPERATION.invokeAgent]: "run",
+  create_agent: "run",
+  [C.GEN_AI_OPERATION.executeTool]: "tool",
+  chat: "llm",
+  text_completion: "llm",
+  generate_content: "llm",
+  embeddings: "llm",
+};
+
+const OPENINFERENCE_KINDS: Record<string, SpanKindName> = {
+  AGENT: "run",
+  LLM: "llm",
+  EMBEDDING: "llm",
+  TOOL: "tool",
+};
+const TRACELOOP_KINDS: Record<string, SpanKindName> = { workflow: "run", task: "step", tool: "tool" };
+
+/**
+ * Which kind a span is, first rule that answers wins. Vercel's outer calls (`ai.generateText`)
+ * carry the sum of their model calls' usage, so only the inner `do*` calls count as LLM calls.
+ */
+export const KIND_RULES: readonly KindRule[] = [
+  {
+    source: "flightrec",
+    kind: (a) => {
+      const declared = pickString(a, C.ATTR_SPAN_KIND);
+      return declared === "run" || declared === "step" || declared === "llm" || declared === "tool"
+        ? declared
+        : null;
+    },
+  },
+  {
+    source: "vercel",
+    kind: (a) => {
+      const op = pickString(a, "ai.operationId");
+      if (!op) return null;
+      if (/\.do(Generate|Stream|Embed)$/.test(op)) return "llm";
+      return op === "ai.toolCall" ? "tool" : "other";
+    },
+  },
+  {
+    source: "genai",
+    kind: (a) => GENAI_OPERATION_KINDS[pickString(a, C.GEN_AI_OPERATION_NAME) ?? ""] ?? null,
+  },
+  {
+    source: "openinference",
+    kind: (a) => OPENINFERENCE_KINDS[pickString(a, "openinference.span.kind") ?? ""] ?? null,
+  },
+  {
+    source: "traceloop",
+    kind: (a) =>
+      pickString(a, "llm.request.type")
+        ? "llm"
+        : (TRACELOOP_KINDS[pickString(a, "traceloop.span.kind") ?? ""] ?? null),
+  },
+];
+
+export function spanKindOf(attrs: Attributes, spanName: string): SpanKindName {
+  for (const rule of KIND_RULES) {
+    const kind = rule.kind(attrs, spanName);
+    if (kind) return kind;
+  }
+  return "other";
+}

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../app.js";
+import { DurabilityQueries } from "../store/sqlite/durability-queries.js";
+import { SqliteStore } from "../store/sqlite/sqlite-store.js";
+
+let dir: string;
+let store: SqliteStore;
+let durability: DurabilityQueries;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "flightrec-checkpoints-"));
+  store = SqliteStore.open(join(dir, "store.db"));
+  durability = DurabilityQueries.open(join(dir, "store.db"));
+  app = createApp({ store, durability });
+});
+afterAll(async () => {
+  durability.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("checkpoint routes", () => {
+  it("answers 404 naming an unknown run", async () => {
+    const res = await app.request("/api/runs/nope/checkpoints");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: 'no run with ID "nope"' });
+  });
+
+  it("returns a run's finished steps", async () => {
+    await store.ingest([
+      {
+        traceId: "0af7651916cd43dd8448eb211c80319c",
+        spanId: "b7ad6b7169203331",
+        parentSpanId: null,
+        runId: "task-9",
+        runName: null,
+        requestId: null,
+        service: null,
+        attempt: 1,
+        kind: "step",
+        name: "fetch",
+        status: "ok",
+        errorMessage: null,
+        startNs: 1_000_000n,
+        endNs: 3_000_000n,
+        stepIndex: 1,
+        model: null,
+        provider: null,
+        inputTokens: null,
+        outputTokens: null,
+        costUsd: null,
+        input: null,
+        output: '{"rows":2}',
+        attributes: "{}",
+        pending: false,
+        decisions: [],
+        failure: null,
+      },
+    ]);
+    const res = await app.request("/api/runs/task-9/checkpoints");
+    expect(await res.json()).toEqual({
+      runId: "task-9",
+      attempt: 1,
+      traceId: null,
+      spanId: null,
+      steps: [{ index: 1, name: "fetch", spanId: "b7ad6b7169203331", attempt: 1, output: { rows: 2 } }],
+    });
+  });
+
+  it("requires the run name for step durations", async () => {
+    const res = await app.request("/api/step-durations");
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/missing query parameter "run"/);
+  });
+});

@@ -1,0 +1,31 @@
+import type Database from "better-sqlite3";
+import { openReadOnlyDatabase, runReadOnlyQuery } from "./read-only-query.js";
+
+/**
+ * The child process that runs user SQL. better-sqlite3 cannot interrupt a running statement,
+ * so the parent kills this process when a query overruns its time limit.
+ */
+interface Request {
+  id: number;
+  sql: string;
+  maxRows: number;
+}
+
+const path = process.argv[2];
+if (!path || !process.send) {
+  console.error("query-process: run by SqlRunner with the store path");
+  process.exit(2);
+}
+let db: Database.Database | null = null;
+
+process.on("message", (message: Request) => {
+  try {
+    db ??= openReadOnlyDatabase(path);
+    const started = performance.now();
+    const result = runReadOnlyQuery(db, message.sql, message.maxRows);
+    process.send!({ id: message.id, ok: true, result, elapsedMs: performance.now() - started });
+  } catch (error) {
+    process.send!({ id: message.id, ok: false, error: (error as Error).message });
+  }
+});
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,223 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { SpanRecord } from "../../domain.js";
+import { DurabilityQueries } from "./durability-queries.js";
+import { SqliteStore } from "./sqlite-store.js";
+
+let dir: string;
+let store: SqliteStore;
+let queries: DurabilityQueries;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "flightrec-durability-"));
+  store = SqliteStore.open(join(dir, "store.db"));
+  queries = DurabilityQueries.open(join(dir, "store.db"));
+});
+afterEach(async () => {
+  queries.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let clock = 1_000_000n;
+const ids = new Map<string, string>();
+/** Real span IDs are 16 hex digits; readable labels map to stable ones. */
+function hexId(label: string): string {
+  if (!ids.has(label)) ids.set(label, (ids.size + 1).toString(16).padStart(16, "0"));
+  return ids.get(label)!;
+}
+function span(
+  attempt: number,
+  kind: "run" | "step" | "llm",
+  name: string,
+  extra: Partial<SpanRecord> = {},
+): SpanRecord {
+  clock += 1_000_000n;
+  const replayed = extra.attributes ?? "{}";
+  return {
+    traceId: `${attempt}`.padStart(32, "a"),
+    spanId: hexId(`${attempt}-${kind}-${name}`),
+    parentSpanId: null,
+    runId: "run-1",
+    runName: kind === "run" ? "agent" : null,
+    requestId: null,
+    service: "svc",
+    attempt,
+    kind,
+    name,
+    status: "ok",
+    errorMessage: null,
+    startNs: clock,
+    endNs: clock + 500_000n,
+    stepIndex: null,
+    model: null,
+    provider: null,
+    inputTokens: null,
+    outputTokens: null,
+    costUsd: null,
+    input: null,
+    output: null,
+    attributes: replayed,
+    pending: false,
+    decisions: [],
+    failure: null,
+    ...extra,
+    ...(extra.spanId ? { spanId: hexId(extra.spanId) } : {}),
+  };
+}
+const step = (attempt: number, index: number, name: string, extra: Partial<SpanRecord> = {}) =>
+  span(attempt, "step", name, { stepIndex: index, output: JSON.stringify(`${name}@${attempt}`), ...extra });
+const replayed = (attempt: number, index: number, name: string) =>
+  step(attempt, index, name, {
+    spanId: `${attempt}-replay-${index}`,
+    attributes: '{"flightrec.step.replayed":true}',
+  });
+
+describe("checkpoints", () => {
+  it("lists finished steps in order with parsed outputs, and the newest attempt's run span", async () => {
+    await store.ingest([
+      span(1, "run", "invoke_agent agent", { status: "running", endNs: null, pending: true }),
+      step(1, 1, "fetch"),
+      step(1, 2, "analyze"),
+      step(1, 3, "send", { status: "running", endNs: null, output: null, pending: true }),
+    ]);
+    expect(queries.checkpoints("run-1")).toEqual({
+      runId: "run-1",
+      attempt: 1,
+      traceId: "1".padStart(32, "a"),
+      spanId: hexId("1-run-invoke_agent agent"),
+      steps: [
+        { index: 1, name: "fetch", spanId: hexId("1-step-fetch"), attempt: 1, output: "fetch@1" },
+        { index: 2, name: "analyze", spanId: hexId("1-step-analyze"), attempt: 1, output: "analyze@1" },
+      ],
+    });
+    expect(queries.checkpoints("unknown")).toBeNull();
+  });
+
+  it("ignores replayed copies and keeps executed steps across attempts", async () => {
+    await store.ingest([
+      span(1, "run", "invoke_agent agent"),
+      step(1, 1, "fetch"),
+      step(1, 2, "analyze"),
+      span(2, "run", "invoke_agent agent"),
+      replayed(2, 1, "fetch"),
+      replayed(2, 2, "analyze"),
+      step(2, 3, "send"),
+    ]);
+    const result = queries.checkpoints("run-1")!;
+    expect(result.attempt).toBe(2);
+    expect(result.steps.map((s) => [s.index, s.attempt])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 2],
+    ]);
+  });
+
+  it("drops older attempts' later steps once a newer attempt re-executed an earlier one", async () => {
+    await store.ingest([
+      step(1, 1, "fetch"),
+      step(1, 2, "analyze"),
+      step(1, 3, "send"),
+      replayed(2, 1, "fetch"),
+      step(2, 2, "summarize"),
+    ]);
+    expect(queries.checkpoints("run-1")!.steps.map((s) => [s.index, s.name])).toEqual([
+      [1, "fetch"],
+      [2, "summarize"],
+    ]);
+  });
+
+  it("stops at the first gap: a failed step is not a checkpoint", async () => {
+    await store.ingest([step(1, 1, "fetch"), step(1, 2, "analyze", { status: "error" }), step(1, 3, "send")]);
+    expect(queries.checkpoints("run-1")!.steps.map((s) => s.index)).toEqual([1]);
+  });
+});
+
+describe("interrupt", () => {
+  it("records the step in flight, its input, the cost so far, a failures row and the run's status", async () => {
+    await store.ingest([
+      span(1, "run", "invoke_agent agent", {
+        status: "running",
+        endNs: null,
+        pending: true,
+        input: '{"q":3}',
+      }),
+      step(1, 1, "fetch"),
+      span(1, "llm", "chat", { costUsd: 0.25 }),
+      // A stream still in flight whose usage so far arrived with the last heartbeat.
+      span(1, "llm", "chat-stream", { costUsd: 0.05, status: "running", endNs: null, pending: true }),
+      step(1, 2, "send_email", {
+        status: "running",
+        endNs: null,
+        output: null,
+        input: '{"to":"a@b.c"}',
+        pending: true,
+      }),
+    ]);
+    const [open] = queries.openAttemptsSince(new Date(0).toISOString());
+    expect(open).toMatchObject({ run_id: "run-1", attempt: 1, run_status: "running", root_input: '{"q":3}' });
+    queries.interrupt({
+      runId: "run-1",
+      attempt: 1,
+      reason: "SIGTERM",
+      rootInput: open!.root_input,
+      step: queries.inFlightStep("run-1", 1),
+      now: new Date(),
+    });
+    const detail = (await store.getRun("run-1"))!;
+    expect(detail.run).toMatchObject({
+      status: "interrupted",
+      error: "SIGTERM",
+      current_step: 2,
+    });
+    // Finished calls plus the usage an in-flight stream reported so far.
+    expect(detail.run.cost_usd).toBeCloseTo(0.3, 10);
+    expect(detail.failures).toEqual([
+      expect.objectContaining({
+        step: 2,
+        name: "send_email",
+        error_type: "interrupted",
+        input: '{"to":"a@b.c"}',
+        context: '{"q":3}',
+      }),
+    ]);
+    expect(queries.openAttemptsSince(new Date(0).toISOString())).toEqual([]);
+  });
+
+  it("lets a later attempt run, and a run thought dead that finishes ok is ok", async () => {
+    await store.ingest([
+      span(1, "run", "invoke_agent agent", { status: "running", endNs: null, pending: true }),
+    ]);
+    queries.interrupt({
+      runId: "run-1",
+      attempt: 1,
+      reason: "x",
+      rootInput: null,
+      step: undefined,
+      now: new Date(),
+    });
+    await store.ingest([
+      span(2, "run", "invoke_agent agent", { status: "running", endNs: null, pending: true }),
+    ]);
+    expect((await store.getRun("run-1"))!.run).toMatchObject({ status: "running", attempts: 2 });
+    await store.ingest([span(2, "run", "invoke_agent agent")]);
+    expect((await store.getRun("run-1"))!.run).toMatchObject({ status: "ok", error: null });
+  });
+});
+
+describe("step durations", () => {
+  it("gives the p95 of executed steps of runs with that name", async () => {
+    const spans = [span(1, "run", "invoke_agent agent")];
+    for (let i = 1; i <= 20; i++) {
+      clock += 10_000_000n;
+      spans.push(
+        step(1, i, "work", { spanId: `w${i}`, startNs: clock, endNs: clock + BigInt(i) * 1_000_000n }),
+      );
+    }
+    await store.ingest(spans);
+    expect(queries.stepDurationsOf("agent")).toEqual([{ name: "work", count: 20, p95_ms: 19 }]);
+    expect(queries.stepDurationsOf("other")).toEqual([]);
+  });
+});

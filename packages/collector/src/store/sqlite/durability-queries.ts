@@ -1,0 +1,223 @@
+import type Database from "better-sqlite3";
+import { openWritableDatabase } from "./open-database.js";
+import { MARK_INTERRUPTED_SQL } from "./run-rollup.js";
+
+/** A finished step a resumed run may return instead of executing it. */
+export interface CheckpointStep {
+  index: number;
+  name: string;
+  spanId: string;
+  attempt: number;
+  output: unknown;
+}
+
+export interface RunCheckpoints {
+  runId: string;
+  attempt: number;
+  traceId: string | null;
+  spanId: string | null;
+  steps: CheckpointStep[];
+}
+
+export interface StepDuration {
+  name: string;
+  count: number;
+  p95_ms: number;
+}
+
+/** An open attempt as the interrupt sweeper sees it. */
+export interface OpenAttempt {
+  run_id: string;
+  /** Null when the run has no spans (cannot happen for a row in `runs`, kept honest). */
+  attempt: number | null;
+  run_status: string;
+  updated_at: string;
+  trace_id: string | null;
+  span_id: string | null;
+  root_input: string | null;
+  reason: string | null;
+  interval_ms: number | null;
+}
+
+type LatestRoot = Omit<OpenAttempt, "run_id" | "run_status" | "updated_at">;
+
+export interface InFlightStep {
+  /** The span's integer key as decimal text (64-bit, beyond a JS number). */
+  span_key: string;
+  trace_id: string;
+  span_id: string;
+  kind: string;
+  name: string;
+  step_index: number | null;
+  input: string | null;
+}
+
+export interface Interruption {
+  runId: string;
+  attempt: number;
+  reason: string;
+  rootInput: string | null;
+  step: InFlightStep | undefined;
+  now: Date;
+}
+
+const EXECUTED_STEPS_SQL = `
+SELECT step_index AS "index", name, span_id AS spanId, attempt, output FROM (
+  SELECT *, row_number() OVER (PARTITION BY step_index ORDER BY attempt DESC, start_ns DESC) AS rn
+  FROM spans
+  WHERE run_id = ? AND kind = 'step' AND status = 'ok' AND end_ns IS NOT NULL AND step_index > 0
+    AND output IS NOT NULL AND json_extract(attributes, '$."flightrec.step.replayed"') IS NOT 1
+) WHERE rn = 1 ORDER BY step_index`;
+
+// Runs still open, plus runs that just ended with an interruption reason (a deadline).
+const OPEN_RUNS_SQL = `
+SELECT run_id, status AS run_status, updated_at FROM runs
+WHERE status = 'running' OR (status = 'error' AND updated_at >= ?)`;
+
+const LATEST_ROOT_SQL = `
+SELECT (SELECT max(attempt) FROM spans WHERE run_id = @run_id) AS attempt, root.trace_id, root.span_id,
+       root.input AS root_input,
+       json_extract(root.attributes, '$."flightrec.run.interrupted"') AS reason,
+       json_extract(root.attributes, '$."flightrec.heartbeat.interval_ms"') AS interval_ms
+FROM (SELECT 1) LEFT JOIN (
+  SELECT * FROM spans WHERE run_id = @run_id AND kind = 'run' ORDER BY attempt DESC, start_ns DESC LIMIT 1
+) AS root`;
+
+const IN_FLIGHT_SQL = `
+SELECT CAST(span_key AS TEXT) AS span_key, trace_id, span_id, kind, name, step_index, input FROM spans
+WHERE run_id = ? AND attempt = ? AND status = 'running' AND kind <> 'run'
+ORDER BY kind = 'step' DESC, step_index DESC, start_ns DESC LIMIT 1`;
+
+/**
+ * The store's reads and writes for crash survival: checkpoints for resume, step durations
+ * for deadlines, and recording interruptions. Uses its own connection to the store file.
+ */
+export class DurabilityQueries {
+  private readonly executedSteps: Database.Statement;
+  private readonly latestRoot: Database.Statement;
+  private readonly stepDurations: Database.Statement;
+  private readonly openRuns: Database.Statement;
+  private readonly inFlight: Database.Statement;
+  private readonly insertInterruption: Database.Statement;
+  private readonly insertFailure: Database.Statement;
+  private readonly runCost: Database.Statement;
+  private readonly rollup: Database.Statement;
+  readonly interrupt: (i: Interruption) => void;
+
+  constructor(private readonly db: Database.Database) {
+    this.executedSteps = db.prepare(EXECUTED_STEPS_SQL);
+    this.latestRoot = db.prepare(LATEST_ROOT_SQL);
+    this.stepDurations = db.prepare(
+      `SELECT name, duration_ms FROM spans
+       WHERE kind = 'step' AND status = 'ok' AND duration_ms IS NOT NULL
+         AND json_extract(attributes, '$."flightrec.step.replayed"') IS NOT 1
+         AND run_id IN (SELECT run_id FROM runs WHERE name = ?)
+       ORDER BY start_ns DESC LIMIT 10000`,
+    );
+    this.openRuns = db.prepare(OPEN_RUNS_SQL);
+    this.inFlight = db.prepare(IN_FLIGHT_SQL);
+    this.insertInterruption = db.prepare(
+      `INSERT OR IGNORE INTO interruptions (run_id, attempt, reason, step, step_name, span_id, input, cost_usd, ts)
+       VALUES (@run_id, @attempt, @reason, @step, @step_name, @span_id, @input, @cost_usd, @ts)`,
+    );
+    this.insertFailure = db.prepare(
+      `INSERT OR IGNORE INTO failures (span_key, trace_id, span_id, run_id, attempt, step, kind, name, error_type,
+                                       message, stack, input, context, ts, ts_ns)
+       VALUES (CAST(@span_key AS INTEGER), @trace_id, @span_id, @run_id, @attempt, @step, @kind, @name, 'interrupted', @message, NULL, @input,
+               @context, @ts, @ts_ns)`,
+    );
+    this.runCost = db.prepare("SELECT sum(cost_usd) AS cost FROM spans WHERE run_id = ? AND kind = 'llm'");
+    this.rollup = db.prepare(MARK_INTERRUPTED_SQL);
+    this.interrupt = db.transaction((i: Interruption) => this.writeInterruption(i));
+  }
+
+  static open(path: string): DurabilityQueries {
+    return new DurabilityQueries(openWritableDatabase(path));
+  }
+
+  /** Finished, executed steps in order; stops where the record no longer follows one line. */
+  checkpoints(runId: string): RunCheckpoints | null {
+    const root = this.latestRoot.get({ run_id: runId }) as LatestRoot;
+    if (root.attempt === null) return null;
+    const rows = this.executedSteps.all(runId) as (Omit<CheckpointStep, "output"> & { output: string })[];
+    const steps: CheckpointStep[] = [];
+    for (const row of rows) {
+      // A step re-executed by a newer attempt makes older attempts' later steps stale.
+      const previous = steps.at(-1);
+      if (row.index !== steps.length + 1 || (previous && row.attempt < previous.attempt)) break;
+      steps.push({ ...row, output: JSON.parse(row.output) });
+    }
+    return { runId, attempt: root.attempt, traceId: root.trace_id, spanId: root.span_id, steps };
+  }
+
+  /** p95 of past durations of each step of runs with this name. */
+  stepDurationsOf(runName: string): StepDuration[] {
+    const byName = new Map<string, number[]>();
+    for (const row of this.stepDurations.all(runName) as { name: string; duration_ms: number }[]) {
+      const list = byName.get(row.name) ?? [];
+      list.push(row.duration_ms);
+      byName.set(row.name, list);
+    }
+    return [...byName].map(([name, durations]) => ({
+      name,
+      count: durations.length,
+      p95_ms: percentile(durations, 0.95),
+    }));
+  }
+
+  /** Open runs, and runs that ended in error since the given time (a deadline ends that way). */
+  openAttemptsSince(errorsSinceIso: string): OpenAttempt[] {
+    const runs = this.openRuns.all(errorsSinceIso) as Pick<
+      OpenAttempt,
+      "run_id" | "run_status" | "updated_at"
+    >[];
+    return runs.map((run) => ({ ...run, ...(this.latestRoot.get({ run_id: run.run_id }) as LatestRoot) }));
+  }
+
+  inFlightStep(runId: string, attempt: number): InFlightStep | undefined {
+    return this.inFlight.get(runId, attempt) as InFlightStep | undefined;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private writeInterruption(i: Interruption): void {
+    const ts = i.now.toISOString();
+    const cost = (this.runCost.get(i.runId) as { cost: number | null }).cost;
+    this.insertInterruption.run({
+      run_id: i.runId,
+      attempt: i.attempt,
+      reason: i.reason,
+      step: i.step?.step_index ?? null,
+      step_name: i.step?.name ?? null,
+      span_id: i.step?.span_id ?? null,
+      input: i.step?.input ?? null,
+      cost_usd: cost,
+      ts,
+    });
+    if (i.step) {
+      this.insertFailure.run({
+        span_key: i.step.span_key,
+        trace_id: i.step.trace_id,
+        span_id: i.step.span_id,
+        run_id: i.runId,
+        attempt: i.attempt,
+        step: i.step.step_index,
+        kind: i.step.kind,
+        name: i.step.name,
+        message: `interrupted: ${i.reason}`,
+        input: i.step.input,
+        context: i.rootInput,
+        ts,
+        ts_ns: BigInt(i.now.getTime()) * 1_000_000n,
+      });
+    }
+    this.rollup.run({ run_id: i.runId, attempt: i.attempt, reason: i.reason, now: ts });
+  }
+}
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+}

@@ -1,0 +1,201 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { SpanRecord } from "../../domain.js";
+import { SqliteStore } from "./sqlite-store.js";
+
+const TRACE = "0af7651916cd43dd8448eb211c80319c";
+
+function span(overrides: Partial<SpanRecord>): SpanRecord {
+  return {
+    traceId: TRACE,
+    spanId: "1111111111111111",
+    parentSpanId: null,
+    runId: "task-1",
+    runName: null,
+    requestId: null,
+    service: "svc",
+    attempt: 1,
+    kind: "step",
+    name: "fetch_data",
+    status: "ok",
+    errorMessage: null,
+    startNs: 1_763_900_000_000_000_000n,
+    endNs: 1_763_900_001_000_000_000n,
+    stepIndex: 1,
+    model: null,
+    provider: null,
+    inputTokens: null,
+    outputTokens: null,
+    costUsd: null,
+    input: null,
+    output: null,
+    attributes: "{}",
+    pending: false,
+    decisions: [],
+    failure: null,
+    ...overrides,
+  };
+}
+
+const root = (overrides: Partial<SpanRecord> = {}) =>
+  span({
+    spanId: "aaaaaaaaaaaaaaaa",
+    kind: "run",
+    name: "invoke_agent demo",
+    runName: "demo",
+    stepIndex: null,
+    ...overrides,
+  });
+const llm = (overrides: Partial<SpanRecord> = {}) =>
+  span({
+    spanId: "2222222222222222",
+    kind: "llm",
+    name: "chat",
+    stepIndex: null,
+    inputTokens: 100,
+    outputTokens: 10,
+    costUsd: 0.5,
+    ...overrides,
+  });
+
+describe("SqliteStore ingest", () => {
+  let dir: string;
+  let store: SqliteStore;
+  const q = (sql: string) => store.db.prepare(sql).all();
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "flightrec-store-"));
+    store = SqliteStore.open(join(dir, "store.db"));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("stores a retried batch once and counts its usage once", async () => {
+    const decision = {
+      step: 1,
+      action: "go",
+      reasoning: null,
+      inputTokens: null,
+      outputTokens: null,
+      costUsd: null,
+      tsNs: 1n,
+    };
+    const batch = [span({ decisions: [decision] }), llm(), root()];
+    await store.ingest(batch);
+    await store.ingest(batch);
+    expect(q("SELECT count(*) AS n FROM spans")).toEqual([{ n: 3 }]);
+    expect(q("SELECT count(*) AS n FROM decisions")).toEqual([{ n: 1 }]);
+    expect(q("SELECT status, steps, input_tokens, output_tokens, cost_usd FROM runs")).toEqual([
+      { status: "ok", steps: 1, input_tokens: 100, output_tokens: 10, cost_usd: 0.5 },
+    ]);
+  });
+
+  it("never lets a placeholder overwrite the finished span, in either order", async () => {
+    const placeholder = span({ pending: true, status: "running", endNs: null });
+    await store.ingest([placeholder]);
+    expect(q("SELECT status FROM spans")).toEqual([{ status: "running" }]);
+    await store.ingest([span({ output: '{"rows":3}' })]);
+    await store.ingest([placeholder]);
+    expect(q("SELECT status, output FROM spans")).toEqual([{ status: "ok", output: '{"rows":3}' }]);
+    expect(q("SELECT steps, current_step FROM runs")).toEqual([{ steps: 1, current_step: 1 }]);
+  });
+
+  it("creates a run from any span and completes it when the root arrives", async () => {
+    await store.ingest([span({})]);
+    expect(q("SELECT status, name, ended_at FROM runs")).toEqual([
+      { status: "running", name: null, ended_at: null },
+    ]);
+    await store.ingest([root({ status: "error", errorMessage: "boom" })]);
+    expect(q("SELECT status, name, error, duration_ms FROM runs")).toEqual([
+      { status: "error", name: "demo", error: "boom", duration_ms: 1000 },
+    ]);
+  });
+
+  it("starts a resumed attempt over, adding usage across attempts", async () => {
+    await store.ingest([
+      llm(),
+      span({ status: "error", errorMessage: "killed" }),
+      root({ status: "error", errorMessage: "killed" }),
+    ]);
+    const attempt2 = { attempt: 2, startNs: 1_763_900_005_000_000_000n, endNs: 1_763_900_006_000_000_000n };
+    await store.ingest([
+      llm({ spanId: "3333333333333333", ...attempt2 }),
+      span({ spanId: "4444444444444444", stepIndex: 2, name: "send", ...attempt2 }),
+    ]);
+    expect(
+      q("SELECT status, attempts, steps, current_step, error, input_tokens, cost_usd FROM runs"),
+    ).toEqual([
+      {
+        status: "running",
+        attempts: 2,
+        steps: 1,
+        current_step: 2,
+        error: null,
+        input_tokens: 200,
+        cost_usd: 1,
+      },
+    ]);
+    await store.ingest([root({ spanId: "5555555555555555", ...attempt2 })]);
+    expect(q("SELECT status, error FROM runs")).toEqual([{ status: "ok", error: null }]);
+  });
+
+  it("keeps two traces' spans that share a span ID", async () => {
+    await store.ingest([span({})]);
+    await store.ingest([span({ traceId: "ffffffffffffffffffffffffffffffff", runId: "task-2" })]);
+    await store.ingest([span({ traceId: "ffffffffffffffffffffffffffffffff", runId: "task-2" })]);
+    expect(q("SELECT trace_id, run_id FROM spans ORDER BY run_id")).toEqual([
+      { trace_id: TRACE, run_id: "task-1" },
+      { trace_id: "ffffffffffffffffffffffffffffffff", run_id: "task-2" },
+    ]);
+  });
+
+  it("puts other instrumentations' spans into the run of their trace, or a run of their own", async () => {
+    await store.ingest([root(), llm({ runId: null, spanId: "6666666666666666" })]);
+    await store.ingest([llm({ runId: null, spanId: "7777777777777777" })]);
+    expect(q("SELECT run_id, count(*) AS n FROM spans GROUP BY run_id")).toEqual([
+      { run_id: "task-1", n: 3 },
+    ]);
+    const other = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+    await store.ingest([
+      span({
+        traceId: other,
+        runId: null,
+        spanId: "8888888888888888",
+        kind: "other",
+        name: "HTTP GET",
+        stepIndex: null,
+      }),
+    ]);
+    expect(q(`SELECT run_id FROM spans WHERE trace_id = '${other}'`)).toEqual([{ run_id: null }]);
+    await store.ingest([
+      llm({
+        traceId: other,
+        runId: null,
+        spanId: "9999999999999999",
+        parentSpanId: null,
+        name: "ai.generateText",
+      }),
+    ]);
+    expect(q(`SELECT run_id, name, status FROM runs WHERE run_id = '${other}'`)).toEqual([
+      { run_id: other, name: "ai.generateText", status: "ok" },
+    ]);
+  });
+
+  it("deletes old runs in small batches", async () => {
+    await store.ingest([
+      root(),
+      span({}),
+      span({ spanId: "bbbbbbbbbbbbbbbb", runId: "task-2", traceId: "dddddddddddddddddddddddddddddddd" }),
+    ]);
+    expect(await store.deleteRunsBefore("2030-01-01T00:00:00.000Z", 1)).toBe(1);
+    expect(await store.deleteRunsBefore("2030-01-01T00:00:00.000Z", 1)).toBe(1);
+    expect(q("SELECT count(*) AS n FROM spans UNION ALL SELECT count(*) FROM runs")).toEqual([
+      { n: 0 },
+      { n: 0 },
+    ]);
+  });
+});

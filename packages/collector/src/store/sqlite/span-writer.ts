@@ -1,0 +1,243 @@
+import type Database from "better-sqlite3";
+import type { SpanRecord } from "../../domain.js";
+import type { IngestSummary } from "../store.js";
+import {
+  addToDelta,
+  deltaParams,
+  emptyDelta,
+  type PreviousSpan,
+  ROLLUP_RUN_SQL,
+  type RunDelta,
+} from "./run-rollup.js";
+import { MAX_KEY_PROBES, spanKey } from "./span-key.js";
+import { durationMs, nsToIso } from "./time.js";
+
+const UPSERT_SPAN_SQL = `
+INSERT INTO spans (span_key, trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at,
+                   ended_at, duration_ms, start_ns, end_ns, step_index, model, provider, input_tokens,
+                   output_tokens, cost_usd, input, output, error, service, attributes)
+VALUES (${new Array(25).fill("?").join(", ")})
+ON CONFLICT (span_key) DO UPDATE SET
+  parent_span_id = excluded.parent_span_id, run_id = excluded.run_id, attempt = excluded.attempt,
+  kind = excluded.kind, name = excluded.name, status = excluded.status, started_at = excluded.started_at,
+  ended_at = excluded.ended_at, duration_ms = excluded.duration_ms, start_ns = excluded.start_ns,
+  end_ns = excluded.end_ns, step_index = excluded.step_index, model = excluded.model,
+  provider = excluded.provider, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+  cost_usd = excluded.cost_usd, input = excluded.input, output = excluded.output, error = excluded.error,
+  service = excluded.service, attributes = excluded.attributes`;
+
+/** The common case, a span not stored before, costs one statement. */
+const INSERT_NEW_SPAN_SQL = UPSERT_SPAN_SQL.replace(
+  /ON CONFLICT[\s\S]*$/,
+  "ON CONFLICT (span_key) DO NOTHING",
+);
+
+const INSERT_DECISION_SQL = `
+INSERT INTO decisions (span_key, trace_id, span_id, run_id, attempt, step, action, reasoning, input_tokens,
+                       output_tokens, cost_usd, ts, ts_ns)
+VALUES (@span_key, @trace_id, @span_id, @run_id, @attempt, @step, @action, @reasoning, @input_tokens,
+        @output_tokens, @cost_usd, @ts, @ts_ns)`;
+
+const UPSERT_FAILURE_SQL = `
+INSERT OR REPLACE INTO failures (span_key, trace_id, span_id, run_id, attempt, step, kind, name, error_type,
+                                 message, stack, input, context, ts, ts_ns)
+VALUES (@span_key, @trace_id, @span_id, @run_id, @attempt, @step, @kind, @name, @error_type, @message, @stack,
+        @input, @context, @ts, @ts_ns)`;
+
+interface ExistingSpan extends PreviousSpan {
+  trace_id: string;
+  span_id: string;
+}
+
+/**
+ * Writes batches of spans. Statements are prepared once; a batch is one transaction. Each
+ * span is looked up by its integer key first (a rowid probe), which decides in one place:
+ * new span, retry (replaced, never duplicated), placeholder arriving after its finished span
+ * (skipped), or another span on the same key (probed to the next key).
+ */
+export class SpanWriter {
+  private readonly selectExisting: Database.Statement;
+  private readonly upsertSpan: Database.Statement;
+  private readonly insertNewSpan: Database.Statement;
+  /** Traces whose run is already recorded in trace_runs (bounded; a miss only costs a write). */
+  private readonly knownTraces = new Map<string, string>();
+  private readonly deleteDecisions: Database.Statement;
+  private readonly insertDecision: Database.Statement;
+  private readonly upsertFailure: Database.Statement;
+  private readonly selectTraceRun: Database.Statement;
+  private readonly insertTraceRun: Database.Statement;
+  private readonly rollupRun: Database.Statement;
+  readonly write: (spans: readonly SpanRecord[]) => IngestSummary;
+
+  constructor(db: Database.Database) {
+    this.selectExisting = db.prepare(
+      "SELECT trace_id, span_id, status, kind, input_tokens, output_tokens, cost_usd FROM spans WHERE span_key = ?",
+    );
+    this.upsertSpan = db.prepare(UPSERT_SPAN_SQL);
+    this.insertNewSpan = db.prepare(INSERT_NEW_SPAN_SQL);
+    this.deleteDecisions = db.prepare("DELETE FROM decisions WHERE span_key = ?");
+    this.insertDecision = db.prepare(INSERT_DECISION_SQL);
+    this.upsertFailure = db.prepare(UPSERT_FAILURE_SQL);
+    this.selectTraceRun = db.prepare("SELECT run_id FROM trace_runs WHERE trace_id = ?").pluck();
+    this.insertTraceRun = db.prepare("INSERT OR IGNORE INTO trace_runs (trace_id, run_id) VALUES (?, ?)");
+    this.rollupRun = db.prepare(ROLLUP_RUN_SQL);
+    const transaction = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
+    this.write = (spans) => {
+      try {
+        return transaction(spans);
+      } catch (error) {
+        this.knownTraces.clear(); // it may name traces whose rows were rolled back
+        throw error;
+      }
+    };
+  }
+
+  private writeBatch(spans: readonly SpanRecord[]): IngestSummary {
+    const runOfTrace = this.runsOfTraces(spans);
+    const deltas = new Map<string, RunDelta>();
+    let stored = 0;
+    for (const span of spans) {
+      const runId = span.runId ?? runOfTrace.get(span.traceId) ?? null;
+      const params = spanParams(span, spanKey(span.spanId, span.startNs), runId);
+      let previous: ExistingSpan | undefined;
+      if (this.insertNewSpan.run(...params).changes === 0) {
+        const slot = this.findSlot(span);
+        if (!slot) continue;
+        previous = slot.previous;
+        // A placeholder never overwrites the finished span, whatever order they arrive in.
+        if (previous && span.pending && previous.status !== "running") continue;
+        params[0] = slot.key;
+        this.upsertSpan.run(...params);
+      }
+      const key = params[0] as bigint;
+      if (span.decisions.length > 0 || previous) this.replaceDecisions(span, key, runId);
+      if (span.failure) this.upsertFailure.run(failureParams(span, key, runId));
+      stored++;
+      if (runId === null) continue;
+      let delta = deltas.get(runId);
+      if (!delta) {
+        delta = emptyDelta(runId, span);
+        deltas.set(runId, delta);
+      }
+      // Our run spans carry the run ID; a trace no run claimed is a run whose root span is the run span.
+      const isRoot =
+        span.runId === null ? runId === span.traceId && span.parentSpanId === null : span.kind === "run";
+      addToDelta(delta, span, previous, isRoot);
+    }
+    const now = new Date().toISOString();
+    for (const delta of deltas.values()) this.rollupRun.run(deltaParams(delta, now));
+    return { stored, runIds: [...deltas.keys()] };
+  }
+
+  /**
+   * The run of each trace in the batch: from spans that name it, else from earlier batches.
+   * A trace no run claims becomes a run of its own (ID = trace ID) once it shows a GenAI span,
+   * so other instrumentations' agents are listed too; plain traces (HTTP, DB) make no runs.
+   */
+  private runsOfTraces(spans: readonly SpanRecord[]): Map<string, string> {
+    const runs = new Map<string, string>();
+    const claim = (traceId: string, runId: string) => {
+      runs.set(traceId, runId);
+      if (this.knownTraces.get(traceId) === runId) return;
+      this.insertTraceRun.run(traceId, runId);
+      if (this.knownTraces.size >= 10_000) this.knownTraces.clear();
+      this.knownTraces.set(traceId, runId);
+    };
+    for (const span of spans) {
+      if (span.runId !== null && !runs.has(span.traceId)) claim(span.traceId, span.runId);
+    }
+    for (const span of spans) {
+      if (span.runId !== null || runs.has(span.traceId)) continue;
+      const known =
+        this.knownTraces.get(span.traceId) ?? (this.selectTraceRun.get(span.traceId) as string | undefined);
+      if (known !== undefined) runs.set(span.traceId, known);
+      else if (span.kind !== "other") claim(span.traceId, span.traceId);
+    }
+    return runs;
+  }
+
+  private findSlot(span: SpanRecord): { key: bigint; previous: ExistingSpan | undefined } | null {
+    for (let probe = 0; probe < MAX_KEY_PROBES; probe++) {
+      const key = spanKey(span.spanId, span.startNs, probe);
+      const previous = this.selectExisting.get(key) as ExistingSpan | undefined;
+      if (!previous || (previous.span_id === span.spanId && previous.trace_id === span.traceId)) {
+        return { key, previous };
+      }
+    }
+    return null;
+  }
+
+  /** Decisions follow their span: a re-sent span replaces them, never duplicates. */
+  private replaceDecisions(span: SpanRecord, key: bigint, runId: string | null): void {
+    this.deleteDecisions.run(key);
+    for (const d of span.decisions) {
+      this.insertDecision.run({
+        span_key: key,
+        trace_id: span.traceId,
+        span_id: span.spanId,
+        run_id: runId,
+        attempt: span.attempt,
+        step: d.step,
+        action: d.action,
+        reasoning: d.reasoning,
+        input_tokens: d.inputTokens,
+        output_tokens: d.outputTokens,
+        cost_usd: d.costUsd,
+        ts: nsToIso(d.tsNs),
+        ts_ns: d.tsNs,
+      });
+    }
+  }
+}
+
+/** Positional, in the column order of UPSERT_SPAN_SQL (binding by name costs more on this path). */
+function spanParams(span: SpanRecord, key: bigint, runId: string | null): unknown[] {
+  return [
+    key,
+    span.traceId,
+    span.spanId,
+    span.parentSpanId,
+    runId,
+    span.attempt,
+    span.kind,
+    span.name,
+    span.status,
+    nsToIso(span.startNs),
+    span.endNs === null ? null : nsToIso(span.endNs),
+    durationMs(span.startNs, span.endNs),
+    span.startNs,
+    span.endNs,
+    span.stepIndex,
+    span.model,
+    span.provider,
+    span.inputTokens,
+    span.outputTokens,
+    span.costUsd,
+    span.input,
+    span.output,
+    span.errorMessage,
+    span.service,
+    span.attributes,
+  ];
+}
+
+function failureParams(span: SpanRecord, key: bigint, runId: string | null) {
+  const f = span.failure!;
+  return {
+    span_key: key,
+    trace_id: span.traceId,
+    span_id: span.spanId,
+    run_id: runId,
+    attempt: span.attempt,
+    step: f.step,
+    kind: span.kind,
+    name: span.name,
+    error_type: f.errorType,
+    message: f.message,
+    stack: f.stack,
+    input: f.input,
+    context: f.context,
+    ts: nsToIso(f.tsNs),
+    ts_ns: f.tsNs,
+  };
+}

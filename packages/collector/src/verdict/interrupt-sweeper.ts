@@ -1,0 +1,95 @@
+import type { DurabilityQueries, OpenAttempt } from "../store/sqlite/durability-queries.js";
+
+export interface InterruptSweeperOptions {
+  queries: DurabilityQueries;
+  /** A run is interrupted after this many of its heartbeat intervals pass in silence. Default 3. */
+  heartbeatMisses?: number;
+  /** Interval assumed for runs that do not declare theirs (other instrumentation), in ms. */
+  defaultHeartbeatIntervalMs?: number;
+  /** How often open runs are checked, in ms. Default 1000. */
+  sweepIntervalMs?: number;
+}
+
+export const DEFAULT_HEARTBEAT_MISSES = 3;
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000;
+export const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
+
+export interface InterruptSweeper {
+  /** One pass; returns the run IDs marked interrupted. */
+  sweep(now?: Date): string[];
+  stop(): void;
+}
+
+/**
+ * Gives the verdict on runs that stopped without finishing: a run whose SDK said why (signal,
+ * uncaught exception, deadline), or whose heartbeat is older than `heartbeatMisses`
+ * intervals, becomes `interrupted` with the step it was in, its cost so far and its input.
+ */
+export function startInterruptSweeper(options: InterruptSweeperOptions): InterruptSweeper {
+  const misses = positive(options.heartbeatMisses ?? DEFAULT_HEARTBEAT_MISSES, "heartbeatMisses");
+  const fallbackMs = positive(
+    options.defaultHeartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+    "defaultHeartbeatIntervalMs",
+  );
+  const everyMs = positive(options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS, "sweepIntervalMs");
+  let lastSweep = new Date(Date.now() - 60 * 60 * 1000);
+  // Silence while this collector was not running is not the agent's: count from our start.
+  const startedAt = Date.now();
+
+  const sweep = (now = new Date()): string[] => {
+    // Errors are re-checked from a little before the previous pass, so none slips between passes.
+    const since = new Date(lastSweep.getTime() - everyMs).toISOString();
+    lastSweep = now;
+    const marked: string[] = [];
+    for (const open of options.queries.openAttemptsSince(since)) {
+      const reason = verdict(open, now, { misses, fallbackMs, listeningSince: startedAt });
+      if (!reason || open.attempt === null) continue;
+      options.queries.interrupt({
+        runId: open.run_id,
+        attempt: open.attempt,
+        reason,
+        rootInput: open.root_input,
+        step: options.queries.inFlightStep(open.run_id, open.attempt),
+        now,
+      });
+      marked.push(open.run_id);
+    }
+    return marked;
+  };
+
+  const timer = setInterval(() => {
+    try {
+      sweep();
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", msg: "interrupt sweep failed", error: String(error) }));
+    }
+  }, everyMs);
+  timer.unref();
+  return { sweep, stop: () => clearInterval(timer) };
+}
+
+export interface VerdictLimits {
+  misses: number;
+  /** Interval for runs that do not declare theirs, in ms. */
+  fallbackMs: number;
+  /** Epoch ms since when this collector has been listening. */
+  listeningSince: number;
+}
+
+/** Why the attempt counts as interrupted now, or undefined while it may still be alive. */
+export function verdict(open: OpenAttempt, now: Date, limits: VerdictLimits): string | undefined {
+  if (open.reason) return open.reason;
+  if (open.run_status !== "running") return undefined;
+  const { misses, fallbackMs, listeningSince } = limits;
+  const intervalMs = open.interval_ms && open.interval_ms > 0 ? open.interval_ms : fallbackMs;
+  const silentMs = now.getTime() - Math.max(Date.parse(open.updated_at), listeningSince);
+  if (silentMs <= misses * intervalMs) return undefined;
+  return `no heartbeat since ${open.updated_at}`;
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`${name} must be a positive number, got ${value}`);
+  }
+  return value;
+}

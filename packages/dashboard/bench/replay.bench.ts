@@ -1,0 +1,101 @@
+/**
+ * How fast the replay opens and moves, in headless Chromium against the real collector.
+ * Targets: a 5,000-span run interactive within 1 s; a cursor move rendered within 50 ms.
+ * A 50-span run opened in the same process is the baseline the ratios are taken against.
+ */
+import type { Page } from "playwright-core";
+import { browserAvailable, launchBrowser } from "../test/support/browser";
+import { startTestCollector } from "../test/support/collector";
+import { postOtlp } from "../test/support/otlp";
+import { syntheticRun } from "./synthetic-run";
+
+const OPENS = 5;
+const MOVES = 40;
+
+async function main(): Promise<void> {
+  if (!browserAvailable()) return;
+  const collector = await startTestCollector();
+  const browser = await launchBrowser();
+  try {
+    await postOtlp(collector.url, syntheticRun("bench-small", 50));
+    await postOtlp(collector.url, syntheticRun("bench-large", 5000));
+    const small = await measure(browser.context.newPage.bind(browser.context), collector.url, "bench-small");
+    const large = await measure(browser.context.newPage.bind(browser.context), collector.url, "bench-large");
+    const rows = [
+      row(`open a ${small.spans}-span run (baseline)`, small.openMs, null, null),
+      row(`open a ${large.spans}-span run`, large.openMs, 1000, small.openMs),
+      row(`cursor move, ${small.spans} spans (baseline)`, small.moveMs, null, null),
+      row(`cursor move, ${large.spans} spans`, large.moveMs, 50, small.moveMs),
+      row(`cursor move p95, ${large.spans} spans`, large.moveP95Ms, 50, small.moveP95Ms),
+    ];
+    console.log("\nDashboard replay (headless Chromium, medians)");
+    console.table(rows);
+  } finally {
+    await browser.close();
+    await collector.stop();
+  }
+}
+
+function row(what: string, ms: number, targetMs: number | null, baselineMs: number | null) {
+  return {
+    what,
+    ms: Number(ms.toFixed(1)),
+    target: targetMs === null ? "" : `≤ ${targetMs} ms`,
+    verdict: targetMs === null ? "" : ms <= targetMs ? "meets" : "MISSES",
+    "× baseline": baselineMs ? Number((ms / baselineMs).toFixed(2)) : "",
+  };
+}
+
+async function measure(newPage: () => Promise<Page>, url: string, runId: string) {
+  const opens: number[] = [];
+  let spans = 0;
+  for (let i = 0; i < OPENS; i++) {
+    const page = await newPage();
+    const t0 = Date.now();
+    await page.goto(`${url}/runs/${runId}`);
+    await page.locator("article.inspector").waitFor({ timeout: 30_000 });
+    // Interactive: a key press is handled and painted.
+    await moveOnce(page);
+    opens.push(Date.now() - t0);
+    spans = Number((await page.getByTestId("cursor-position").textContent())?.split("/")[1]?.trim());
+    if (i < OPENS - 1) await page.close();
+    else {
+      const moves: number[] = [];
+      for (let m = 0; m < MOVES; m++) moves.push(await moveOnce(page));
+      await page.close();
+      return { spans, openMs: median(opens), moveMs: median(moves), moveP95Ms: percentile(moves, 0.95) };
+    }
+  }
+  throw new Error("unreachable");
+}
+
+/**
+ * Presses → and resolves with the time until the new position is on screen (next frame painted).
+ * Plain source text: the TypeScript runner's helpers do not exist inside the page.
+ */
+const MOVE_SCRIPT = `new Promise((resolve) => {
+  const position = document.querySelector('[data-testid="cursor-position"]');
+  const before = position && position.textContent;
+  const t0 = performance.now();
+  window.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+  const check = () => {
+    if (position && position.textContent !== before) requestAnimationFrame(() => resolve(performance.now() - t0));
+    else requestAnimationFrame(check);
+  };
+  check();
+})`;
+
+function moveOnce(page: Page): Promise<number> {
+  return page.evaluate(MOVE_SCRIPT) as Promise<number>;
+}
+
+const median = (xs: number[]) => percentile(xs, 0.5);
+function percentile(xs: number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

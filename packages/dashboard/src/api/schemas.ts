@@ -1,0 +1,177 @@
+import { z } from "zod";
+
+/**
+ * The query API's shapes (docs/decisions/0002-query-api.md), checked at the edge so a view
+ * never renders a shape it does not expect. Numbers the store may leave empty are nullish.
+ */
+const num = z
+  .number()
+  .nullish()
+  .transform((v) => v ?? null);
+const str = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
+
+export const runStatusSchema = z.enum(["running", "ok", "error", "interrupted"]);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+export const runRowSchema = z.object({
+  run_id: z.string(),
+  name: str,
+  status: runStatusSchema,
+  started_at: str,
+  ended_at: str,
+  duration_ms: num,
+  current_step: num,
+  current_step_name: str,
+  steps: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? 0),
+  attempts: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? 1),
+  input_tokens: num,
+  output_tokens: num,
+  cost_usd: num,
+  error: str,
+  request_id: str,
+  service: str,
+  /** When the collector last heard from the run (heartbeat or span); newer collectors send it. */
+  last_seen_at: str,
+  updated_at: str,
+});
+export type RunRow = z.infer<typeof runRowSchema>;
+
+export const spanRowSchema = z.object({
+  trace_id: z.string(),
+  span_id: z.string(),
+  parent_span_id: str,
+  run_id: str,
+  attempt: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? 1),
+  kind: z.string(),
+  name: z.string(),
+  status: z.string(),
+  started_at: z.string(),
+  ended_at: str,
+  duration_ms: num,
+  step_index: num,
+  model: str,
+  provider: str,
+  input_tokens: num,
+  output_tokens: num,
+  cost_usd: num,
+  input: str,
+  output: str,
+  error: str,
+  attributes: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? "{}"),
+});
+export type SpanRow = z.infer<typeof spanRowSchema>;
+
+export const decisionRowSchema = z.object({
+  run_id: str,
+  attempt: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? 1),
+  step: num,
+  action: z.string(),
+  reasoning: str,
+  input_tokens: num,
+  output_tokens: num,
+  cost_usd: num,
+  ts: z.string(),
+  span_id: str,
+});
+export type DecisionRow = z.infer<typeof decisionRowSchema>;
+
+export const failureRowSchema = z.object({
+  run_id: str,
+  attempt: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? 1),
+  span_id: z.string(),
+  step: num,
+  kind: z.string(),
+  name: z.string(),
+  error_type: str,
+  message: z.string(),
+  stack: str,
+  input: str,
+  context: str,
+  ts: z.string(),
+  run_name: str,
+});
+export type FailureRow = z.infer<typeof failureRowSchema>;
+
+export const runListSchema = z.object({ runs: z.array(runRowSchema), nextCursor: str });
+export type RunList = z.infer<typeof runListSchema>;
+
+export const runDetailSchema = z.object({
+  run: runRowSchema,
+  spans: z.array(spanRowSchema),
+  decisions: z.array(decisionRowSchema).default([]),
+  failures: z.array(failureRowSchema).default([]),
+});
+export type RunDetail = z.infer<typeof runDetailSchema>;
+
+const countRow = { count: z.number(), last_ts: str };
+export const failureListSchema = z.object({
+  failures: z.array(failureRowSchema),
+  nextCursor: str,
+  groups: z.object({
+    byErrorType: z.array(z.object({ error_type: str, ...countRow })),
+    byName: z.array(z.object({ kind: z.string(), name: z.string(), ...countRow })),
+  }),
+});
+export type FailureList = z.infer<typeof failureListSchema>;
+
+export const statsSchema = z.object({
+  series: z.array(
+    z.object({
+      bucket: z.string(),
+      runs: z.number(),
+      errors: z.number(),
+      input_tokens: num,
+      output_tokens: num,
+      cost_usd: num,
+    }),
+  ),
+  byModel: z.array(
+    z.object({
+      model: str,
+      calls: z.number(),
+      input_tokens: num,
+      output_tokens: num,
+      cost_usd: num,
+      p50_ms: num,
+      p95_ms: num,
+    }),
+  ),
+  byTool: z.array(z.object({ tool: str, calls: z.number(), errors: num, p50_ms: num, p95_ms: num })),
+});
+export type Stats = z.infer<typeof statsSchema>;
+
+export const schemaSchema = z.object({
+  tables: z.array(
+    z.object({ name: z.string(), columns: z.array(z.object({ name: z.string(), type: z.string() })) }),
+  ),
+});
+export type DbSchema = z.infer<typeof schemaSchema>;
+
+export const sqlResultSchema = z.object({
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.unknown())),
+  truncated: z.boolean().default(false),
+  elapsedMs: z.number().nullish(),
+});
+export type SqlResult = z.infer<typeof sqlResultSchema>;

@@ -1,0 +1,182 @@
+import { useMemo } from "react";
+import type { DecisionRow, FailureRow, RunRow, SpanRow } from "../../api/schemas";
+import { formatCost, formatDuration, formatTime, formatTokens } from "../../format";
+import type { Totals } from "../../model/cumulative";
+import { llmConversation, llmExtras, spanAttributes, toolCall } from "../../model/frame";
+import { parseJsonText } from "../../model/messages";
+import type { SpanNode } from "../../model/span-tree";
+import { ChatView } from "../chat-view";
+import { JsonView } from "../json-view";
+import { StatusBadge } from "../status-badge";
+import { FailurePanel } from "./failure-panel";
+
+export interface InspectorProps {
+  node: SpanNode;
+  runStartMs: number;
+  totals: Totals;
+  decisions: DecisionRow[];
+  failure: FailureRow | null;
+  run: RunRow;
+}
+
+/** Everything the agent had at the cursor: totals so far, then the call, decision or failure. */
+export function Inspector({ node, runStartMs, totals, decisions, failure, run }: InspectorProps) {
+  const { span } = node;
+  const attrs = useMemo(() => spanAttributes(span), [span]);
+  return (
+    <article
+      className="inspector"
+      data-span-id={span.span_id}
+      data-kind={span.kind}
+      aria-label="Step at cursor"
+    >
+      <header className="inspector-head">
+        <span className={`kind-tag kind-${span.kind}`}>{span.kind}</span>
+        <h3>{span.name}</h3>
+        <StatusBadge status={span.status} />
+        {span.step_index !== null ? <span className="muted">step {span.step_index}</span> : null}
+        {span.attempt > 1 ? <span className="muted">attempt {span.attempt}</span> : null}
+      </header>
+      <SoFar totals={totals} />
+      <dl className="facts">
+        <dt>Started</dt>
+        <dd>
+          +{formatDuration(node.startMs - runStartMs)}{" "}
+          <span className="muted">({formatTime(span.started_at)})</span>
+        </dd>
+        <dt>{span.kind === "llm" ? "Latency" : "Duration"}</dt>
+        <dd>{span.status === "running" ? "still running" : formatDuration(span.duration_ms)}</dd>
+        {span.model ? (
+          <>
+            <dt>Model</dt>
+            <dd className="mono">
+              {span.model}
+              {span.provider ? <span className="muted"> · {span.provider}</span> : null}
+            </dd>
+          </>
+        ) : null}
+        {span.kind === "llm" ? <LlmFacts span={span} attrs={attrs} /> : null}
+      </dl>
+      {span.error && !failure ? <p className="error-text span-error">{span.error}</p> : null}
+      {failure ? <FailurePanel failure={failure} run={run} /> : null}
+      {decisions.length ? <Decisions decisions={decisions} /> : null}
+      <SpanBody span={span} attrs={attrs} />
+      <details className="attributes">
+        <summary>All attributes</summary>
+        <JsonView value={attrs} open={false} />
+      </details>
+    </article>
+  );
+}
+
+function LlmFacts({ span, attrs }: { span: SpanRow; attrs: Record<string, unknown> }) {
+  const extras = llmExtras(attrs);
+  return (
+    <>
+      <dt>Tokens</dt>
+      <dd>
+        {formatTokens(span.input_tokens, span.output_tokens)}
+        {extras.cachedInputTokens ? (
+          <span className="muted"> · {extras.cachedInputTokens} cached</span>
+        ) : null}
+        {extras.reasoningTokens ? <span className="muted"> · {extras.reasoningTokens} reasoning</span> : null}
+      </dd>
+      <dt>Cost</dt>
+      <dd>{formatCost(span.cost_usd)}</dd>
+      {extras.timeToFirstTokenMs !== null ? (
+        <>
+          <dt>First token</dt>
+          <dd>{formatDuration(extras.timeToFirstTokenMs)}</dd>
+        </>
+      ) : null}
+      {extras.reasoningText ? (
+        <>
+          <dt>Reasoning</dt>
+          <dd className="chat-reasoning chat-text">{extras.reasoningText}</dd>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function SoFar({ totals }: { totals: Totals }) {
+  return (
+    <section className="so-far" aria-label="Totals so far" data-testid="so-far">
+      <div>
+        <span className="muted">time so far</span> <strong>{formatDuration(totals.elapsedMs)}</strong>
+      </div>
+      <div>
+        <span className="muted">tokens so far</span>{" "}
+        <strong>{formatTokens(totals.inputTokens, totals.outputTokens)}</strong>
+      </div>
+      <div>
+        <span className="muted">cost so far</span>{" "}
+        <strong data-testid="cost-so-far">{formatCost(totals.costUsd)}</strong>
+      </div>
+      <div>
+        <span className="muted">calls</span>{" "}
+        <strong>
+          {totals.llmCalls} LLM · {totals.toolCalls} tool
+        </strong>
+      </div>
+    </section>
+  );
+}
+
+function Decisions({ decisions }: { decisions: DecisionRow[] }) {
+  return (
+    <section className="panel decisions" aria-label="Decisions">
+      <h4>Decisions</h4>
+      <ol>
+        {decisions.map((d) => (
+          <li key={`${d.ts}-${d.action}`} className="decision">
+            <div className="decision-action">→ {d.action}</div>
+            {d.reasoning ? (
+              <div className="decision-reasoning">{d.reasoning}</div>
+            ) : (
+              <div className="muted">no reasoning recorded</div>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function SpanBody({ span, attrs }: { span: SpanRow; attrs: Record<string, unknown> }) {
+  if (span.kind === "llm") {
+    const convo = llmConversation(span, attrs);
+    return (
+      <section className="panel conversation" aria-label="Conversation">
+        <h4>Conversation</h4>
+        <ChatView messages={convo.input} empty="No input messages were recorded." />
+        <h4>Output</h4>
+        <ChatView
+          messages={convo.output}
+          empty={span.status === "running" ? "Waiting for the answer…" : "No output was recorded."}
+        />
+      </section>
+    );
+  }
+  if (span.kind === "tool") {
+    const call = toolCall(span, attrs);
+    return (
+      <section className="panel tool-call" aria-label="Tool call">
+        <JsonView label="Arguments" value={call.arguments} />
+        <JsonView label="Result" value={call.result} />
+      </section>
+    );
+  }
+  if (span.input === null && span.output === null) return null;
+  return (
+    <section className="panel io" aria-label="Input and output">
+      {span.input !== null ? <JsonView label="Input" value={parseJsonText(span.input)} /> : null}
+      {span.output !== null ? (
+        <JsonView
+          label={span.kind === "step" ? "Output (checkpoint)" : "Output"}
+          value={parseJsonText(span.output)}
+        />
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,132 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useRef } from "react";
+import { Link } from "react-router";
+import type { RunRow } from "../api/schemas";
+import {
+  formatClock,
+  formatCost,
+  formatDuration,
+  formatShortTime,
+  formatTime,
+  formatTokens,
+} from "../format";
+import { statusDetail } from "../model/run-status";
+import type { RunSort, RunView } from "../model/run-view";
+import { StatusBadge } from "./status-badge";
+
+export interface RunTableProps {
+  runs: RunRow[];
+  view: RunView;
+  onSort: (sort: RunSort) => void;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore: () => void;
+}
+
+const COLUMNS: { key: string; label: string; sort?: RunSort }[] = [
+  { key: "name", label: "Name", sort: "name" },
+  { key: "id", label: "Run ID" },
+  { key: "status", label: "Status" },
+  { key: "started", label: "Started", sort: "started_at" },
+  { key: "duration", label: "Duration", sort: "duration_ms" },
+  { key: "steps", label: "Steps" },
+  { key: "tokens", label: "Tokens" },
+  { key: "cost", label: "Cost", sort: "cost_usd" },
+  { key: "error", label: "Error" },
+];
+
+const ROW_HEIGHT = 44;
+
+/** The runs as a virtualized grid: only rows in view are in the DOM, however many are loaded. */
+export function RunTable({ runs, view, onSort, hasMore, loadingMore, onLoadMore }: RunTableProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: runs.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const last = items[items.length - 1];
+  useEffect(() => {
+    if (last && last.index >= runs.length - 20 && hasMore && !loadingMore) onLoadMore();
+  }, [last, runs.length, hasMore, loadingMore, onLoadMore]);
+
+  return (
+    <div className="grid-table runs-table" ref={scroller}>
+      <table aria-label="Runs" aria-rowcount={runs.length}>
+        <thead>
+          <tr className="grid-row grid-head">
+            {COLUMNS.map((c) => (
+              <th key={c.key} className={`col-${c.key}`} aria-sort={ariaSort(c.sort, view)}>
+                {c.sort ? (
+                  <button type="button" className="sort" onClick={() => onSort(c.sort!)}>
+                    {c.label}
+                    {view.sort === c.sort ? (view.order === "asc" ? " ▲" : " ▼") : ""}
+                  </button>
+                ) : (
+                  c.label
+                )}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const run = runs[item.index]!;
+            return <RunRowView key={run.run_id} run={run} top={item.start} height={item.size} />;
+          })}
+        </tbody>
+      </table>
+      {hasMore ? (
+        <div className="muted load-more">
+          <button type="button" onClick={onLoadMore} disabled={loadingMore}>
+            {loadingMore ? "Loading more…" : "Load more"}
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function ariaSort(sort: RunSort | undefined, view: RunView) {
+  if (!sort || view.sort !== sort) return undefined;
+  return view.order === "asc" ? "ascending" : "descending";
+}
+
+function RunRowView({ run, top, height }: { run: RunRow; top: number; height: number }) {
+  const href = `/runs/${encodeURIComponent(run.run_id)}`;
+  const detail = statusDetail(run, formatClock);
+  return (
+    <tr
+      className={`grid-row run-row row-${run.status}`}
+      data-run-id={run.run_id}
+      data-status={run.status}
+      style={{ position: "absolute", top, height, left: 0, right: 0 }}
+    >
+      <td className="col-name">
+        <Link to={href}>{run.name ?? "(unnamed)"}</Link>
+      </td>
+      <td className="col-id mono" title={run.request_id ? `request ${run.request_id}` : undefined}>
+        {run.run_id}
+      </td>
+      <td className="col-status">
+        <StatusBadge status={run.status} />
+        {detail ? <span className="status-detail">{detail}</span> : null}
+      </td>
+      <td className="col-started">
+        <span title={formatTime(run.started_at)}>{formatShortTime(run.started_at)}</span>
+      </td>
+      <td className="col-duration">{formatDuration(run.duration_ms)}</td>
+      <td className="col-steps">
+        {run.steps}
+        {run.attempts > 1 ? <span className="muted"> ×{run.attempts}</span> : null}
+      </td>
+      <td className="col-tokens">{formatTokens(run.input_tokens, run.output_tokens)}</td>
+      <td className="col-cost">{formatCost(run.cost_usd)}</td>
+      <td className="col-error error-text" title={run.error ?? undefined}>
+        {run.error ?? ""}
+      </td>
+    </tr>
+  );
+}

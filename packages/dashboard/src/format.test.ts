@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { formatCost, formatDuration, formatTokens } from "./format";
+
+describe("format", () => {
+  it("shows small costs with their significant digits", () => {
+    expect(formatCost(0.0012)).toBe("$0.0012");
+    expect(formatCost(0.000021)).toBe("$0.000021");
+    expect(formatCost(0.25)).toBe("$0.25");
+    expect(formatCost(12.5)).toBe("$12.50");
+    expect(formatCost(0)).toBe("$0");
+    expect(formatCost(null)).toBe("—");
+  });
+
+  it("formats durations and tokens", () => {
+    expect(formatDuration(12.4)).toBe("12 ms");
+    expect(formatDuration(1500)).toBe("1.50 s");
+    expect(formatDuration(125_000)).toBe("2 m 5 s");
+    expect(formatTokens(1200, 3)).toBe("1,200 in · 3 out");
+    expect(formatTokens(null, null)).toBe("—");
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { cumulativeTotals } from "./cumulative";
+import { buildSpanTree } from "./span-tree";
+import { span } from "./test-spans";
+
+describe("cumulativeTotals", () => {
+  it("adds up LLM tokens and cost frame by frame and tracks elapsed time", () => {
+    const tree = buildSpanTree([
+      span({
+        span_id: "r",
+        kind: "run",
+        started_at: "2026-01-01T00:00:00.000Z",
+        duration_ms: 1000,
+        cost_usd: 9,
+      }),
+      span({
+        span_id: "l1",
+        parent_span_id: "r",
+        kind: "llm",
+        started_at: "2026-01-01T00:00:00.100Z",
+        duration_ms: 100,
+        input_tokens: 10,
+        output_tokens: 5,
+        cost_usd: 0.01,
+      }),
+      span({
+        span_id: "t1",
+        parent_span_id: "r",
+        kind: "tool",
+        status: "error",
+        started_at: "2026-01-01T00:00:00.300Z",
+        duration_ms: 50,
+      }),
+      span({
+        span_id: "l2",
+        parent_span_id: "r",
+        kind: "llm",
+        started_at: "2026-01-01T00:00:00.400Z",
+        duration_ms: 100,
+        input_tokens: 20,
+        output_tokens: 7,
+        cost_usd: 0.02,
+      }),
+    ]);
+    const totals = cumulativeTotals(tree);
+    expect(totals.map((t) => t.costUsd)).toEqual([0, 0.01, 0.01, 0.03]);
+    expect(totals[3]).toMatchObject({
+      inputTokens: 30,
+      outputTokens: 12,
+      llmCalls: 2,
+      toolCalls: 1,
+      errors: 1,
+    });
+    // A container counts from its start; a call from its return.
+    expect(totals.map((t) => t.elapsedMs)).toEqual([0, 200, 350, 500]);
+  });
+
+  it("elapsed time grows with the frames of a run whose root is still open", () => {
+    const tree = buildSpanTree([
+      span({ span_id: "r", kind: "run", status: "running", duration_ms: null }),
+      span({ span_id: "a", parent_span_id: "r", started_at: "2026-01-01T00:00:00.100Z", duration_ms: 100 }),
+      span({ span_id: "b", parent_span_id: "r", started_at: "2026-01-01T00:00:00.300Z", duration_ms: 100 }),
+    ]);
+    expect(cumulativeTotals(tree).map((t) => t.elapsedMs)).toEqual([0, 200, 400]);
+  });
+});

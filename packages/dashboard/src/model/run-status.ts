@@ -1,0 +1,34 @@
+import type { RunRow } from "../api/schemas";
+
+/** When the collector last heard from a run: the newest time the API gives for it. */
+export function lastSeen(run: RunRow): string | null {
+  return run.last_seen_at ?? run.updated_at ?? run.ended_at ?? run.started_at;
+}
+
+/** "stopped at step 5 · send_email · last seen 14:35:00" — where an interrupted run died. */
+export function interruptedLabel(run: RunRow, formatClock: (iso: string) => string): string {
+  const parts = ["stopped"];
+  if (run.current_step !== null) parts[0] = `stopped at step ${run.current_step}`;
+  if (run.current_step_name) parts.push(run.current_step_name);
+  const seen = lastSeen(run);
+  if (seen) parts.push(`last seen ${formatClock(seen)}`);
+  return parts.join(" · ");
+}
+
+/** A one-line description of where a run is, for the status column and the replay header. */
+export function statusDetail(run: RunRow, formatClock: (iso: string) => string): string | null {
+  switch (run.status) {
+    case "interrupted":
+      return interruptedLabel(run, formatClock);
+    case "running":
+      return run.current_step !== null
+        ? `at step ${run.current_step}${run.current_step_name ? ` · ${run.current_step_name}` : ""}`
+        : null;
+    case "error":
+      return run.current_step !== null
+        ? `failed at step ${run.current_step}${run.current_step_name ? ` · ${run.current_step_name}` : ""}`
+        : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,119 @@
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { Link, useSearchParams } from "react-router";
+import { fetchFailures } from "../api/client";
+import type { FailureList, FailureRow } from "../api/schemas";
+import { Empty, ErrorState, Loading } from "../components/states";
+import { formatTime } from "../format";
+
+/** All failures, grouped by error type and by step/tool; each links to its step in the replay. */
+export function FailuresPage() {
+  const [search, setSearch] = useSearchParams();
+  const errorType = search.get("errorType") ?? "";
+  const name = search.get("name") ?? "";
+  const failures = useInfiniteQuery({
+    queryKey: ["failures", errorType, name],
+    queryFn: ({ pageParam }) => fetchFailures({ errorType, name, limit: 100, cursor: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const first = failures.data?.pages[0];
+  const items = failures.data?.pages.flatMap((p) => p.failures) ?? [];
+  const filter = (key: "errorType" | "name", value: string | null) => {
+    const next = new URLSearchParams(search);
+    if (value && next.get(key) !== value) next.set(key, value);
+    else next.delete(key);
+    setSearch(next);
+  };
+  return (
+    <section className="page failures-page">
+      <div className="page-head">
+        <h2>Failures</h2>
+        {errorType || name ? (
+          <button type="button" onClick={() => setSearch(new URLSearchParams())}>
+            Clear filter ({[errorType, name].filter(Boolean).join(", ")})
+          </button>
+        ) : null}
+      </div>
+      {failures.isPending ? (
+        <Loading what="failures" />
+      ) : failures.isError ? (
+        <ErrorState what="failures" error={failures.error} />
+      ) : !first || (items.length === 0 && first.groups.byErrorType.length === 0) ? (
+        <Empty>No failures recorded. Every run so far ended without an error.</Empty>
+      ) : (
+        <>
+          <FailureGroups groups={first.groups} failures={items} onFilter={filter} />
+          {failures.hasNextPage ? (
+            <div className="actions">
+              <button
+                type="button"
+                onClick={() => void failures.fetchNextPage()}
+                disabled={failures.isFetchingNextPage}
+              >
+                {failures.isFetchingNextPage ? "Loading more…" : "Load more failures"}
+              </button>
+            </div>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+interface FailureGroupsProps {
+  groups: FailureList["groups"];
+  failures: FailureRow[];
+  onFilter: (key: "errorType" | "name", value: string | null) => void;
+}
+
+function FailureGroups({ groups, failures, onFilter }: FailureGroupsProps) {
+  return (
+    <div className="failures-layout">
+      <div className="groups">
+        <section className="panel">
+          <h3>By error type</h3>
+          <ul className="group-list">
+            {groups.byErrorType.map((g) => (
+              <li key={g.error_type ?? "(none)"}>
+                <button type="button" onClick={() => onFilter("errorType", g.error_type)}>
+                  <span className="mono">{g.error_type ?? "(no type)"}</span>{" "}
+                  <span className="count">{g.count}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section className="panel">
+          <h3>By step / tool</h3>
+          <ul className="group-list">
+            {groups.byName.map((g) => (
+              <li key={`${g.kind}:${g.name}`}>
+                <button type="button" onClick={() => onFilter("name", g.name)}>
+                  <span className={`kind-tag kind-${g.kind}`}>{g.kind}</span> {g.name}{" "}
+                  <span className="count">{g.count}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+      <ol className="failure-list">
+        {failures.map((f) => (
+          <li key={`${f.run_id}:${f.span_id}`} className="panel failure-item">
+            <div className="failure-where">
+              <Link to={`/runs/${encodeURIComponent(f.run_id ?? "")}?span=${encodeURIComponent(f.span_id)}`}>
+                {f.run_name ?? "run"} <span className="mono">{f.run_id}</span>
+                {f.step !== null ? ` · step ${f.step}` : ""} · {f.name}
+              </Link>
+              <span className="muted"> {formatTime(f.ts)}</span>
+            </div>
+            <div>
+              {f.error_type ? <span className="mono">{f.error_type}: </span> : null}
+              <span className="error-text">{f.message}</span>
+            </div>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,170 @@
+import { type Context, type Span, SpanKind } from "@opentelemetry/api";
+import { preciseNow } from "../clock.js";
+import {
+  ATTR_CHECKPOINT_MISSING,
+  ATTR_REQUEST_ID,
+  ATTR_RUN_ATTEMPT,
+  ATTR_RUN_ID,
+  ATTR_RUN_INTERRUPTED,
+  ATTR_SPAN_KIND,
+  ATTR_STEP_INDEX,
+  ATTR_STEP_NAME,
+  ATTR_STEP_OUTPUT,
+  ATTR_STEP_REPLAYED,
+} from "../conventions.js";
+import type { RunState } from "../run-context.js";
+import { toJsonAttribute } from "../serialize.js";
+import { getTracer } from "../tracer.js";
+import { recordError, safely } from "../with-span.js";
+import { checkpointsAcknowledged, expectAck, forgetWaiter } from "./checkpoint-acks.js";
+import { serializeCheckpoint } from "./checkpoint-value.js";
+import { durabilityConfig } from "./config.js";
+import { mayStart, remainingMs } from "./deadline.js";
+import { CheckpointError, CheckpointMismatchError, DeadlineExceededError } from "./errors.js";
+import { type DurableRun, durableRunOf } from "./run-durability.js";
+
+/** How step() stores its result and, for a resumed run, whether it runs at all. */
+export type StepCheckpoint<T> =
+  | { replayed: true; value: T }
+  | {
+      replayed: false;
+      /** Called with the result before the span ends: sets `flightrec.step.output`. */
+      record(span: Span, value: unknown): void;
+      /** Called with what runInSpan returned: waits for the acknowledgement. */
+      settle(result: T): T;
+    };
+
+/**
+ * Decides, before a step starts, whether it is replayed from a checkpoint, stopped by the
+ * deadline (throws DeadlineExceededError) or executed and checkpointed.
+ */
+export function beginStep<T>(run: RunState | undefined, index: number, name: string, parent: Context) {
+  const durable = durableRunOf(run);
+  if (!run || !durable) return plainStep<T>();
+  const recorded = durable.replay.get(index);
+  if (recorded) {
+    durable.replay.delete(index);
+    if (recorded.name === name) {
+      recordReplayedSpan(run, index, name, recorded.output, parent);
+      return { replayed: true, value: recorded.output as T } satisfies StepCheckpoint<T>;
+    }
+    if (durable.options.onCheckpointMismatch !== "reexecute") {
+      throw new CheckpointMismatchError(run.runId, index, recorded.name, name);
+    }
+    durable.replay.clear();
+  }
+  checkDeadline(durable, index, name);
+  return checkpointedStep<T>(durable, index, name);
+}
+
+function plainStep<T>(): StepCheckpoint<T> {
+  return {
+    replayed: false,
+    record: (span, value) => span.setAttribute(ATTR_STEP_OUTPUT, toJsonAttribute(value ?? null)),
+    settle: (result) => result,
+  };
+}
+
+function checkDeadline(durable: DurableRun, index: number, name: string): void {
+  const deadline = durable.options.deadline;
+  if (deadline === undefined) return;
+  const remaining = remainingMs(deadline);
+  const expected = durable.estimates[name];
+  if (mayStart(remaining, expected)) return;
+  durable.span.setAttribute(ATTR_RUN_INTERRUPTED, "deadline");
+  throw new DeadlineExceededError(durable.runId, name, index, remaining, expected ?? 0);
+}
+
+function checkpointedStep<T>(durable: DurableRun, index: number, name: string): StepCheckpoint<T> {
+  let failure: CheckpointError | undefined;
+  let ack: Promise<boolean> | undefined;
+  let spanId = "";
+  const record = (span: Span, value: unknown) => {
+    try {
+      span.setAttribute(ATTR_STEP_OUTPUT, serializeCheckpoint(value, durabilityConfig().maxCheckpointChars));
+    } catch (error) {
+      failure = new CheckpointError(name, index, (error as Error).message);
+      span.setAttribute(ATTR_STEP_OUTPUT, toJsonAttribute(value ?? null));
+      recordError(span, failure);
+      return;
+    }
+    spanId = span.spanContext().spanId;
+    if (durable.options.waitForCheckpoints !== false && checkpointsAcknowledged()) ack = expectAck(spanId);
+  };
+  const confirm = async (): Promise<void> => {
+    if (!ack) return;
+    const acked = await withTimeout(ack, durabilityConfig().checkpointTimeoutMs);
+    if (acked) return;
+    forgetWaiter(spanId);
+    markMissing(durable, index);
+    if (durable.options.strict) {
+      throw new CheckpointError(
+        name,
+        index,
+        "the collector did not acknowledge its checkpoint (strict mode)",
+      );
+    }
+  };
+  const settle = (result: T): T => {
+    if (!isPromiseLike(result)) {
+      if (failure) throw failure;
+      void confirm().catch(() => {});
+      return result;
+    }
+    return Promise.resolve(result).then(async (value) => {
+      if (failure) throw failure;
+      await confirm();
+      return value;
+    }) as T;
+  };
+  return { replayed: false, record, settle };
+}
+
+function recordReplayedSpan(run: RunState, index: number, name: string, output: unknown, parent: Context) {
+  const now = preciseNow();
+  const span = getTracer().startSpan(
+    name,
+    {
+      kind: SpanKind.INTERNAL,
+      startTime: now,
+      attributes: {
+        [ATTR_SPAN_KIND]: "step",
+        [ATTR_STEP_NAME]: name,
+        [ATTR_STEP_INDEX]: index,
+        [ATTR_STEP_REPLAYED]: true,
+        [ATTR_STEP_OUTPUT]: JSON.stringify(output ?? null),
+        [ATTR_RUN_ID]: run.runId,
+        [ATTR_REQUEST_ID]: run.requestId,
+        [ATTR_RUN_ATTEMPT]: run.attempt,
+      },
+    },
+    parent,
+  );
+  span.end(now);
+}
+
+let warned = false;
+function markMissing(durable: DurableRun, index: number): void {
+  durable.missing.push(index);
+  safely(() => durable.span.setAttribute(ATTR_CHECKPOINT_MISSING, [...durable.missing]));
+  if (warned) return;
+  warned = true;
+  console.warn(
+    `[flightrec] the collector did not acknowledge the checkpoint of step ${index} of run "${durable.runId}"; ` +
+      "the agent goes on, but a resume may run that step again",
+  );
+}
+
+function withTimeout(promise: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
+  );
+}
