@@ -51,11 +51,15 @@ export function analyzeSalesData(task: SalesTask) {
       return text;
     });
     return step("send_report", () =>
-      tool("send_email", { to: "finance-team@example.com", subject: `${task.quarter} sales`, body: summary }, async () => {
-        await pause(30);
-        if (task.breakReport) throw new Error("SMTP 550: mailbox unavailable for finance-team@example.com");
-        return { sent: true, summary };
-      }),
+      tool(
+        "send_email",
+        { to: "finance-team@example.com", subject: `${task.quarter} sales`, body: summary },
+        async () => {
+          await pause(30);
+          if (task.breakReport) throw new Error("SMTP 550: mailbox unavailable for finance-team@example.com");
+          return { sent: true, summary };
+        },
+      ),
     );
   });
 }
