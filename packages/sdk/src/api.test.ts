@@ -300,3 +300,43 @@ describe("preflight", () => {
     await expect(preflight({ env: ["PATH"], binaries: ["node"] })).resolves.toBeUndefined();
   });
 });
+
+describe("concurrent runs", () => {
+  it("keep IDs, tokens and decisions apart across 50 interleaved runs", async () => {
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        run("agent", { runId: `c-${i}` }, () =>
+          step("think", async () => {
+            await pause((i * 7) % 11);
+            await llm(
+              { model: "gpt-4o", extract: () => ({ inputTokens: i + 1, outputTokens: 1 }) },
+              async () => {
+                await pause((i * 3) % 5);
+                return "ok";
+              },
+            );
+            await tool("act", { i }, async () => pause((i * 5) % 7));
+            decide({ action: `act-${i}` });
+          }),
+        ),
+      ),
+    );
+    const all = await spans();
+    expect(byKind(all, "llm")).toHaveLength(50);
+    expect(byKind(all, "tool")).toHaveLength(50);
+    for (const s of byKind(all, "step")) {
+      const runId = s.attributes["flightrec.run.id"] as string;
+      const i = Number(runId.slice(2));
+      const event = s.events.find((e) => e.name === "flightrec.decision")!;
+      expect(event.attributes).toMatchObject({
+        "flightrec.decision.action": `act-${i}`,
+        "gen_ai.usage.input_tokens": i + 1,
+      });
+    }
+    for (const s of [...byKind(all, "llm"), ...byKind(all, "tool")]) {
+      const parent = all.find((p) => p.spanContext().spanId === s.parentSpanContext?.spanId)!;
+      expect(parent.attributes["flightrec.run.id"]).toBe(s.attributes["flightrec.run.id"]);
+    }
+  });
+});

@@ -23,15 +23,19 @@ export interface Decision {
   [detail: string]: unknown;
 }
 
+let warnedMisuse = false;
+
 /**
  * Records a decision on the current step (or run), with the tokens and cost the step had
  * spent when it was taken. Never throws: a decision outside any span is dropped.
  */
 export function decide(decision: Decision): void {
+  if (typeof decision?.action !== "string" || decision.action === "") {
+    if (!warnedMisuse) console.warn("[flightrec] decide() ignored: `action` must be a non-empty string");
+    warnedMisuse = true;
+    return;
+  }
   safely(() => {
-    if (typeof decision?.action !== "string" || decision.action === "") {
-      throw new TypeError("decide(): `action` must be a non-empty string");
-    }
     const active = context.active();
     const step = stepFrom(active);
     const span = step?.span ?? trace.getSpan(active);
