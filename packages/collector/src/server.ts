@@ -11,7 +11,10 @@ import { SqliteStore } from "./store/sqlite/sqlite-store.js";
 import { type InterruptSweeperOptions, startInterruptSweeper } from "./verdict/interrupt-sweeper.js";
 
 export interface ServerOptions
-  extends Pick<AppOptions, "token" | "maxBodyBytes" | "maxQueuedSpans" | "maxInflightBytes"> {
+  extends Pick<
+    AppOptions,
+    "token" | "maxBodyBytes" | "maxQueuedSpans" | "maxInflightBytes" | "decodeThreads"
+  > {
   /** Path of the SQLite store file. */
   db: string;
   host?: string;
