@@ -6,7 +6,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, type LaunchedBrowser, launchBrowser } from "./support/browser";
 import { startTestCollector, type TestCollector } from "./support/collector";
-import { interruptedRun, postOtlp } from "./support/otlp";
+import { interruptedRun, otlpRequest, postOtlp } from "./support/otlp";
 import { seedRuns, XSS_PROMPT } from "./support/seed";
 
 /** Routes from the query API contract that this collector build serves (older builds lack some). */
@@ -317,6 +317,57 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     const replayed = page.locator(".wf-row", { hasText: "replayed" });
     expect(await replayed.count()).toBe(1);
     expect(await replayed.textContent()).toContain("fetch_orders");
+    await page.close();
+  });
+
+  it("plays the run at the chosen speed and stops at the end; space pauses", async () => {
+    const page = await open("/runs/ticket-ok-1");
+    await expect.poll(() => position(page)).toBe("1 / 6");
+    await page.getByRole("combobox", { name: "Playback speed" }).selectOption("8");
+    await page.getByRole("button", { name: "Play" }).click();
+    await expect.poll(() => position(page)).toBe("6 / 6");
+    await page.getByRole("button", { name: "Play" }).waitFor();
+    await page.getByRole("button", { name: "Previous step" }).click();
+    await page.getByRole("button", { name: "Previous step" }).click();
+    await page.getByRole("combobox", { name: "Playback speed" }).selectOption("0.5");
+    await page.locator("body").press(" ");
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    await page.locator("body").press(" ");
+    await page.getByRole("button", { name: "Play" }).waitFor();
+    expect(await position(page)).toBe("4 / 6");
+    await page.close();
+  });
+
+  it("follows a growing run when the cursor is on its last frame", async () => {
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const base = { "flightrec.run.id": "growing-8", "flightrec.span.kind": "step" };
+    const now = Date.now();
+    const stepSpan = (i: number) => ({
+      spanId: `00f067aa0ba902b${i}`,
+      parentSpanId: "00f067aa0ba902b0",
+      name: `poll_${i}`,
+      startMs: now + i * 10,
+      endMs: now + i * 10 + 5,
+      attributes: { ...base, "flightrec.step.index": i, "flightrec.step.name": `poll_${i}` },
+    });
+    const root = {
+      spanId: "00f067aa0ba902b0",
+      name: "invoke_agent watcher",
+      startMs: now,
+      attributes: {
+        "flightrec.run.id": "growing-8",
+        "flightrec.span.kind": "run",
+        "flightrec.span.pending": true,
+      },
+    };
+    await postOtlp(collector.url, otlpRequest(traceId, [root, stepSpan(1)]));
+    const page = await open("/runs/growing-8");
+    await expect.poll(() => position(page)).toBe("1 / 2");
+    await page.keyboard.press("End");
+    await expect.poll(() => position(page)).toBe("2 / 2");
+    await postOtlp(collector.url, otlpRequest(traceId, [stepSpan(2)]));
+    await expect.poll(() => position(page), { timeout: 8000 }).toBe("3 / 3");
+    expect(await page.locator("article.inspector h3").textContent()).toBe("poll_2");
     await page.close();
   });
 });

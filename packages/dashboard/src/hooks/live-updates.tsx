@@ -1,4 +1,4 @@
-import { type InfiniteData, useQueryClient } from "@tanstack/react-query";
+import { type InfiniteData, type Query, useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useState } from "react";
 import { eventsUrl } from "../api/client";
 import { type RunList, runRowSchema } from "../api/schemas";
@@ -34,8 +34,12 @@ export function LiveUpdatesProvider({ children }: { children: React.ReactNode })
       const parsed = runRowSchema.safeParse(safeJson((event as MessageEvent<string>).data));
       if (!parsed.success) return;
       const run = parsed.data;
-      queryClient.setQueriesData<InfiniteData<RunList>>({ queryKey: ["runs"] }, (data) =>
-        applyRunEvent(data, run),
+      // The model filter needs the run's spans, which an event does not carry: those lists refetch.
+      const byModel = (q: Query) => Boolean((q.queryKey[1] as { model?: string } | undefined)?.model);
+      void queryClient.invalidateQueries({ queryKey: ["runs"], predicate: byModel });
+      queryClient.setQueriesData<InfiniteData<RunList>>(
+        { queryKey: ["runs"], predicate: (q) => !byModel(q) },
+        (data) => applyRunEvent(data, run),
       );
       void queryClient.invalidateQueries({ queryKey: ["run", run.run_id] });
     });

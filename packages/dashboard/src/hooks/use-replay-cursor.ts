@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useLocation } from "react-router";
 import {
   clampCursor,
@@ -36,9 +36,15 @@ export function useReplayCursor(tree: SpanTree): ReplayCursor {
   const [speed, setSpeed] = useState(1);
 
   // New data (a live run grew) or a navigation: find the span the URL names in the new tree.
+  // A cursor on the last frame follows the run as it grows.
+  const lastLength = useRef(length);
   // biome-ignore lint/correctness/useExhaustiveDependencies: location.key marks a navigation; the URL itself is read from window
   useEffect(() => {
-    setIndex(cursorFromSearch(currentSearch(), tree));
+    const previous = lastLength.current;
+    lastLength.current = length;
+    setIndex((i) =>
+      length > previous && i === previous - 1 ? length - 1 : cursorFromSearch(currentSearch(), tree),
+    );
   }, [tree, location.key]);
 
   useEffect(() => {

@@ -51,8 +51,8 @@ describe("cumulativeTotals", () => {
       toolCalls: 1,
       errors: 1,
     });
-    // The root ends last, so from the first frame the elapsed time is the run's whole span.
-    expect(totals[0]?.elapsedMs).toBe(1000);
+    // A container counts from its start; a call from its return.
+    expect(totals.map((t) => t.elapsedMs)).toEqual([0, 200, 350, 500]);
   });
 
   it("elapsed time grows with the frames of a run whose root is still open", () => {

@@ -1,4 +1,4 @@
-import type { SpanTree } from "./span-tree";
+import type { SpanNode, SpanTree } from "./span-tree";
 
 /** What the run had spent by the end of a frame. */
 export interface Totals {
@@ -9,6 +9,14 @@ export interface Totals {
   llmCalls: number;
   toolCalls: number;
   errors: number;
+}
+
+/**
+ * When the agent reached a frame: a span that contains others (run, step) at its start, since
+ * the frames inside it come next; a call when it returned (or started, while still running).
+ */
+function momentOf(node: SpanNode): number {
+  return node.childCount > 0 ? node.startMs : (node.endMs ?? node.startMs);
 }
 
 /**
@@ -27,12 +35,10 @@ export function cumulativeTotals(tree: SpanTree): Totals[] {
     toolCalls: 0,
     errors: 0,
   };
-  let latest = tree.startMs;
   for (const node of tree.nodes) {
     const { span } = node;
-    latest = Math.max(latest, node.endMs ?? node.startMs);
     acc = {
-      elapsedMs: latest - tree.startMs,
+      elapsedMs: momentOf(node) - tree.startMs,
       inputTokens: acc.inputTokens + (span.kind === "llm" ? (span.input_tokens ?? 0) : 0),
       outputTokens: acc.outputTokens + (span.kind === "llm" ? (span.output_tokens ?? 0) : 0),
       costUsd: acc.costUsd + (span.kind === "llm" ? (span.cost_usd ?? 0) : 0),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { indexRunEvents, isReplayedStep, llmConversation, toolCall } from "./frame";
+import { indexRunEvents, isReplayedStep, llmConversation, llmExtras, toolCall } from "./frame";
 import { span } from "./test-spans";
 
 describe("frame details", () => {
@@ -65,5 +65,22 @@ describe("frame details", () => {
     expect(isReplayedStep(JSON.stringify({ "flightrec.step.replayed": true }))).toBe(true);
     expect(isReplayedStep(JSON.stringify({ "flightrec.step.replayed": false }))).toBe(false);
     expect(isReplayedStep("{}")).toBe(false);
+  });
+
+  it("reads LLM extras when present", () => {
+    expect(
+      llmExtras({
+        "flightrec.llm.time_to_first_token_ms": 120,
+        "gen_ai.usage.cache_read.input_tokens": 64,
+        "flightrec.llm.reasoning": "compare totals first",
+        "gen_ai.response.finish_reasons": ["stop"],
+      }),
+    ).toEqual({
+      timeToFirstTokenMs: 120,
+      cachedInputTokens: 64,
+      reasoningTokens: null,
+      reasoningText: "compare totals first",
+      finishReasons: "stop",
+    });
   });
 });

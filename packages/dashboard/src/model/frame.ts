@@ -73,3 +73,27 @@ function asText(value: unknown): string | null {
 export function isReplayedStep(attributes: string): boolean {
   return /"flightrec\.step\.replayed":\s*true/.test(attributes);
 }
+
+/** LLM details beyond the span columns, when the instrumentation recorded them. */
+export interface LlmExtras {
+  timeToFirstTokenMs: number | null;
+  cachedInputTokens: number | null;
+  reasoningTokens: number | null;
+  reasoningText: string | null;
+  finishReasons: string | null;
+}
+
+export function llmExtras(attrs: Record<string, unknown>): LlmExtras {
+  const num = (key: string) => (typeof attrs[key] === "number" ? (attrs[key] as number) : null);
+  const reasons = attrs["gen_ai.response.finish_reasons"];
+  return {
+    timeToFirstTokenMs: num("flightrec.llm.time_to_first_token_ms"),
+    cachedInputTokens: num("gen_ai.usage.cache_read.input_tokens"),
+    reasoningTokens: num("gen_ai.usage.reasoning.output_tokens"),
+    reasoningText:
+      typeof attrs["flightrec.llm.reasoning"] === "string"
+        ? (attrs["flightrec.llm.reasoning"] as string)
+        : null,
+    finishReasons: Array.isArray(reasons) ? reasons.join(", ") : typeof reasons === "string" ? reasons : null,
+  };
+}

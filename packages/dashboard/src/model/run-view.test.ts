@@ -42,6 +42,11 @@ describe("run view", () => {
     expect(runQueryParams(runViewFromSearch(new URLSearchParams()))).toEqual({});
   });
 
+  it("sends the time range as ISO UTC, read as local time like the date inputs", () => {
+    const view = runViewFromSearch(new URLSearchParams("from=2026-01-01T10:00&to=bad"));
+    expect(runQueryParams(view)).toEqual({ from: new Date("2026-01-01T10:00").toISOString(), to: "bad" });
+  });
+
   it("filters by status, name, cost and search text, then sorts", () => {
     const runs = [
       run({ run_id: "a", status: "error", error: "SMTP 550", cost_usd: 0.2 }),

@@ -1,7 +1,7 @@
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { fetchFailures } from "../api/client";
-import type { FailureList } from "../api/schemas";
+import type { FailureList, FailureRow } from "../api/schemas";
 import { Empty, ErrorState, Loading } from "../components/states";
 import { formatTime } from "../format";
 
@@ -10,10 +10,14 @@ export function FailuresPage() {
   const [search, setSearch] = useSearchParams();
   const errorType = search.get("errorType") ?? "";
   const name = search.get("name") ?? "";
-  const failures = useQuery({
+  const failures = useInfiniteQuery({
     queryKey: ["failures", errorType, name],
-    queryFn: () => fetchFailures({ errorType, name, limit: 200 }),
+    queryFn: ({ pageParam }) => fetchFailures({ errorType, name, limit: 100, cursor: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+  const first = failures.data?.pages[0];
+  const items = failures.data?.pages.flatMap((p) => p.failures) ?? [];
   const filter = (key: "errorType" | "name", value: string | null) => {
     const next = new URLSearchParams(search);
     if (value && next.get(key) !== value) next.set(key, value);
@@ -34,29 +38,42 @@ export function FailuresPage() {
         <Loading what="failures" />
       ) : failures.isError ? (
         <ErrorState what="failures" error={failures.error} />
-      ) : failures.data.failures.length === 0 && failures.data.groups.byErrorType.length === 0 ? (
+      ) : !first || (items.length === 0 && first.groups.byErrorType.length === 0) ? (
         <Empty>No failures recorded. Every run so far ended without an error.</Empty>
       ) : (
-        <FailureGroups data={failures.data} onFilter={filter} />
+        <>
+          <FailureGroups groups={first.groups} failures={items} onFilter={filter} />
+          {failures.hasNextPage ? (
+            <div className="actions">
+              <button
+                type="button"
+                onClick={() => void failures.fetchNextPage()}
+                disabled={failures.isFetchingNextPage}
+              >
+                {failures.isFetchingNextPage ? "Loading more…" : "Load more failures"}
+              </button>
+            </div>
+          ) : null}
+        </>
       )}
     </section>
   );
 }
 
-function FailureGroups({
-  data,
-  onFilter,
-}: {
-  data: FailureList;
-  onFilter: (k: "errorType" | "name", v: string | null) => void;
-}) {
+interface FailureGroupsProps {
+  groups: FailureList["groups"];
+  failures: FailureRow[];
+  onFilter: (key: "errorType" | "name", value: string | null) => void;
+}
+
+function FailureGroups({ groups, failures, onFilter }: FailureGroupsProps) {
   return (
     <div className="failures-layout">
       <div className="groups">
         <section className="panel">
           <h3>By error type</h3>
           <ul className="group-list">
-            {data.groups.byErrorType.map((g) => (
+            {groups.byErrorType.map((g) => (
               <li key={g.error_type ?? "(none)"}>
                 <button type="button" onClick={() => onFilter("errorType", g.error_type)}>
                   <span className="mono">{g.error_type ?? "(no type)"}</span>{" "}
@@ -69,7 +86,7 @@ function FailureGroups({
         <section className="panel">
           <h3>By step / tool</h3>
           <ul className="group-list">
-            {data.groups.byName.map((g) => (
+            {groups.byName.map((g) => (
               <li key={`${g.kind}:${g.name}`}>
                 <button type="button" onClick={() => onFilter("name", g.name)}>
                   <span className={`kind-tag kind-${g.kind}`}>{g.kind}</span> {g.name}{" "}
@@ -81,7 +98,7 @@ function FailureGroups({
         </section>
       </div>
       <ol className="failure-list">
-        {data.failures.map((f) => (
+        {failures.map((f) => (
           <li key={`${f.run_id}:${f.span_id}`} className="panel failure-item">
             <div className="failure-where">
               <Link to={`/runs/${encodeURIComponent(f.run_id ?? "")}?span=${encodeURIComponent(f.span_id)}`}>

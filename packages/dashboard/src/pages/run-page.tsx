@@ -13,6 +13,7 @@ import { pollInterval, useLiveMode } from "../hooks/live-updates";
 import { useReplayCursor } from "../hooks/use-replay-cursor";
 import { cumulativeTotals } from "../model/cumulative";
 import { indexRunEvents } from "../model/frame";
+import { rootCauseIndex } from "../model/root-cause";
 import { buildSpanTree } from "../model/span-tree";
 
 export function RunPage() {
@@ -42,10 +43,7 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
   const tree = useMemo(() => buildSpanTree(detail.spans), [detail.spans]);
   const totals = useMemo(() => cumulativeTotals(tree), [tree]);
   const events = useMemo(() => indexRunEvents(detail), [detail]);
-  const failureIndex = useMemo(() => {
-    const first = detail.failures[0];
-    return first ? (tree.byId.get(first.span_id)?.index ?? null) : null;
-  }, [detail.failures, tree]);
+  const failureIndex = useMemo(() => rootCauseIndex(tree, detail.failures), [detail.failures, tree]);
   const cursor = useReplayCursor(tree);
   const node = tree.nodes[cursor.index];
   const nowMs = detail.run.status === "running" ? loadedAt : tree.endMs;

@@ -2,7 +2,7 @@ import { useMemo } from "react";
 import type { DecisionRow, FailureRow, RunRow, SpanRow } from "../../api/schemas";
 import { formatCost, formatDuration, formatTime, formatTokens } from "../../format";
 import type { Totals } from "../../model/cumulative";
-import { llmConversation, spanAttributes, toolCall } from "../../model/frame";
+import { llmConversation, llmExtras, spanAttributes, toolCall } from "../../model/frame";
 import { parseJsonText } from "../../model/messages";
 import type { SpanNode } from "../../model/span-tree";
 import { ChatView } from "../chat-view";
@@ -55,14 +55,7 @@ export function Inspector({ node, runStartMs, totals, decisions, failure, run }:
             </dd>
           </>
         ) : null}
-        {span.kind === "llm" ? (
-          <>
-            <dt>Tokens</dt>
-            <dd>{formatTokens(span.input_tokens, span.output_tokens)}</dd>
-            <dt>Cost</dt>
-            <dd>{formatCost(span.cost_usd)}</dd>
-          </>
-        ) : null}
+        {span.kind === "llm" ? <LlmFacts span={span} attrs={attrs} /> : null}
       </dl>
       {span.error && !failure ? <p className="error-text span-error">{span.error}</p> : null}
       {failure ? <FailurePanel failure={failure} run={run} /> : null}
@@ -73,6 +66,36 @@ export function Inspector({ node, runStartMs, totals, decisions, failure, run }:
         <JsonView value={attrs} open={false} />
       </details>
     </article>
+  );
+}
+
+function LlmFacts({ span, attrs }: { span: SpanRow; attrs: Record<string, unknown> }) {
+  const extras = llmExtras(attrs);
+  return (
+    <>
+      <dt>Tokens</dt>
+      <dd>
+        {formatTokens(span.input_tokens, span.output_tokens)}
+        {extras.cachedInputTokens ? (
+          <span className="muted"> · {extras.cachedInputTokens} cached</span>
+        ) : null}
+        {extras.reasoningTokens ? <span className="muted"> · {extras.reasoningTokens} reasoning</span> : null}
+      </dd>
+      <dt>Cost</dt>
+      <dd>{formatCost(span.cost_usd)}</dd>
+      {extras.timeToFirstTokenMs !== null ? (
+        <>
+          <dt>First token</dt>
+          <dd>{formatDuration(extras.timeToFirstTokenMs)}</dd>
+        </>
+      ) : null}
+      {extras.reasoningText ? (
+        <>
+          <dt>Reasoning</dt>
+          <dd className="chat-reasoning chat-text">{extras.reasoningText}</dd>
+        </>
+      ) : null}
+    </>
   );
 }
 
