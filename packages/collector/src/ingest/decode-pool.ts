@@ -41,7 +41,7 @@ export class DecodePool {
   /** A small, bounded heap: under overload the collector refuses work rather than grow. */
   private spawn(): Worker {
     const worker = new Worker(this.script, {
-      resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96 },
+      resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 },
     });
     worker.on("message", (reply: Reply) => this.settle(reply));
     worker.on("error", () => {});

@@ -7,6 +7,11 @@ import type { Metrics } from "../metrics.js";
 import { encodingOf } from "../otlp/decode.js";
 import { encodeExportResponse } from "../otlp/encode-response.js";
 
+/** What @hono/node-server passes as the environment: the Node request, for cheap draining. */
+interface NodeBindings {
+  incoming?: import("node:http").IncomingMessage;
+}
+
 export interface TracesRouteOptions {
   queue: WriteQueue;
   decoder: DecodePool;
@@ -35,7 +40,10 @@ export function tracesRoute({
     const declared = Number(c.req.header("content-length") ?? 0) || 0;
     if (queue.isFull() || (inflightBytes > 0 && inflightBytes + declared > maxInflightBytes)) {
       metrics.requestsRefused++;
-      await discardBody(c.req.raw, { maxBytes: maxBodyBytes });
+      await discardBody(c.req.raw, {
+        maxBytes: maxBodyBytes,
+        incoming: (c.env as NodeBindings | undefined)?.incoming,
+      });
       throw new QueueFullError("collector is busy; retry later");
     }
     inflightBytes += declared;
