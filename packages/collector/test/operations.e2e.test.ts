@@ -100,4 +100,35 @@ describe("operations", () => {
       stderr: expect.stringMatching(/only read-only/),
     });
   });
+
+  it("pushes a run the interrupt sweeper marks to live clients", async () => {
+    const quick = await startTestCollector({
+      interrupts: { heartbeatMisses: 1, defaultHeartbeatIntervalMs: 100, sweepIntervalMs: 100 },
+    });
+    const controller = new AbortController();
+    try {
+      const response = await fetch(`${quick.server.url}/api/events`, { signal: controller.signal });
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      await reader.read();
+      const step = otlpJson([
+        {
+          name: "fetch_data",
+          startMs: Date.now(),
+          attributes: {
+            "flightrec.run.id": "dies-1",
+            "flightrec.span.kind": "step",
+            "flightrec.step.index": 1,
+          },
+        },
+      ]);
+      expect((await postTraces(quick.server.url, step)).status).toBe(200);
+      let text = "";
+      while (!/"status":"interrupted"/.test(text)) text += decoder.decode((await reader.read()).value);
+      expect(text).toMatch(/"run_id":"dies-1"/);
+    } finally {
+      controller.abort();
+      await quick.stop();
+    }
+  });
 });

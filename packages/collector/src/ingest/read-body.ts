@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { HttpError, MalformedRequestError } from "../errors.js";
@@ -53,7 +54,23 @@ function tooLarge(maxBytes: number): HttpError {
  * Reads and drops a body the collector refuses, so the client gets the answer on a healthy
  * connection (an unread body makes the server close it) while nothing is kept in memory.
  */
-export async function discardBody(request: Request, { maxBytes }: ReadBodyOptions): Promise<void> {
+export async function discardBody(
+  request: Request,
+  { maxBytes, incoming }: ReadBodyOptions & { incoming?: IncomingMessage },
+): Promise<void> {
+  if (incoming && !incoming.readableEnded) {
+    // Straight from the socket, without building a web stream for bytes that are thrown away.
+    let size = 0;
+    incoming.on("data", (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) incoming.destroy();
+    });
+    await new Promise<void>((resolve) => {
+      incoming.once("end", resolve);
+      incoming.once("close", resolve);
+    });
+    return;
+  }
   if (!request.body) return;
   let size = 0;
   try {
