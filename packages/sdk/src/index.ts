@@ -12,6 +12,7 @@ export {
   ResumeError,
 } from "./durability/errors.js";
 export type { DurableRunOptions } from "./durability/run-durability.js";
+export { recordStepInput } from "./durability/step-input.js";
 export { flightrecSpanProcessor, flush, type InitOptions, init, shutdown } from "./init.js";
 export { type RunOptions, run } from "./run.js";
 export { currentRun } from "./run-context.js";
