@@ -18,7 +18,9 @@ export function syntheticRun(runId: string, spanCount: number, startMs = Date.no
     { key: "flightrec.run.attempt", value: int(1) },
   ];
   const spans: unknown[] = [];
-  const steps = Math.max(1, Math.floor((spanCount - 1) / 3));
+  // One root, then steps of three spans (step, LLM call, tool call); the last step may be cut short.
+  const steps = Math.max(1, Math.ceil((spanCount - 1) / 3));
+  const lastStepSpans = spanCount - 1 - (steps - 1) * 3;
   let t = startMs;
   for (let i = 1; i <= steps; i++) {
     const stepId = hex(8);
@@ -33,28 +35,33 @@ export function syntheticRun(runId: string, spanCount: number, startMs = Date.no
     const output = JSON.stringify([
       { role: "assistant", parts: [{ type: "text", content: `Summary ${i}` }] },
     ]);
-    spans.push(
-      span(traceId, hex(8), stepId, `chat gpt-4o`, t + 1, t + 21, [
-        ...base,
-        { key: "flightrec.span.kind", value: str("llm") },
-        { key: "gen_ai.operation.name", value: str("chat") },
-        { key: "gen_ai.request.model", value: str("gpt-4o") },
-        { key: "gen_ai.input.messages", value: str(messages) },
-        { key: "gen_ai.output.messages", value: str(output) },
-        { key: "gen_ai.usage.input_tokens", value: int(200) },
-        { key: "gen_ai.usage.output_tokens", value: int(20) },
-        { key: "flightrec.cost.usd", value: { doubleValue: 0.0007 } },
-      ]),
-    );
-    spans.push(
-      span(traceId, hex(8), stepId, "execute_tool lookup", t + 22, t + 27, [
-        ...base,
-        { key: "flightrec.span.kind", value: str("tool") },
-        { key: "gen_ai.tool.name", value: str("lookup") },
-        { key: "gen_ai.tool.call.arguments", value: str(JSON.stringify({ row: i })) },
-        { key: "gen_ai.tool.call.result", value: str(JSON.stringify({ ok: true, value: i * 3 })) },
-      ]),
-    );
+    // The last step keeps only as many of its calls as the span count leaves room for.
+    const withLlm = i < steps || lastStepSpans >= 2;
+    const withTool = i < steps || lastStepSpans >= 3;
+    if (withLlm)
+      spans.push(
+        span(traceId, hex(8), stepId, `chat gpt-4o`, t + 1, t + 21, [
+          ...base,
+          { key: "flightrec.span.kind", value: str("llm") },
+          { key: "gen_ai.operation.name", value: str("chat") },
+          { key: "gen_ai.request.model", value: str("gpt-4o") },
+          { key: "gen_ai.input.messages", value: str(messages) },
+          { key: "gen_ai.output.messages", value: str(output) },
+          { key: "gen_ai.usage.input_tokens", value: int(200) },
+          { key: "gen_ai.usage.output_tokens", value: int(20) },
+          { key: "flightrec.cost.usd", value: { doubleValue: 0.0007 } },
+        ]),
+      );
+    if (withTool)
+      spans.push(
+        span(traceId, hex(8), stepId, "execute_tool lookup", t + 22, t + 27, [
+          ...base,
+          { key: "flightrec.span.kind", value: str("tool") },
+          { key: "gen_ai.tool.name", value: str("lookup") },
+          { key: "gen_ai.tool.call.arguments", value: str(JSON.stringify({ row: i })) },
+          { key: "gen_ai.tool.call.result", value: str(JSON.stringify({ ok: true, value: i * 3 })) },
+        ]),
+      );
     t += 30;
     spans.push(
       span(traceId, stepId, rootId, `step_${i}`, stepStart, t, [

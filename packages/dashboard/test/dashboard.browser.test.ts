@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
@@ -28,7 +29,12 @@ async function waitForStatus(url: string, runId: string, status: string): Promis
   throw new Error(`run ${runId} never became ${status}`);
 }
 
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "docs", "screenshots");
+// The README's screenshots are refreshed on request (`pnpm --filter @flightrec/dashboard screenshots`);
+// ordinary runs take them into a temporary directory, so a test run leaves the tree clean.
+const SCREENSHOTS =
+  process.env.FLIGHTREC_UPDATE_SCREENSHOTS === "1"
+    ? join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "docs", "screenshots")
+    : mkdtempSync(join(tmpdir(), "flightrec-screenshots-"));
 
 describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
   let collector: TestCollector;
@@ -68,7 +74,7 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     const page = await open("/");
     const rows = page.locator("tr[data-run-id]");
     await rows.first().waitFor();
-    await expect.poll(() => rows.count()).toBe(5);
+    await expect.poll(() => rows.count()).toBe(6);
     const failed = page.locator('tr[data-run-id="ticket-fail-2"]');
     await expect.poll(() => failed.getAttribute("data-status")).toBe("error");
     expect(await failed.textContent()).toContain("SMTP 550");
@@ -93,6 +99,25 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
       .toEqual(["ticket-fail-2"]);
     await page.getByRole("checkbox", { name: "error" }).click();
     await expect.poll(() => page.url()).not.toContain("status=error");
+    const ids = () =>
+      page.locator("tr[data-run-id]").evaluateAll((r) => r.map((e) => e.getAttribute("data-run-id")));
+    await page.getByRole("button", { name: "Cost" }).click();
+    await expect.poll(() => page.url()).toContain("sort=cost_usd");
+    await expect
+      .poll(async () => (await ids()).slice(0, 3))
+      .toEqual(["ticket-fail-2", "ticket-ok-1", "xss-4"]);
+    await page.getByRole("button", { name: /^Cost/ }).click();
+    await expect.poll(() => page.url()).toContain("order=asc");
+    await expect.poll(async () => (await ids())[0]).toBe("xss-4");
+    await page.getByRole("textbox", { name: "Model" }).fill("gpt-4o-mini");
+    await expect.poll(() => page.url()).toContain("model=gpt-4o-mini");
+    await expect
+      .poll(() =>
+        page.locator("tr[data-run-id]").evaluateAll((r) => r.map((e) => e.getAttribute("data-run-id"))),
+      )
+      .toEqual(["xss-4"]);
+    await page.getByRole("textbox", { name: "Model" }).fill("");
+    await expect.poll(() => page.url()).not.toContain("model=");
     await page.getByRole("searchbox", { name: "Search" }).fill("req-ticket-ok-1");
     await expect
       .poll(() =>
@@ -162,6 +187,8 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     expect(await panel.locator(".failure-message").textContent()).toBe(
       "SMTP 550: mailbox unavailable for billing@example.com",
     );
+    // The clipboard API needs the page to have focus; several pages share this browser.
+    await page.bringToFront();
     await panel.getByRole("button", { name: "Copy as test case" }).click();
     await panel.getByText("Copied to clipboard.").waitFor();
     const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
@@ -264,6 +291,32 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     }
     await postOtlp(collector.url, interruptedRun("arrived-later-6", Date.now()));
     await page.locator('tr[data-run-id="arrived-later-6"]').waitFor({ timeout: 8000 });
+    await page.close();
+  });
+
+  it("fits a narrow window without sideways scrolling", async () => {
+    const page = await open("/runs/ticket-fail-2?step=6");
+    await page.setViewportSize({ width: 400, height: 800 });
+    await page.locator("article.inspector .failure-panel").waitFor();
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.goto(`${collector.url}/`);
+    await page.locator("tr[data-run-id]").first().waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
+  it("shows a resumed run's attempts and the step replayed from its checkpoint", async () => {
+    const page = await open("/runs/resumed-6");
+    await page.getByTestId("run-id").waitFor();
+    expect(await page.locator(".replay-head").textContent()).toMatch(/Attempts\s*2/);
+    expect(await page.locator(".wf-row.kind-run").allTextContents()).toEqual([
+      expect.not.stringContaining("attempt"),
+      expect.stringContaining("attempt 2"),
+    ]);
+    const replayed = page.locator(".wf-row", { hasText: "replayed" });
+    expect(await replayed.count()).toBe(1);
+    expect(await replayed.textContent()).toContain("fetch_orders");
     await page.close();
   });
 });

@@ -19,6 +19,10 @@ export const ATTR_STEP_REPLAYED = "flightrec.step.replayed";
 export const ATTR_DECISION_ACTION = "flightrec.decision.action";
 export const ATTR_DECISION_REASONING = "flightrec.decision.reasoning";
 export const ATTR_COST_USD = "flightrec.cost.usd";
+/** Set (true) when a call's model has no known price: its cost is left empty, never guessed. */
+export const ATTR_COST_UNKNOWN_MODEL = "flightrec.cost.unknown_model";
+/** Why a call that used tokens has no cost. */
+export const ATTR_COST_UNPRICED_REASON = "flightrec.cost.unpriced_reason";
 export const ATTR_FAILURE_INPUT = "flightrec.failure.input";
 export const ATTR_SPAN_PENDING = "flightrec.span.pending";
 /** What the span is in Flightrec's model: run | step | llm | tool. */

@@ -2,7 +2,7 @@ import { type InfiniteData, useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useState } from "react";
 import { eventsUrl } from "../api/client";
 import { type RunList, runRowSchema } from "../api/schemas";
-import { upsertRun } from "../model/run-view";
+import { applyRunEvent } from "../model/run-view";
 
 /** "live": server-sent events are flowing; "polling": they are not, so queries refetch on a timer. */
 export type LiveMode = "connecting" | "live" | "polling";
@@ -34,18 +34,9 @@ export function LiveUpdatesProvider({ children }: { children: React.ReactNode })
       const parsed = runRowSchema.safeParse(safeJson((event as MessageEvent<string>).data));
       if (!parsed.success) return;
       const run = parsed.data;
-      queryClient.setQueriesData<InfiniteData<RunList>>({ queryKey: ["runs"] }, (data) => {
-        if (!data?.pages.length) return data;
-        const inSomePage = data.pages.some((p) => p.runs.some((r) => r.run_id === run.run_id));
-        const pages = data.pages.map((page, i) =>
-          inSomePage
-            ? { ...page, runs: page.runs.map((r) => (r.run_id === run.run_id ? run : r)) }
-            : i === 0
-              ? { ...page, runs: upsertRun(page.runs, run) }
-              : page,
-        );
-        return { ...data, pages };
-      });
+      queryClient.setQueriesData<InfiniteData<RunList>>({ queryKey: ["runs"] }, (data) =>
+        applyRunEvent(data, run),
+      );
       void queryClient.invalidateQueries({ queryKey: ["run", run.run_id] });
     });
     return () => source.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { indexRunEvents, llmConversation, toolCall } from "./frame";
+import { indexRunEvents, isReplayedStep, llmConversation, toolCall } from "./frame";
 import { span } from "./test-spans";
 
 describe("frame details", () => {
@@ -59,5 +59,11 @@ describe("frame details", () => {
       output: '{"sent":true}',
     });
     expect(toolCall(s)).toEqual({ arguments: { to: "x" }, result: { sent: true } });
+  });
+
+  it("recognises a replayed step from its attributes", () => {
+    expect(isReplayedStep(JSON.stringify({ "flightrec.step.replayed": true }))).toBe(true);
+    expect(isReplayedStep(JSON.stringify({ "flightrec.step.replayed": false }))).toBe(false);
+    expect(isReplayedStep("{}")).toBe(false);
   });
 });

@@ -65,3 +65,11 @@ function asText(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   return typeof value === "string" ? value : JSON.stringify(value);
 }
+
+/**
+ * A resumed run's step that returned its checkpoint instead of running again. A text test on
+ * the attributes JSON, so waterfall rows never parse JSON while scrolling.
+ */
+export function isReplayedStep(attributes: string): boolean {
+  return /"flightrec\.step\.replayed":\s*true/.test(attributes);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunRow } from "../api/schemas";
-import { applyRunView, runQueryParams, runViewFromSearch, upsertRun } from "./run-view";
+import { applyRunEvent, applyRunView, runQueryParams, runViewFromSearch, upsertRun } from "./run-view";
 
 function run(over: Partial<RunRow> & { run_id: string }): RunRow {
   return {
@@ -75,5 +75,29 @@ describe("run view", () => {
     const runs = [run({ run_id: "a" }), run({ run_id: "b" })];
     expect(upsertRun(runs, run({ run_id: "b", status: "error" }))[1]?.status).toBe("error");
     expect(upsertRun(runs, run({ run_id: "z" })).map((r) => r.run_id)).toEqual(["z", "a", "b"]);
+  });
+});
+
+describe("applyRunEvent", () => {
+  const data = {
+    pages: [
+      { runs: [run({ run_id: "a" })], nextCursor: "c1" },
+      { runs: [run({ run_id: "b" })], nextCursor: null },
+    ],
+    pageParams: [null, "c1"],
+  };
+
+  it("replaces a run where it is, in any page", () => {
+    const next = applyRunEvent(data, run({ run_id: "b", status: "error" }));
+    expect(next?.pages[1]?.runs[0]?.status).toBe("error");
+    expect(next?.pages[0]?.runs.map((r) => r.run_id)).toEqual(["a"]);
+  });
+
+  it("adds a new run to the first page and leaves an empty cache alone", () => {
+    expect(applyRunEvent(data, run({ run_id: "new" }))?.pages[0]?.runs.map((r) => r.run_id)).toEqual([
+      "new",
+      "a",
+    ]);
+    expect(applyRunEvent(undefined, run({ run_id: "x" }))).toBeUndefined();
   });
 });

@@ -94,3 +94,23 @@ export function upsertRun(runs: readonly RunRow[], run: RunRow): RunRow[] {
   next[i] = run;
   return next;
 }
+
+/** Pages of the runs list as the cache holds them. */
+export interface RunPages {
+  pages: { runs: RunRow[]; nextCursor: string | null }[];
+  pageParams: unknown[];
+}
+
+/**
+ * Applies a run that changed (live event) to cached pages: replaced where it is, otherwise
+ * added to the first page; applyRunView then decides whether the current filters show it.
+ */
+export function applyRunEvent<T extends RunPages>(data: T | undefined, run: RunRow): T | undefined {
+  if (!data?.pages.length) return data;
+  const present = data.pages.some((p) => p.runs.some((r) => r.run_id === run.run_id));
+  const pages = data.pages.map((page, i) => {
+    if (present) return { ...page, runs: page.runs.map((r) => (r.run_id === run.run_id ? run : r)) };
+    return i === 0 ? { ...page, runs: upsertRun(page.runs, run) } : page;
+  });
+  return { ...data, pages };
+}

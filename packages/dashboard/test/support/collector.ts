@@ -15,7 +15,7 @@ export interface TestCollector {
 
 /** The real collector on a free port of 127.0.0.1, with a fresh store and the built dashboard. */
 export async function startTestCollector(
-  options: Pick<ServerOptions, "interrupts"> = {},
+  options: Pick<ServerOptions, "interrupts" | "token"> = {},
 ): Promise<TestCollector> {
   if (!existsSync(join(DASHBOARD_DIST, "index.html"))) {
     throw new Error(`the dashboard is not built (${DASHBOARD_DIST}); run \`pnpm build\` first`);

@@ -15,6 +15,7 @@ export async function seedRuns(url: string): Promise<void> {
         return { tickets: 42 };
       });
     });
+    await resumedRun("resumed-6");
     await run("triage_ticket", { runId: "xss-4", input: { ticket: XSS_PROMPT } }, async () => {
       await step("classify", async () => {
         await llmCall({
@@ -67,4 +68,19 @@ function triage(runId: string, failEmail: boolean) {
       );
     });
   });
+}
+
+/** A run whose first attempt fails in its second step and whose resume replays the first. */
+async function resumedRun(runId: string): Promise<void> {
+  let attempt = 0;
+  const agent = async () => {
+    attempt++;
+    await step("fetch_orders", async () => ({ orders: 3 }));
+    await step("charge_card", async () => {
+      if (attempt === 1) throw new Error("card processor timed out");
+      return { charged: true };
+    });
+  };
+  await run("checkout", { runId }, agent).catch(() => {});
+  await run("checkout", { runId, resume: true }, agent);
 }

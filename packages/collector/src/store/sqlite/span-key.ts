@@ -1,14 +1,17 @@
-const PROBE_STEP = 0x9e3779b97f4a7c15n;
+const SPAN_BITS = 22n;
+const SPAN_MASK = (1n << SPAN_BITS) - 1n;
 
 /**
- * The integer key of a span: its 8-byte ID as a signed 64-bit integer, so the spans table
- * is keyed by its rowid. Probe `n` > 0 gives the alternative keys tried, in order, when the
- * key already holds a span of another trace; the sequence depends only on the span ID, so a
- * retried span finds its slot again.
+ * The integer key (rowid) of a span: its start time in milliseconds in the high bits and 22
+ * bits of its span ID in the low bits. Both are the same in every copy of a span (retries,
+ * the placeholder and the final span), and keys grow with time, so inserts append near the
+ * end of the table instead of touching a random page per span as a random span-ID key would
+ * (which cost more than half the insert rate). Two spans that share a key are told apart by
+ * trace and span ID; probe `n` > 0 gives the next keys tried, the same sequence on every retry.
  */
-export function spanKey(spanIdHex: string, probe = 0): bigint {
-  const base = BigInt(`0x${spanIdHex}`);
-  return BigInt.asIntN(64, base + PROBE_STEP * BigInt(probe));
+export function spanKey(spanIdHex: string, startNs: bigint, probe = 0): bigint {
+  const low = BigInt(`0x${spanIdHex.slice(-6)}`) & SPAN_MASK;
+  return ((startNs / 1_000_000n) << SPAN_BITS) + ((low + BigInt(probe)) & SPAN_MASK);
 }
 
-export const MAX_KEY_PROBES = 4;
+export const MAX_KEY_PROBES = 8;

@@ -42,13 +42,14 @@ VALUES (@span_key, @trace_id, @span_id, @run_id, @attempt, @step, @kind, @name, 
 
 interface ExistingSpan extends PreviousSpan {
   trace_id: string;
+  span_id: string;
 }
 
 /**
  * Writes batches of spans. Statements are prepared once; a batch is one transaction. Each
  * span is looked up by its integer key first (a rowid probe), which decides in one place:
  * new span, retry (replaced, never duplicated), placeholder arriving after its finished span
- * (skipped), or another trace's span on the same key (probed to the next key).
+ * (skipped), or another span on the same key (probed to the next key).
  */
 export class SpanWriter {
   private readonly selectExisting: Database.Statement;
@@ -63,7 +64,7 @@ export class SpanWriter {
 
   constructor(db: Database.Database) {
     this.selectExisting = db.prepare(
-      "SELECT trace_id, status, kind, input_tokens, output_tokens, cost_usd FROM spans WHERE span_key = ?",
+      "SELECT trace_id, span_id, status, kind, input_tokens, output_tokens, cost_usd FROM spans WHERE span_key = ?",
     );
     this.upsertSpan = db.prepare(UPSERT_SPAN_SQL);
     this.deleteDecisions = db.prepare("DELETE FROM decisions WHERE span_key = ?");
@@ -131,9 +132,11 @@ export class SpanWriter {
 
   private findSlot(span: SpanRecord): { key: bigint; previous: ExistingSpan | undefined } | null {
     for (let probe = 0; probe < MAX_KEY_PROBES; probe++) {
-      const key = spanKey(span.spanId, probe);
+      const key = spanKey(span.spanId, span.startNs, probe);
       const previous = this.selectExisting.get(key) as ExistingSpan | undefined;
-      if (!previous || previous.trace_id === span.traceId) return { key, previous };
+      if (!previous || (previous.span_id === span.spanId && previous.trace_id === span.traceId)) {
+        return { key, previous };
+      }
     }
     return null;
   }

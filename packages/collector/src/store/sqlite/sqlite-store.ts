@@ -16,6 +16,7 @@ import type {
   Stats,
   StatsQuery,
 } from "../store.js";
+import { Checkpointer } from "./checkpointer.js";
 import { listFailures } from "./failure-list.js";
 import { openWritableDatabase } from "./open-database.js";
 import { listRuns } from "./run-list.js";
@@ -40,6 +41,7 @@ export class SqliteStore implements DecisionStore {
   private readonly selectDecisions: Database.Statement;
   private readonly selectFailures: Database.Statement;
   private readonly deleteOldRuns: (beforeIso: string, limit: number) => number;
+  private checkpointer: Checkpointer | null = null;
 
   constructor(readonly db: Database.Database) {
     this.writer = new SpanWriter(db);
@@ -60,7 +62,10 @@ export class SqliteStore implements DecisionStore {
   }
 
   static open(path: string): SqliteStore {
-    return new SqliteStore(openWritableDatabase(path));
+    const store = new SqliteStore(openWritableDatabase(path));
+    store.db.pragma("wal_autocheckpoint = 0");
+    store.checkpointer = new Checkpointer({ path });
+    return store;
   }
 
   async ingest(spans: readonly SpanRecord[]): Promise<IngestSummary> {
@@ -132,6 +137,8 @@ export class SqliteStore implements DecisionStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.close();
+    this.checkpointer = null;
     if (this.db.open) {
       this.db.pragma("wal_checkpoint(TRUNCATE)");
       this.db.close();

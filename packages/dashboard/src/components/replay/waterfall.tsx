@@ -1,6 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useRef } from "react";
 import { formatDuration } from "../../format";
+import { isReplayedStep } from "../../model/frame";
 import { barGeometry, type SpanNode, type SpanTree } from "../../model/span-tree";
 
 export interface WaterfallProps {
@@ -71,6 +72,14 @@ const WaterfallRow = memo(function WaterfallRow({ node, tree, nowMs, selected, t
       <div className="wf-label" style={{ paddingLeft: 6 + Math.min(node.depth, 12) * 14 }}>
         <span className={`kind-tag kind-${span.kind}`}>{span.kind}</span>
         <span className="wf-name">{span.name}</span>
+        {span.kind === "run" && span.attempt > 1 ? (
+          <span className="wf-tag">attempt {span.attempt}</span>
+        ) : null}
+        {isReplayedStep(span.attributes) ? (
+          <span className="wf-tag" title="returned its checkpoint instead of running again">
+            replayed
+          </span>
+        ) : null}
         {span.status === "error" ? (
           <span className="wf-flag wf-error" title="failed">
             ✕

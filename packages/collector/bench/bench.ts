@@ -1,0 +1,3 @@
+import { ingestBench } from "./ingest-bench.js";
+
+await ingestBench();

@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { normalizeRequest } from "../src/normalize/normalize-request.js";
+import { TraceServiceProto } from "../src/otlp/proto-root.js";
+import type { OtlpExportTraceRequest } from "../src/otlp/types.js";
+import { durationMs, nsToIso } from "../src/store/sqlite/time.js";
+import { startServerProcess } from "./server-process.js";
+import { agentSpans, batches } from "./workload.js";
+
+const RUNS = 5_000;
+const STEPS = 4; // 2 spans a step + root = 9 spans a run → 45,000 spans
+const BATCH = 512;
+const CONCURRENCY = 4;
+
+export function toProtobuf(request: OtlpExportTraceRequest): Uint8Array {
+  const hex = (s: string | undefined) => (s ? Buffer.from(s, "hex") : undefined);
+  return TraceServiceProto.ExportTraceServiceRequest.encode({
+    resourceSpans: request.resourceSpans!.map((rs) => ({
+      resource: rs.resource,
+      scopeSpans: rs.scopeSpans!.map((ss) => ({
+        scope: ss.scope,
+        spans: ss.spans!.map((s) => ({
+          ...s,
+          traceId: hex(s.traceId),
+          spanId: hex(s.spanId),
+          parentSpanId: hex(s.parentSpanId),
+          startTimeUnixNano: String(s.startTimeUnixNano),
+          endTimeUnixNano: s.endTimeUnixNano === undefined ? undefined : String(s.endTimeUnixNano),
+        })),
+      })),
+    })),
+  }).finish();
+}
+
+/** The limit: the same normalized rows inserted straight into a keyless table, one transaction a batch. */
+function directInsertRate(requests: OtlpExportTraceRequest[], dir: string): number {
+  const records = requests.map((r) => normalizeRequest(r).spans);
+  const db = new Database(join(dir, "direct.db"));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.exec(`CREATE TABLE spans (trace_id TEXT, span_id TEXT, parent_span_id TEXT, run_id TEXT, attempt INTEGER,
+    kind TEXT, name TEXT, status TEXT, started_at TEXT, ended_at TEXT, duration_ms REAL, start_ns INTEGER,
+    end_ns INTEGER, step_index INTEGER, model TEXT, provider TEXT, input_tokens INTEGER, output_tokens INTEGER,
+    cost_usd REAL, input TEXT, output TEXT, error TEXT, service TEXT, attributes TEXT)`);
+  const insert = db.prepare(`INSERT INTO spans VALUES (${new Array(24).fill("?").join(", ")})`);
+  const write = db.transaction((batch: (typeof records)[number]) => {
+    for (const s of batch) {
+      insert.run(
+        s.traceId,
+        s.spanId,
+        s.parentSpanId,
+        s.runId,
+        s.attempt,
+        s.kind,
+        s.name,
+        s.status,
+        nsToIso(s.startNs),
+        s.endNs === null ? null : nsToIso(s.endNs),
+        durationMs(s.startNs, s.endNs),
+        s.startNs,
+        s.endNs,
+        s.stepIndex,
+        s.model,
+        s.provider,
+        s.inputTokens,
+        s.outputTokens,
+        s.costUsd,
+        s.input,
+        s.output,
+        s.errorMessage,
+        s.service,
+        s.attributes,
+      );
+    }
+  });
+  const spans = records.reduce((n, b) => n + b.length, 0);
+  const started = performance.now();
+  for (const batch of records) write(batch);
+  const rate = spans / ((performance.now() - started) / 1000);
+  db.close();
+  return rate;
+}
+
+async function endToEndRate(
+  url: string,
+  bodies: (string | Uint8Array)[],
+  contentType: string,
+  spansPerBody: number[],
+): Promise<{ rate: number; refused: number }> {
+  let next = 0;
+  let spans = 0;
+  let refused = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < bodies.length) {
+      const i = next++;
+      for (;;) {
+        const response = await fetch(`${url}/v1/traces`, {
+          method: "POST",
+          headers: { "content-type": contentType },
+          body: bodies[i] as RequestInit["body"],
+        });
+        await response.arrayBuffer();
+        if (response.status === 200) break;
+        if (response.status !== 429 && response.status !== 503)
+          throw new Error(`ingest answered ${response.status}`);
+        refused++;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      spans += spansPerBody[i]!;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { rate: spans / ((performance.now() - started) / 1000), refused };
+}
+
+export async function ingestBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "flightrec-bench-"));
+  try {
+    const requests = batches(agentSpans(RUNS, STEPS), BATCH);
+    const counts = requests.map((r) => r.resourceSpans![0]!.scopeSpans![0]!.spans!.length);
+    const total = counts.reduce((a, b) => a + b, 0);
+    const json = requests.map((r) => JSON.stringify(r));
+    const proto = requests.map(toProtobuf);
+    const jsonSpans = batches(agentSpans(RUNS, STEPS, 1), BATCH).map((r) => JSON.stringify(r));
+    const protoSpans = batches(agentSpans(RUNS, STEPS, 2), BATCH).map(toProtobuf);
+    console.log(
+      `ingest: ${total} spans in ${requests.length} requests of ${BATCH}, ${CONCURRENCY} concurrent senders`,
+    );
+    console.log(
+      `  request size: JSON ${(json[0]!.length / counts[0]!).toFixed(0)} B/span, protobuf ${(proto[0]!.length / counts[0]!).toFixed(0)} B/span`,
+    );
+
+    const limit = directInsertRate(requests, dir);
+    const server = await startServerProcess(join(dir, "store.db"));
+    try {
+      // Warm up the server (JIT) on the first workload, then measure fresh spans.
+      await endToEndRate(server.url, json, "application/json", counts);
+      const j = await endToEndRate(server.url, jsonSpans, "application/json", counts);
+      const p = await endToEndRate(server.url, protoSpans, "application/x-protobuf", counts);
+      console.log(`  direct better-sqlite3 insert (limit): ${fmt(limit)} spans/s`);
+      console.log(
+        `  end-to-end OTLP/JSON:     ${fmt(j.rate)} spans/s = ${pct(j.rate / limit)} of the limit (target ≥50% and ≥20,000/s)`,
+      );
+      console.log(
+        `  end-to-end OTLP/protobuf: ${fmt(p.rate)} spans/s = ${pct(p.rate / limit)} of the limit (target ≥50% and ≥20,000/s)`,
+      );
+      console.log(`  server RSS after ingest: ${server.rssMiB().toFixed(0)} MiB`);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+export const pct = (x: number) => `${(x * 100).toFixed(0)}%`;

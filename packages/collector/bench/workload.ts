@@ -1,0 +1,104 @@
+import { randomBytes } from "node:crypto";
+import type { OtlpExportTraceRequest, OtlpKeyValue, OtlpSpan } from "../src/otlp/types.js";
+
+const str = (key: string, stringValue: string): OtlpKeyValue => ({ key, value: { stringValue } });
+const int = (key: string, intValue: number): OtlpKeyValue => ({ key, value: { intValue } });
+const dbl = (key: string, doubleValue: number): OtlpKeyValue => ({ key, value: { doubleValue } });
+
+/** Spans shaped like the SDK's: runs of one root, steps, and an LLM call in each step. */
+export function* agentSpans(runs: number, stepsPerRun: number, seed = 0): Generator<OtlpSpan> {
+  const t0 = 1_763_900_000_000_000_000n;
+  for (let r = 0; r < runs; r++) {
+    const traceId = randomBytes(16).toString("hex");
+    const rootId = randomBytes(8).toString("hex");
+    const runId = `task-${seed}-${r}`;
+    const base = [
+      str("flightrec.run.id", runId),
+      int("flightrec.run.attempt", 1),
+      str("flightrec.request.id", `req-${r}`),
+    ];
+    const start = t0 + BigInt(r) * 1_000_000_000n;
+    for (let s = 1; s <= stepsPerRun; s++) {
+      const stepId = randomBytes(8).toString("hex");
+      const stepStart = start + BigInt(s) * 10_000_000n;
+      yield {
+        traceId,
+        spanId: randomBytes(8).toString("hex"),
+        parentSpanId: stepId,
+        name: "chat gpt-4o",
+        kind: 3,
+        startTimeUnixNano: (stepStart + 1_000_000n).toString(),
+        endTimeUnixNano: (stepStart + 8_000_000n).toString(),
+        attributes: [
+          ...base,
+          str("gen_ai.operation.name", "chat"),
+          str("gen_ai.provider.name", "openai"),
+          str("gen_ai.request.model", "gpt-4o"),
+          int("gen_ai.usage.input_tokens", 1200),
+          int("gen_ai.usage.output_tokens", 180),
+          dbl("flightrec.cost.usd", 0.0048),
+          str(
+            "gen_ai.input.messages",
+            '[{"role":"user","parts":[{"type":"text","content":"Summarize Q3 sales"}]}]',
+          ),
+        ],
+        status: { code: 0 },
+      };
+      yield {
+        traceId,
+        spanId: stepId,
+        parentSpanId: rootId,
+        name: `step_${s}`,
+        kind: 1,
+        startTimeUnixNano: stepStart.toString(),
+        endTimeUnixNano: (stepStart + 9_000_000n).toString(),
+        attributes: [
+          ...base,
+          str("flightrec.span.kind", "step"),
+          int("flightrec.step.index", s),
+          str("flightrec.step.name", `step_${s}`),
+          str("flightrec.step.output", '{"rows":42,"ok":true}'),
+        ],
+        status: { code: 0 },
+      };
+    }
+    yield {
+      traceId,
+      spanId: rootId,
+      name: "invoke_agent analyze_sales_data",
+      kind: 1,
+      startTimeUnixNano: start.toString(),
+      endTimeUnixNano: (start + BigInt(stepsPerRun + 1) * 10_000_000n).toString(),
+      attributes: [
+        ...base,
+        str("flightrec.span.kind", "run"),
+        str("gen_ai.operation.name", "invoke_agent"),
+        str("gen_ai.agent.name", "analyze_sales_data"),
+      ],
+      status: { code: r % 10 === 0 ? 2 : 0, message: r % 10 === 0 ? "SMTP down" : undefined },
+    };
+  }
+}
+
+/** Export requests of `batchSize` spans, as a BatchSpanProcessor would send them. */
+export function batches(spans: Iterable<OtlpSpan>, batchSize: number): OtlpExportTraceRequest[] {
+  const out: OtlpExportTraceRequest[] = [];
+  let current: OtlpSpan[] = [];
+  const flush = () => {
+    out.push({
+      resourceSpans: [
+        {
+          resource: { attributes: [str("service.name", "bench-agent")] },
+          scopeSpans: [{ scope: { name: "@flightrec/sdk" }, spans: current }],
+        },
+      ],
+    });
+    current = [];
+  };
+  for (const span of spans) {
+    current.push(span);
+    if (current.length === batchSize) flush();
+  }
+  if (current.length) flush();
+  return out;
+}

@@ -1,0 +1,40 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+
+export interface CheckpointerOptions {
+  path: string;
+  intervalMs?: number;
+}
+
+// Plain JavaScript, so the worker runs the same from sources and from the build.
+const WORKER_CODE = `
+const { workerData, parentPort } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma("busy_timeout = 1000");
+const timer = setInterval(() => {
+  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {}
+}, workerData.intervalMs);
+parentPort.on("message", () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
+
+/**
+ * Copies the WAL back into the database file on another thread. The writer connection turns
+ * automatic checkpoints off, so a commit never pays for them; PASSIVE checkpoints never block
+ * the writer or readers.
+ */
+export class Checkpointer {
+  private readonly worker: Worker;
+
+  constructor({ path, intervalMs = 500 }: CheckpointerOptions) {
+    const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+    this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { path, intervalMs, driver } });
+    this.worker.unref();
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    this.worker.postMessage("close");
+    await exited;
+  }
+}
