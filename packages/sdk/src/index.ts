@@ -13,6 +13,7 @@ export {
   ResumeError,
 } from "./durability/errors.js";
 export type { DurableRunOptions } from "./durability/run-durability.js";
+export { recordStepInput } from "./durability/step-input.js";
 export type { DeliveryStats } from "./fail-open.js";
 export { deliveryStats, flightrecSpanProcessor, flush, type InitOptions, init, shutdown } from "./init.js";
 export { type LlmOptions, llm } from "./llm.js";
