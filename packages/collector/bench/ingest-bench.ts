@@ -8,7 +8,7 @@ import type { OtlpExportTraceRequest } from "../src/otlp/types.js";
 import { openWritableDatabase } from "../src/store/sqlite/open-database.js";
 import { SpanWriter } from "../src/store/sqlite/span-writer.js";
 import { durationMs, nsToIso } from "../src/store/sqlite/time.js";
-import { startServerProcess } from "./server-process.js";
+import { type ServerProcess, startServerProcess } from "./server-process.js";
 import { agentSpans, batches } from "./workload.js";
 
 const RUNS = 5_000;
@@ -111,11 +111,13 @@ function storeWriteRate(records: Records, dir: string): number {
 }
 
 async function endToEndRate(
-  url: string,
+  server: ServerProcess,
   bodies: (string | Uint8Array)[],
   contentType: string,
   spansPerBody: number[],
-): Promise<{ rate: number; refused: number }> {
+): Promise<{ rate: number; refused: number; cpuUsPerSpan: number }> {
+  const url = server.url;
+  const cpuBefore = server.cpuSeconds();
   let next = 0;
   let spans = 0;
   let refused = 0;
@@ -140,7 +142,8 @@ async function endToEndRate(
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { rate: spans / ((performance.now() - started) / 1000), refused };
+  const rate = spans / ((performance.now() - started) / 1000);
+  return { rate, refused, cpuUsPerSpan: ((server.cpuSeconds() - cpuBefore) * 1e6) / spans };
 }
 
 export async function ingestBench(): Promise<void> {
@@ -167,9 +170,9 @@ export async function ingestBench(): Promise<void> {
     const server = await startServerProcess(join(dir, "store.db"));
     try {
       // Warm up the server (JIT) on the first workload, then measure fresh spans.
-      await endToEndRate(server.url, json, "application/json", counts);
-      const j = await endToEndRate(server.url, jsonSpans, "application/json", counts);
-      const p = await endToEndRate(server.url, protoSpans, "application/x-protobuf", counts);
+      await endToEndRate(server, json, "application/json", counts);
+      const j = await endToEndRate(server, jsonSpans, "application/json", counts);
+      const p = await endToEndRate(server, protoSpans, "application/x-protobuf", counts);
       console.log(`  direct better-sqlite3 insert, bare table (limit): ${fmt(limit)} spans/s`);
       console.log(
         `  direct insert into the store schema (key + indexes): ${fmt(schemaLimit)} spans/s = ${pct(schemaLimit / limit)}`,
@@ -182,6 +185,9 @@ export async function ingestBench(): Promise<void> {
       );
       console.log(
         `  end-to-end OTLP/protobuf: ${fmt(p.rate)} spans/s = ${pct(p.rate / limit)} of the limit (target ≥50% and ≥20,000/s), ${pct(p.rate / store)} of the store writer`,
+      );
+      console.log(
+        `  server CPU (all threads) per span: JSON ${j.cpuUsPerSpan.toFixed(1)} µs, protobuf ${p.cpuUsPerSpan.toFixed(1)} µs`,
       );
       console.log(`  server RSS after ingest: ${server.rssMiB().toFixed(0)} MiB`);
     } finally {

@@ -7,6 +7,8 @@ export interface ServerProcess {
   pid: number;
   /** Resident memory of the server process now, in MiB (Linux). */
   rssMiB(): number;
+  /** CPU time the server process has used so far, all threads, in seconds (Linux). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,12 @@ export async function startServerProcess(db: string, extra: string[] = []): Prom
     rssMiB: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+    },
+    cpuSeconds: () => {
+      // Fields after the command name; utime and stime are the 12th and 13th of them, in clock ticks.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -55,4 +55,26 @@ describe("WriteQueue", () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it("commits batches waiting together in one transaction, and a bad batch fails alone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flightrec-queue-"));
+    const store = SqliteStore.open(join(dir, "s.db"));
+    const commits: number[] = [];
+    const counting = Object.create(store, {
+      ingest: { value: (spans: readonly SpanRecord[]) => (commits.push(spans.length), store.ingest(spans)) },
+    }) as SqliteStore;
+    const queue = new WriteQueue({ store: counting, maxQueuedSpans: 100, maxGroupSpans: 4 });
+    const good = [queue.submit([record(1), record(2)]), queue.submit([record(3)]), queue.submit([record(4)])];
+    // A kind the spans table refuses (CHECK): its group fails, and its neighbours are written alone.
+    const bad = queue.submit([{ ...record(5), kind: "bogus" as SpanRecord["kind"] }]);
+    const after = queue.submit([record(6)]);
+    await Promise.all(good);
+    await expect(bad).rejects.toThrow(/CHECK constraint/);
+    await after;
+    expect(commits).toEqual([4, 2, 1, 1]);
+    expect(store.db.prepare("SELECT count(*) AS n FROM spans").get()).toEqual({ n: 5 });
+    await queue.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

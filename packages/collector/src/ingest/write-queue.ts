@@ -6,6 +6,11 @@ export interface WriteQueueOptions {
   store: DecisionStore;
   /** Spans accepted but not yet committed, beyond which new batches are refused with 429. */
   maxQueuedSpans: number;
+  /**
+   * Batches waiting together are committed in one transaction up to this many spans (group
+   * commit: fewer commits, and a run's rollup row written once for all of them). Default 4096.
+   */
+  maxGroupSpans?: number;
   /** Called after each commit, e.g. to push run changes to live clients. */
   onCommitted?: (summary: IngestSummary) => void;
 }
@@ -25,9 +30,9 @@ export class QueueFullError extends HttpError {
 }
 
 /**
- * The single writer in front of the store. Batches wait here in order; each is committed in
- * its own transaction and its promise settles only after that commit, so an acknowledgement
- * always means durable. The queue is bounded: when it is full, `submit` refuses at once
+ * The single writer in front of the store. Batches wait here in order; those waiting together
+ * are committed in one transaction, and each promise settles only after that commit, so an
+ * acknowledgement always means durable. The queue is bounded: when it is full, `submit` refuses at once
  * instead of letting memory grow.
  */
 export class WriteQueue {
@@ -39,7 +44,13 @@ export class WriteQueue {
 
   constructor(private readonly options: WriteQueueOptions) {
     if (!(options.maxQueuedSpans > 0)) throw new Error("WriteQueue: maxQueuedSpans must be positive");
+    if (options.maxGroupSpans !== undefined && !(options.maxGroupSpans > 0)) {
+      throw new Error("WriteQueue: maxGroupSpans must be positive");
+    }
+    this.maxGroupSpans = options.maxGroupSpans ?? 4096;
   }
+
+  private readonly maxGroupSpans: number;
 
   /** Spans waiting to be committed. */
   get depth(): number {
@@ -70,19 +81,46 @@ export class WriteQueue {
 
   private async drain(): Promise<void> {
     while (this.items.length > 0) {
-      const item = this.items.shift()!;
+      const group = this.takeGroup();
+      const spans = group.length === 1 ? group[0]!.spans : group.flatMap((item) => item.spans);
       try {
-        const summary = await this.options.store.ingest(item.spans);
-        item.resolve(summary);
+        const summary = await this.options.store.ingest(spans);
+        for (const item of group) item.resolve(summary);
         this.options.onCommitted?.(summary);
       } catch (error) {
-        item.reject(error);
+        // One bad batch must not fail the others it was grouped with: retry them one by one.
+        if (group.length === 1) group[0]!.reject(error);
+        else for (const item of group) await this.writeAlone(item);
       } finally {
-        this.queuedSpans -= item.spans.length;
+        for (const item of group) this.queuedSpans -= item.spans.length;
       }
+      // Let finished requests answer and decoded batches join the queue before the next group.
+      if (this.items.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
     this.running = false;
     for (const done of this.idle.splice(0)) done();
+  }
+
+  /** The oldest batch, and the ones behind it while the group stays within maxGroupSpans. */
+  private takeGroup(): Pending[] {
+    const group = [this.items.shift()!];
+    let spans = group[0]!.spans.length;
+    while (this.items.length > 0 && spans + this.items[0]!.spans.length <= this.maxGroupSpans) {
+      const item = this.items.shift()!;
+      spans += item.spans.length;
+      group.push(item);
+    }
+    return group;
+  }
+
+  private async writeAlone(item: Pending): Promise<void> {
+    try {
+      const summary = await this.options.store.ingest(item.spans);
+      item.resolve(summary);
+      this.options.onCommitted?.(summary);
+    } catch (error) {
+      item.reject(error);
+    }
   }
 
   /** Refuses new batches and resolves once every accepted batch is committed. */
