@@ -334,7 +334,8 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await page.getByRole("button", { name: "Pause" }).waitFor();
     await page.locator("body").press(" ");
     await page.getByRole("button", { name: "Play" }).waitFor();
-    expect(await position(page)).toBe("4 / 6");
+    // At 0.5× a frame lasts 2 s; a slow machine may let one pass before the pause lands.
+    expect(["4 / 6", "5 / 6"]).toContain(await position(page));
     await page.close();
   });
 
