@@ -158,8 +158,10 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     const page = await open("/runs/ticket-fail-2?step=3");
     const inspector = page.locator("article.inspector");
     await expect.poll(() => inspector.getAttribute("data-kind")).toBe("step");
-    expect(await inspector.locator(".decisions").textContent()).toContain(
-      "escalate_to_billing" + "the customer reports a double charge; billing owns refunds",
+    const decision = inspector.locator(".decisions .decision");
+    expect(await decision.locator(".decision-action").textContent()).toContain("→ escalate_to_billing");
+    expect(await decision.locator(".decision-reasoning").textContent()).toBe(
+      "the customer reports a double charge; billing owns refunds",
     );
     expect(await page.getByTestId("cost-so-far").textContent()).toBe("$0");
 
