@@ -1,3 +1,8 @@
 import { ingestBench } from "./ingest-bench.js";
+import { overloadBench } from "./overload-bench.js";
+import { queryBench } from "./query-bench.js";
 
-await ingestBench();
+const only = process.argv[2];
+if (!only || only === "ingest") await ingestBench();
+if (!only || only === "query") await queryBench();
+if (!only || only === "overload") await overloadBench();

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { RunEvents } from "./api/run-events.js";
 import { tokenAuth } from "./auth.js";
 import { HttpError } from "./errors.js";
+import { DecodePool } from "./ingest/decode-pool.js";
 import { WriteQueue } from "./ingest/write-queue.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
@@ -29,11 +30,13 @@ export interface AppOptions {
   token?: string;
   /** Largest OTLP body, after decompression. Default 16 MiB. */
   maxBodyBytes?: number;
-  /** Spans accepted but not committed before ingest answers 429. Default 50,000. */
+  /** Spans accepted but not committed before ingest answers 429. Default 4,096. */
   maxQueuedSpans?: number;
-  /** Bytes of OTLP bodies being read at once before ingest answers 429. Default 64 MiB. */
+  /** Bytes of OTLP bodies being read at once before ingest answers 429. Default 4 MiB; decoded, a body takes several times its size. */
   maxInflightBytes?: number;
   logger?: Logger;
+  /** Threads that decode and normalize OTLP bodies; 0 = the server thread. Default: cores − 1. */
+  decodeThreads?: number;
   /** Checkpoints and step durations for resume and deadlines; omitted → those routes are absent. */
   durability?: DurabilityQueries;
 }
@@ -55,9 +58,10 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
   const events = new RunEvents({ store: options.store });
   const queue = new WriteQueue({
     store: options.store,
-    maxQueuedSpans: options.maxQueuedSpans ?? 50_000,
+    maxQueuedSpans: options.maxQueuedSpans ?? 4_096,
     onCommitted: (summary) => events.notify(summary.runIds),
   });
+  const decoder = new DecodePool({ threads: options.decodeThreads });
   const app = new Hono();
   app.use("*", async (c, next) => {
     const started = performance.now();
@@ -79,9 +83,10 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
     "/",
     tracesRoute({
       queue,
+      decoder,
       metrics,
       maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
-      maxInflightBytes: options.maxInflightBytes ?? 64 * 1024 * 1024,
+      maxInflightBytes: options.maxInflightBytes ?? 4 * 1024 * 1024,
     }),
   );
   app.route("/", eventsRoute({ events }));
@@ -117,6 +122,7 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
     close: async () => {
       await queue.close();
       events.close();
+      await decoder.close();
     },
   };
 }

@@ -11,7 +11,10 @@ import { SqliteStore } from "./store/sqlite/sqlite-store.js";
 import { type InterruptSweeperOptions, startInterruptSweeper } from "./verdict/interrupt-sweeper.js";
 
 export interface ServerOptions
-  extends Pick<AppOptions, "token" | "maxBodyBytes" | "maxQueuedSpans" | "maxInflightBytes"> {
+  extends Pick<
+    AppOptions,
+    "token" | "maxBodyBytes" | "maxQueuedSpans" | "maxInflightBytes" | "decodeThreads"
+  > {
   /** Path of the SQLite store file. */
   db: string;
   host?: string;
@@ -24,7 +27,7 @@ export interface ServerOptions
   sqlTimeoutMs?: number;
   logger?: Logger;
   /** When runs that stopped sending heartbeats become `interrupted`. */
-  interrupts?: Omit<InterruptSweeperOptions, "queries">;
+  interrupts?: Omit<InterruptSweeperOptions, "queries" | "onMarked">;
 }
 
 export interface RunningServer {
@@ -57,7 +60,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const store = SqliteStore.open(options.db);
   const sql = new SqlRunner({ db: options.db, timeoutMs: options.sqlTimeoutMs });
   const durability = DurabilityQueries.open(options.db);
-  const sweeper = startInterruptSweeper({ ...options.interrupts, queries: durability });
   const collector = createCollectorApp({
     ...options,
     store,
@@ -66,6 +68,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
     dbPath: options.db,
     dashboardDir: options.dashboardDir ?? findDashboardDir(),
+  });
+  const sweeper = startInterruptSweeper({
+    ...options.interrupts,
+    queries: durability,
+    onMarked: (runIds) => collector.events.notify(runIds),
   });
   const retention =
     options.retainDays === undefined

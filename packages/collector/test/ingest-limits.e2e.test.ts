@@ -44,6 +44,18 @@ describe("ingest limits, encodings and auth", () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it("lets the live stream carry the token in the query, as EventSource cannot set headers", async () => {
+    expect((await fetch(`${collector.server.url}/api/events`)).status).toBe(401);
+    expect((await fetch(`${collector.server.url}/api/runs?token=${TOKEN}`)).status).toBe(401);
+    const controller = new AbortController();
+    const stream = await fetch(`${collector.server.url}/api/events?token=${TOKEN}`, {
+      signal: controller.signal,
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get("content-type")).toMatch(/text\/event-stream/);
+    controller.abort();
+  });
+
   it("accepts gzip bodies", async () => {
     const response = await postTraces(
       collector.server.url,

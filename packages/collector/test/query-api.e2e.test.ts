@@ -115,6 +115,7 @@ describe("query API (docs/decisions/0002-query-api.md)", () => {
       cost_usd: 0.2,
       request_id: "req-task-3",
       name: "analyze",
+      last_seen_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
   });
 

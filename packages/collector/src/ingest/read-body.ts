@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { HttpError, MalformedRequestError } from "../errors.js";
@@ -47,4 +48,37 @@ function tooLarge(maxBytes: number): HttpError {
     413,
     `request body is larger than the limit of ${maxBytes} bytes (after decompression)`,
   );
+}
+
+/**
+ * Reads and drops a body the collector refuses, so the client gets the answer on a healthy
+ * connection (an unread body makes the server close it) while nothing is kept in memory.
+ */
+export async function discardBody(
+  request: Request,
+  { maxBytes, incoming }: ReadBodyOptions & { incoming?: IncomingMessage },
+): Promise<void> {
+  if (incoming && !incoming.readableEnded) {
+    // Straight from the socket, without building a web stream for bytes that are thrown away.
+    let size = 0;
+    incoming.on("data", (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) incoming.destroy();
+    });
+    await new Promise<void>((resolve) => {
+      incoming.once("end", resolve);
+      incoming.once("close", resolve);
+    });
+    return;
+  }
+  if (!request.body) return;
+  let size = 0;
+  try {
+    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > maxBytes) return;
+    }
+  } catch {
+    // The client went away; nothing to answer.
+  }
 }

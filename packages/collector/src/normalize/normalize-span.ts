@@ -1,10 +1,10 @@
 import * as C from "@flightrec/sdk/conventions";
+import { priceUsage } from "@flightrec/sdk/pricing";
 import type { SpanKindName, SpanRecord, SpanStatus } from "../domain.js";
 import { OTLP_STATUS_ERROR, type OtlpSpan } from "../otlp/types.js";
 import { indexedMessages } from "./indexed-messages.js";
 import { FIELD_KEYS, INDEXED_MESSAGES, spanKindOf } from "./mappings.js";
 import { type Attributes, pickBoolean, pickJson, pickNumber, pickString } from "./pick.js";
-import { priceUsage } from "./pricing.js";
 import { decisionsOf, failureOf } from "./span-events.js";
 
 export interface SpanSource {
@@ -53,6 +53,7 @@ function usageOf(attrs: Attributes, kind: SpanKindName) {
   const inputTokens = pickNumber(attrs, ...FIELD_KEYS.inputTokens);
   const outputTokens = pickNumber(attrs, ...FIELD_KEYS.outputTokens);
   let costUsd = pickNumber(attrs, ...FIELD_KEYS.costUsd);
+  // Calls of other instrumentations report tokens but rarely cost: price them with the SDK's table.
   if (costUsd === null && kind === "llm" && model && (inputTokens !== null || outputTokens !== null)) {
     const price = priceUsage({
       provider: provider ?? undefined,

@@ -1,13 +1,20 @@
 import { Hono } from "hono";
-import { readBody } from "../ingest/read-body.js";
+import type { NormalizedBatch } from "../domain.js";
+import type { DecodePool } from "../ingest/decode-pool.js";
+import { discardBody, readBody } from "../ingest/read-body.js";
 import { QueueFullError, type WriteQueue } from "../ingest/write-queue.js";
 import type { Metrics } from "../metrics.js";
-import { normalizeRequest } from "../normalize/normalize-request.js";
-import { decodeTraceRequest, encodingOf } from "../otlp/decode.js";
+import { encodingOf } from "../otlp/decode.js";
 import { encodeExportResponse } from "../otlp/encode-response.js";
+
+/** What @hono/node-server passes as the environment: the Node request, for cheap draining. */
+interface NodeBindings {
+  incoming?: import("node:http").IncomingMessage;
+}
 
 export interface TracesRouteOptions {
   queue: WriteQueue;
+  decoder: DecodePool;
   metrics: Metrics;
   /** Largest body accepted, after decompression. */
   maxBodyBytes: number;
@@ -19,7 +26,13 @@ export interface TracesRouteOptions {
  * OTLP/HTTP trace ingest: read (limit, gzip) → decode (JSON or protobuf) → normalize → write
  * queue. The answer comes only after the batch is committed, in the request's encoding.
  */
-export function tracesRoute({ queue, metrics, maxBodyBytes, maxInflightBytes }: TracesRouteOptions): Hono {
+export function tracesRoute({
+  queue,
+  decoder,
+  metrics,
+  maxBodyBytes,
+  maxInflightBytes,
+}: TracesRouteOptions): Hono {
   const app = new Hono();
   let inflightBytes = 0;
   app.post("/v1/traces", async (c) => {
@@ -27,13 +40,17 @@ export function tracesRoute({ queue, metrics, maxBodyBytes, maxInflightBytes }: 
     const declared = Number(c.req.header("content-length") ?? 0) || 0;
     if (queue.isFull() || (inflightBytes > 0 && inflightBytes + declared > maxInflightBytes)) {
       metrics.requestsRefused++;
+      await discardBody(c.req.raw, {
+        maxBytes: maxBodyBytes,
+        incoming: (c.env as NodeBindings | undefined)?.incoming,
+      });
       throw new QueueFullError("collector is busy; retry later");
     }
     inflightBytes += declared;
-    let batch: ReturnType<typeof normalizeRequest>;
+    let batch: NormalizedBatch;
     try {
       const body = await readBody(c.req.raw, { maxBytes: maxBodyBytes });
-      batch = normalizeRequest(decodeTraceRequest(body, encoding));
+      batch = await decoder.decode(body, encoding);
     } finally {
       inflightBytes -= declared;
     }

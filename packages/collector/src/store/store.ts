@@ -19,6 +19,8 @@ export interface RunRow {
   request_id: string | null;
   service: string | null;
   trace_id: string | null;
+  /** When the collector last received a span of the run. */
+  last_seen_at: string | null;
   updated_at: string;
 }
 

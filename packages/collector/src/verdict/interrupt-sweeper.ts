@@ -8,6 +8,8 @@ export interface InterruptSweeperOptions {
   defaultHeartbeatIntervalMs?: number;
   /** How often open runs are checked, in ms. Default 1000. */
   sweepIntervalMs?: number;
+  /** Told which runs a timed pass marked, e.g. to push them to live clients. */
+  onMarked?: (runIds: string[]) => void;
 }
 
 export const DEFAULT_HEARTBEAT_MISSES = 3;
@@ -59,7 +61,8 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
 
   const timer = setInterval(() => {
     try {
-      sweep();
+      const marked = sweep();
+      if (marked.length > 0) options.onMarked?.(marked);
     } catch (error) {
       console.error(JSON.stringify({ level: "error", msg: "interrupt sweep failed", error: String(error) }));
     }

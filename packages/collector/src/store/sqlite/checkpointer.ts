@@ -34,6 +34,7 @@ export class Checkpointer {
 
   async close(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    this.worker.ref(); // keep the process alive until the last checkpoint's connection is closed
     this.worker.postMessage("close");
     await exited;
   }

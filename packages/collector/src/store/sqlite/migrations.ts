@@ -30,6 +30,8 @@ export const MIGRATIONS: readonly string[] = [
     trace_id          TEXT,
     start_ns          INTEGER,
     last_ns           INTEGER,
+    -- When the collector last received a span of the run; updated_at also moves on verdicts.
+    last_seen_at      TEXT,
     updated_at        TEXT NOT NULL
   );
   -- Run list: keyset pagination on (sort column, run_id), scanned in either direction.

@@ -20,7 +20,7 @@ export function listRuns(statements: StatementCache, query: RunListQuery): RunLi
     params.name = query.name;
   }
   if (query.model !== undefined) {
-    where.push("run_id IN (SELECT run_id FROM spans WHERE model = @model)");
+    where.push("EXISTS (SELECT 1 FROM spans s WHERE s.model = @model AND s.run_id = runs.run_id)");
     params.model = query.model;
   }
   if (query.from !== undefined) {
@@ -51,7 +51,7 @@ export function listRuns(statements: StatementCache, query: RunListQuery): RunLi
   }
   const dir = desc ? "DESC" : "ASC";
   const sql = `SELECT run_id, name, status, started_at, ended_at, duration_ms, current_step, current_step_name, steps,
-      attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, trace_id, updated_at
+      attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, trace_id, last_seen_at, updated_at
     FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ORDER BY ${col} ${dir}, run_id ${dir} LIMIT @limit`;
   const rows = statements.get(sql).all(params) as RunRow[];

@@ -131,11 +131,11 @@ export function deltaParams(d: RunDelta, now: string) {
 export const ROLLUP_RUN_SQL = `
 INSERT INTO runs (run_id, name, status, started_at, ended_at, duration_ms, current_step, current_step_name,
                   steps, attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, trace_id,
-                  start_ns, last_ns, updated_at)
+                  start_ns, last_ns, last_seen_at, updated_at)
 VALUES (@run_id, @name, CASE WHEN @finished THEN @root_status ELSE 'running' END, @started_at, @ended_at,
         CASE WHEN @finished THEN (@last_ns - @start_ns) / 1e6 END, @current_step, @current_step_name,
         @new_steps, @attempt, @input_tokens, @output_tokens, @cost_usd, @error, @request_id, @service, @trace_id,
-        @start_ns, @last_ns, @now)
+        @start_ns, @last_ns, @now, @now)
 ON CONFLICT (run_id) DO UPDATE SET
   name = coalesce(runs.name, excluded.name),
   started_at = CASE WHEN excluded.start_ns < runs.start_ns THEN excluded.started_at ELSE runs.started_at END,
@@ -190,6 +190,7 @@ ON CONFLICT (run_id) DO UPDATE SET
   request_id = coalesce(runs.request_id, excluded.request_id),
   service = coalesce(runs.service, excluded.service),
   trace_id = coalesce(runs.trace_id, excluded.trace_id),
+  last_seen_at = excluded.last_seen_at,
   updated_at = excluded.updated_at
 `;
 

@@ -16,9 +16,7 @@ const UPSERT_SPAN_SQL = `
 INSERT INTO spans (span_key, trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at,
                    ended_at, duration_ms, start_ns, end_ns, step_index, model, provider, input_tokens,
                    output_tokens, cost_usd, input, output, error, service, attributes)
-VALUES (@span_key, @trace_id, @span_id, @parent_span_id, @run_id, @attempt, @kind, @name, @status, @started_at,
-        @ended_at, @duration_ms, @start_ns, @end_ns, @step_index, @model, @provider, @input_tokens,
-        @output_tokens, @cost_usd, @input, @output, @error, @service, @attributes)
+VALUES (${new Array(25).fill("?").join(", ")})
 ON CONFLICT (span_key) DO UPDATE SET
   parent_span_id = excluded.parent_span_id, run_id = excluded.run_id, attempt = excluded.attempt,
   kind = excluded.kind, name = excluded.name, status = excluded.status, started_at = excluded.started_at,
@@ -27,6 +25,12 @@ ON CONFLICT (span_key) DO UPDATE SET
   provider = excluded.provider, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
   cost_usd = excluded.cost_usd, input = excluded.input, output = excluded.output, error = excluded.error,
   service = excluded.service, attributes = excluded.attributes`;
+
+/** The common case, a span not stored before, costs one statement. */
+const INSERT_NEW_SPAN_SQL = UPSERT_SPAN_SQL.replace(
+  /ON CONFLICT[\s\S]*$/,
+  "ON CONFLICT (span_key) DO NOTHING",
+);
 
 const INSERT_DECISION_SQL = `
 INSERT INTO decisions (span_key, trace_id, span_id, run_id, attempt, step, action, reasoning, input_tokens,
@@ -54,6 +58,9 @@ interface ExistingSpan extends PreviousSpan {
 export class SpanWriter {
   private readonly selectExisting: Database.Statement;
   private readonly upsertSpan: Database.Statement;
+  private readonly insertNewSpan: Database.Statement;
+  /** Traces whose run is already recorded in trace_runs (bounded; a miss only costs a write). */
+  private readonly knownTraces = new Map<string, string>();
   private readonly deleteDecisions: Database.Statement;
   private readonly insertDecision: Database.Statement;
   private readonly upsertFailure: Database.Statement;
@@ -67,13 +74,22 @@ export class SpanWriter {
       "SELECT trace_id, span_id, status, kind, input_tokens, output_tokens, cost_usd FROM spans WHERE span_key = ?",
     );
     this.upsertSpan = db.prepare(UPSERT_SPAN_SQL);
+    this.insertNewSpan = db.prepare(INSERT_NEW_SPAN_SQL);
     this.deleteDecisions = db.prepare("DELETE FROM decisions WHERE span_key = ?");
     this.insertDecision = db.prepare(INSERT_DECISION_SQL);
     this.upsertFailure = db.prepare(UPSERT_FAILURE_SQL);
     this.selectTraceRun = db.prepare("SELECT run_id FROM trace_runs WHERE trace_id = ?").pluck();
     this.insertTraceRun = db.prepare("INSERT OR IGNORE INTO trace_runs (trace_id, run_id) VALUES (?, ?)");
     this.rollupRun = db.prepare(ROLLUP_RUN_SQL);
-    this.write = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
+    const transaction = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
+    this.write = (spans) => {
+      try {
+        return transaction(spans);
+      } catch (error) {
+        this.knownTraces.clear(); // it may name traces whose rows were rolled back
+        throw error;
+      }
+    };
   }
 
   private writeBatch(spans: readonly SpanRecord[]): IngestSummary {
@@ -82,12 +98,18 @@ export class SpanWriter {
     let stored = 0;
     for (const span of spans) {
       const runId = span.runId ?? runOfTrace.get(span.traceId) ?? null;
-      const slot = this.findSlot(span);
-      if (!slot) continue;
-      const { key, previous } = slot;
-      // A placeholder never overwrites the finished span, whatever order they arrive in.
-      if (previous && span.pending && previous.status !== "running") continue;
-      this.upsertSpan.run(spanParams(span, key, runId));
+      const params = spanParams(span, spanKey(span.spanId, span.startNs), runId);
+      let previous: ExistingSpan | undefined;
+      if (this.insertNewSpan.run(...params).changes === 0) {
+        const slot = this.findSlot(span);
+        if (!slot) continue;
+        previous = slot.previous;
+        // A placeholder never overwrites the finished span, whatever order they arrive in.
+        if (previous && span.pending && previous.status !== "running") continue;
+        params[0] = slot.key;
+        this.upsertSpan.run(...params);
+      }
+      const key = params[0] as bigint;
       if (span.decisions.length > 0 || previous) this.replaceDecisions(span, key, runId);
       if (span.failure) this.upsertFailure.run(failureParams(span, key, runId));
       stored++;
@@ -116,14 +138,18 @@ export class SpanWriter {
     const runs = new Map<string, string>();
     const claim = (traceId: string, runId: string) => {
       runs.set(traceId, runId);
+      if (this.knownTraces.get(traceId) === runId) return;
       this.insertTraceRun.run(traceId, runId);
+      if (this.knownTraces.size >= 10_000) this.knownTraces.clear();
+      this.knownTraces.set(traceId, runId);
     };
     for (const span of spans) {
       if (span.runId !== null && !runs.has(span.traceId)) claim(span.traceId, span.runId);
     }
     for (const span of spans) {
       if (span.runId !== null || runs.has(span.traceId)) continue;
-      const known = this.selectTraceRun.get(span.traceId) as string | undefined;
+      const known =
+        this.knownTraces.get(span.traceId) ?? (this.selectTraceRun.get(span.traceId) as string | undefined);
       if (known !== undefined) runs.set(span.traceId, known);
       else if (span.kind !== "other") claim(span.traceId, span.traceId);
     }
@@ -164,34 +190,35 @@ export class SpanWriter {
   }
 }
 
-function spanParams(span: SpanRecord, key: bigint, runId: string | null) {
-  return {
-    span_key: key,
-    trace_id: span.traceId,
-    span_id: span.spanId,
-    parent_span_id: span.parentSpanId,
-    run_id: runId,
-    attempt: span.attempt,
-    kind: span.kind,
-    name: span.name,
-    status: span.status,
-    started_at: nsToIso(span.startNs),
-    ended_at: span.endNs === null ? null : nsToIso(span.endNs),
-    duration_ms: durationMs(span.startNs, span.endNs),
-    start_ns: span.startNs,
-    end_ns: span.endNs,
-    step_index: span.stepIndex,
-    model: span.model,
-    provider: span.provider,
-    input_tokens: span.inputTokens,
-    output_tokens: span.outputTokens,
-    cost_usd: span.costUsd,
-    input: span.input,
-    output: span.output,
-    error: span.errorMessage,
-    service: span.service,
-    attributes: span.attributes,
-  };
+/** Positional, in the column order of UPSERT_SPAN_SQL (binding by name costs more on this path). */
+function spanParams(span: SpanRecord, key: bigint, runId: string | null): unknown[] {
+  return [
+    key,
+    span.traceId,
+    span.spanId,
+    span.parentSpanId,
+    runId,
+    span.attempt,
+    span.kind,
+    span.name,
+    span.status,
+    nsToIso(span.startNs),
+    span.endNs === null ? null : nsToIso(span.endNs),
+    durationMs(span.startNs, span.endNs),
+    span.startNs,
+    span.endNs,
+    span.stepIndex,
+    span.model,
+    span.provider,
+    span.inputTokens,
+    span.outputTokens,
+    span.costUsd,
+    span.input,
+    span.output,
+    span.errorMessage,
+    span.service,
+    span.attributes,
+  ];
 }
 
 function failureParams(span: SpanRecord, key: bigint, runId: string | null) {

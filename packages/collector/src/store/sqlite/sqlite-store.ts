@@ -25,7 +25,7 @@ import { StatementCache } from "./statement-cache.js";
 import { stats } from "./stats.js";
 
 const RUN_COLUMNS = `run_id, name, status, started_at, ended_at, duration_ms, current_step, current_step_name, steps,
-  attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, trace_id, updated_at`;
+  attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, trace_id, last_seen_at, updated_at`;
 const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at, ended_at,
   duration_ms, step_index, model, provider, input_tokens, output_tokens, cost_usd, input, output, error, service,
   attributes`;

@@ -1,0 +1,92 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { NormalizedBatch } from "../domain.js";
+import { HttpError } from "../errors.js";
+import type { OtlpEncoding } from "../otlp/decode.js";
+import { decodeAndNormalize } from "./decode-normalize.js";
+
+export interface DecodePoolOptions {
+  /** Worker threads; 0 decodes on the server thread. Default: cores − 1 (the server thread writes). */
+  threads?: number;
+}
+
+interface Reply {
+  id: number;
+  batch?: NormalizedBatch;
+  error?: { status: number; message: string };
+}
+
+/**
+ * Decoding and normalizing cost as much as writing, so they run on worker threads while the
+ * server thread only writes to SQLite. Bodies are transferred, not copied. From TypeScript
+ * sources (tests) the worker file cannot load, and decoding stays on the server thread.
+ */
+export class DecodePool {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<
+    number,
+    { worker: Worker; resolve(b: NormalizedBatch): void; reject(e: unknown): void }
+  >();
+  private readonly script = new URL("./decode-worker.js", import.meta.url);
+  private closing = false;
+  private nextId = 1;
+  private next = 0;
+
+  constructor(options: DecodePoolOptions = {}) {
+    const fromSources = import.meta.url.endsWith(".ts");
+    const threads = fromSources ? 0 : (options.threads ?? Math.max(1, availableParallelism() - 1));
+    for (let i = 0; i < threads; i++) this.workers.push(this.spawn());
+  }
+
+  /** A small, bounded heap: under overload the collector refuses work rather than grow. */
+  private spawn(): Worker {
+    const worker = new Worker(this.script, {
+      resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 },
+    });
+    worker.on("message", (reply: Reply) => this.settle(reply));
+    worker.on("error", () => {});
+    worker.once("exit", () => this.replace(worker));
+    worker.unref();
+    return worker;
+  }
+
+  /** A worker that died fails its requests as retryable and is replaced. */
+  private replace(worker: Worker): void {
+    for (const [id, waiting] of this.pending) {
+      if (waiting.worker !== worker) continue;
+      this.pending.delete(id);
+      waiting.reject(new HttpError(503, "decoder restarted; retry", { "retry-after": "1" }));
+    }
+    const index = this.workers.indexOf(worker);
+    if (index !== -1 && !this.closing) this.workers[index] = this.spawn();
+  }
+
+  decode(body: Buffer, encoding: OtlpEncoding): Promise<NormalizedBatch> {
+    if (this.workers.length === 0) return Promise.resolve().then(() => decodeAndNormalize(body, encoding));
+    const id = this.nextId++;
+    const worker = this.workers[this.next++ % this.workers.length]!;
+    // A pooled Buffer shares its memory; copy it out so the transfer moves only this body.
+    const owned =
+      body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : Buffer.from(body);
+    return new Promise<NormalizedBatch>((resolve, reject) => {
+      this.pending.set(id, { worker, resolve, reject });
+      worker.postMessage({ id, body: owned, encoding }, [owned.buffer as ArrayBuffer]);
+    });
+  }
+
+  private settle(reply: Reply): void {
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    if (reply.batch) waiting.resolve(reply.batch);
+    else
+      waiting.reject(
+        new HttpError((reply.error?.status ?? 500) as 400, reply.error?.message ?? "decode failed"),
+      );
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,53 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../src/logger.js";
+import { otlpJson } from "./otlp-builder.js";
+
+// Decoding runs on worker threads only in the built package (the worker file is JavaScript).
+const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+
+describe.skipIf(!existsSync(dist))("the built collector decodes on worker threads", () => {
+  it("stores good bodies and answers 400 for bad ones, in each encoding", async () => {
+    const { startServer } = (await import(dist)) as typeof import("../src/index.js");
+    const dir = mkdtempSync(join(tmpdir(), "flightrec-dist-"));
+    const server = await startServer({
+      db: join(dir, "s.db"),
+      port: 0,
+      logger: createLogger("silent"),
+      decodeThreads: 2,
+    });
+    try {
+      const post = (body: string | Uint8Array, type: string) =>
+        fetch(`${server.url}/v1/traces`, {
+          method: "POST",
+          headers: { "content-type": type },
+          body: body as RequestInit["body"],
+        });
+      const bad = await post("{bad", "application/json");
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: string }).error).toMatch(/invalid JSON/);
+      const badProto = await post(new Uint8Array([0x0a, 0xff, 0xff, 0x01]), "application/x-protobuf");
+      expect(badProto.status).toBe(400);
+      const bodies = Array.from({ length: 6 }, (_, i) =>
+        otlpJson([
+          {
+            name: "run",
+            startMs: Date.now(),
+            attributes: { "flightrec.run.id": `w-${i}`, "flightrec.span.kind": "run" },
+          },
+        ]),
+      );
+      expect(
+        (await Promise.all(bodies.map((b) => post(b, "application/json")))).map((r) => r.status),
+      ).toEqual(bodies.map(() => 200));
+      const list = (await (await fetch(`${server.url}/api/runs`)).json()) as { runs: { run_id: string }[] };
+      expect(list.runs.map((r) => r.run_id).sort()).toEqual(bodies.map((_, i) => `w-${i}`));
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
