@@ -1,4 +1,4 @@
-import { type Deadline, run, step } from "@flightrec/sdk";
+import { type Deadline, recordStepInput, run, step } from "@flightrec/sdk";
 import { trace } from "@opentelemetry/api";
 import { fakeModel } from "./fake-model.js";
 import type { SideEffectLog } from "./side-effects.js";
@@ -119,7 +119,7 @@ export function analyzeSalesData(task: SalesTask, options: AgentOptions) {
             subject: `Sales anomaly in ${task.quarter}`,
             body: draft.text,
           };
-          trace.getActiveSpan()?.setAttribute("flightrec.step.input", JSON.stringify(message));
+          recordStepInput(message);
           await crashPoint(5);
           effects.write(`email sent to ${message.to}`);
           return { sent: true, to: message.to };

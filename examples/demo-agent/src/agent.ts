@@ -1,4 +1,4 @@
-import { run, step } from "@flightrec/sdk";
+import { decide, llm, run, step, tool } from "@flightrec/sdk";
 
 export interface SalesTask {
   taskId: string;
@@ -34,17 +34,57 @@ export function analyzeSalesData(task: SalesTask) {
       return rows.filter((r) => r.revenue < mean * 0.3).map((r) => r.region);
     });
     const summary = await step("summarize", async () => {
-      await pause(60);
-      return anomalies.length
-        ? `Revenue in ${anomalies.join(", ")} fell below 30% of the mean in ${task.quarter}.`
-        : `No anomalies in ${task.quarter}.`;
+      const messages = [
+        { role: "system", content: "You are a sales analyst. Summarize anomalies in one sentence." },
+        { role: "user", content: JSON.stringify({ quarter: task.quarter, rows, anomalies }) },
+      ];
+      const completion = await llm({ provider: "openai", model: "gpt-4o-mini", input: messages }, () =>
+        fakeModel(task.quarter, anomalies),
+      );
+      const text = completion.choices[0]?.message.content ?? "";
+      decide({
+        action: anomalies.length ? "send_report" : "skip_report",
+        reasoning: anomalies.length
+          ? `${anomalies.join(", ")} revenue is under 30% of the regional mean; finance must know`
+          : "all regions within normal range",
+      });
+      return text;
     });
-    return step("send_report", async () => {
-      await pause(30);
-      if (task.breakReport) throw new Error("SMTP 550: mailbox unavailable for finance-team@example.com");
-      return { sent: true, summary };
-    });
+    return step("send_report", () =>
+      tool(
+        "send_email",
+        { to: "finance-team@example.com", subject: `${task.quarter} sales`, body: summary },
+        async () => {
+          await pause(30);
+          if (task.breakReport) throw new Error("SMTP 550: mailbox unavailable for finance-team@example.com");
+          return { sent: true, summary };
+        },
+      ),
+    );
   });
+}
+
+/**
+ * A deterministic stand-in for a model, answering like the OpenAI chat completions API
+ * (with usage), so the demo shows tokens and cost without network access or a key.
+ */
+async function fakeModel(quarter: string, anomalies: string[]) {
+  await pause(60);
+  const content = anomalies.length
+    ? `Revenue in ${anomalies.join(", ")} fell below 30% of the mean in ${quarter}.`
+    : `No anomalies in ${quarter}.`;
+  return {
+    id: "chatcmpl-demo",
+    object: "chat.completion" as const,
+    model: "gpt-4o-mini",
+    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+    usage: {
+      prompt_tokens: 412,
+      completion_tokens: 38,
+      prompt_tokens_details: { cached_tokens: 128 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    },
+  };
 }
 
 function pause(ms: number): Promise<void> {

@@ -24,6 +24,16 @@ export const ATTR_COST_UNKNOWN_MODEL = "flightrec.cost.unknown_model";
 /** Why a call that used tokens has no cost. */
 export const ATTR_COST_UNPRICED_REASON = "flightrec.cost.unpriced_reason";
 export const ATTR_FAILURE_INPUT = "flightrec.failure.input";
+/** Time from an LLM call's start to its first streamed chunk, in ms. */
+export const ATTR_LLM_TIME_TO_FIRST_TOKEN_MS = "flightrec.llm.time_to_first_token_ms";
+/** The model's reasoning (thinking) text, when the provider returns it. */
+export const ATTR_LLM_REASONING = "flightrec.llm.reasoning";
+/** Extra fields given to decide(), as JSON. */
+export const ATTR_DECISION_DETAILS = "flightrec.decision.details";
+/** Tool call timeout in ms, when one applied. */
+export const ATTR_TOOL_TIMEOUT_MS = "flightrec.tool.timeout_ms";
+/** The checks preflight() ran and what was missing, as JSON. */
+export const ATTR_PREFLIGHT_MISSING = "flightrec.preflight.missing";
 export const ATTR_SPAN_PENDING = "flightrec.span.pending";
 /** What the span is in Flightrec's model: run | step | llm | tool. */
 export const ATTR_SPAN_KIND = "flightrec.span.kind";
@@ -41,6 +51,7 @@ export const GEN_AI_RESPONSE_FINISH_REASONS = "gen_ai.response.finish_reasons";
 export const GEN_AI_USAGE_INPUT_TOKENS = "gen_ai.usage.input_tokens";
 export const GEN_AI_USAGE_OUTPUT_TOKENS = "gen_ai.usage.output_tokens";
 export const GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = "gen_ai.usage.cache_read.input_tokens";
+export const GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS = "gen_ai.usage.cache_creation.input_tokens";
 export const GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = "gen_ai.usage.reasoning.output_tokens";
 export const GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages";
 export const GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages";
@@ -53,6 +64,7 @@ export const GEN_AI_OPERATION = {
   invokeAgent: "invoke_agent",
   chat: "chat",
   executeTool: "execute_tool",
+  generateContent: "generate_content",
 } as const;
 
 export type SpanKindName = "run" | "step" | "llm" | "tool" | "other";

@@ -1,4 +1,4 @@
-import { context, trace } from "@opentelemetry/api";
+import { context, ProxyTracerProvider, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -16,6 +16,9 @@ import {
 } from "./durability/config.js";
 import { DurableSpanProcessor } from "./durability/durable-span-processor.js";
 import { installProcessHooks } from "./durability/process-hooks.js";
+import { type DeliveryStats, FailOpenProcessor } from "./fail-open.js";
+import type { PriceOverrides } from "./pricing.js";
+import { configure } from "./settings.js";
 import { setTracer, TRACER_NAME, TRACER_VERSION } from "./tracer.js";
 
 export interface InitOptions extends DurabilityOptions {
@@ -31,10 +34,24 @@ export interface InitOptions extends DurabilityOptions {
   exportIntervalMs?: number;
   /** Upper bound for shutdown()'s flush, in ms. */
   shutdownTimeoutMs?: number;
+  /** Longest one export request may take, retries included, in ms. */
+  exportTimeoutMs?: number;
+  /** Most spans waiting for export; beyond it spans are dropped and counted. */
+  maxQueuedSpans?: number;
+  /** Extra secrets to redact before export (matched in every captured text). */
+  redact?: RegExp[];
+  /** Longest captured payload (JSON text) per attribute; longer is cut with a marker. */
+  maxAttributeChars?: number;
+  /** Model prices (USD per million tokens) that win over the bundled price table. */
+  prices?: PriceOverrides;
+  /** Default tool() timeout in ms (else FLIGHTREC_TOOL_TIMEOUT_MS). */
+  toolTimeoutMs?: number;
 }
 
 export const DEFAULT_EXPORT_INTERVAL_MS = 200;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
+export const DEFAULT_MAX_QUEUED_SPANS = 2_048;
+export const DEFAULT_EXPORT_TIMEOUT_MS = 5_000;
 
 interface Installed {
   provider: BasicTracerProvider;
@@ -43,19 +60,38 @@ interface Installed {
 }
 
 let installed: Installed | undefined;
+/** The fail-open stage of the processor init() built, for deliveryStats(). */
+let delivery: FailOpenProcessor | undefined;
 
 /**
  * Builds the span processor Flightrec needs (export to the collector shortly after each
- * span ends). Apps that run their own NodeSDK pass it in `spanProcessors`.
+ * span ends, fail-open). Apps that run their own NodeSDK pass it in `spanProcessors`.
  */
 export function flightrecSpanProcessor(options: InitOptions = {}): SpanProcessor {
+  validate(options);
+  configureCapture(options);
   configureDurability(options);
-  const exporter = options.exporter ?? createExporter(options);
+  const rawExporter = options.exporter ?? createExporter(options);
   const exportIntervalMs = options.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS;
-  // Pending placeholders, heartbeats and acknowledged checkpoints around the usual batching.
+  const maxQueued = options.maxQueuedSpans ?? DEFAULT_MAX_QUEUED_SPANS;
+  const destination = options.exporter
+    ? "the configured exporter"
+    : tracesUrl(resolveEndpoint(options.endpoint));
+  let failOpen: FailOpenProcessor | undefined;
+  const batch = new BatchSpanProcessor(
+    FailOpenProcessor.wrapExporter(rawExporter, () => failOpen, true),
+    {
+      scheduledDelayMillis: exportIntervalMs,
+      maxQueueSize: maxQueued,
+      exportTimeoutMillis: options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS,
+    },
+  );
+  failOpen = new FailOpenProcessor(batch, maxQueued, destination);
+  delivery = failOpen;
+  // Pending placeholders, heartbeats and acknowledged checkpoints around the bounded batching.
   return new DurableSpanProcessor({
-    exporter,
-    batch: new BatchSpanProcessor(exporter, { scheduledDelayMillis: exportIntervalMs }),
+    exporter: FailOpenProcessor.wrapExporter(rawExporter, () => failOpen, false),
+    batch: failOpen,
     exportIntervalMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
   });
@@ -66,33 +102,45 @@ function createExporter(options: InitOptions): SpanExporter {
   return new OTLPTraceExporter({
     url: tracesUrl(resolveEndpoint(options.endpoint)),
     headers: token ? { authorization: `Bearer ${token}` } : {},
+    timeoutMillis: options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS,
+  });
+}
+
+function configureCapture(options: InitOptions): void {
+  configure({
+    ...(options.redact ? { redactPatterns: options.redact } : {}),
+    ...(options.maxAttributeChars ? { maxAttributeChars: options.maxAttributeChars } : {}),
+    ...(options.prices ? { priceOverrides: options.prices } : {}),
+    ...(options.toolTimeoutMs !== undefined ? { toolTimeoutMs: options.toolTimeoutMs } : {}),
   });
 }
 
 /**
- * Starts recording. Idempotent: a second call returns without registering anything twice.
- * If the app already registered a global TracerProvider, Flightrec works beside it with a
- * provider of its own rather than replacing the app's.
+ * Starts recording. Idempotent: a second call changes nothing. If the app already
+ * registered a global TracerProvider, Flightrec works beside it with a provider of its own
+ * and leaves the app's in place (apps on NodeSDK can instead add flightrecSpanProcessor()).
  */
 export function init(options: InitOptions = {}): void {
   if (installed) return;
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-
+  const processor = flightrecSpanProcessor(options);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
       "service.name": options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? "agent",
     }),
-    spanProcessors: [flightrecSpanProcessor(options)],
+    spanProcessors: [processor],
   });
-  // Returns false (and changes nothing) when the app already registered a provider.
-  const registeredGlobally = trace.setGlobalTracerProvider(provider);
+  const appHasProvider = hasGlobalTracerProvider();
+  if (!appHasProvider) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(provider);
+  } else if (!hasContextManager()) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  }
   setTracer(provider.getTracer(TRACER_NAME, TRACER_VERSION));
-  installed = {
-    provider,
-    registeredGlobally,
-    shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
-  };
-  if (options.handleProcessEvents !== false) installProcessHooks(installed.shutdownTimeoutMs);
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  installed = { provider, registeredGlobally: !appHasProvider, shutdownTimeoutMs };
+  // SIGTERM/SIGINT and fatal errors: mark open runs interrupted and flush, within the bound.
+  if (options.handleProcessEvents !== false) installProcessHooks(shutdownTimeoutMs);
 }
 
 /** Flushes what is recorded and stops, waiting at most `shutdownTimeoutMs`. Never throws. */
@@ -112,11 +160,62 @@ export async function shutdown(): Promise<void> {
     console.warn("[flightrec] shutdown did not complete cleanly:", error);
   } finally {
     clearTimeout(timer);
-    if (current.registeredGlobally) trace.disable();
+    if (current.registeredGlobally) {
+      trace.disable();
+      context.disable();
+    }
   }
 }
 
-/** Sends what has ended so far without stopping. */
+/** Sends what has ended so far without stopping. Never throws. */
 export async function flush(): Promise<void> {
-  await installed?.provider.forceFlush();
+  try {
+    await installed?.provider.forceFlush();
+  } catch {
+    // Counted by the fail-open processor; the agent goes on.
+  }
+}
+
+/** Spans sent, failed and dropped since init(). */
+export function deliveryStats(): DeliveryStats {
+  return { ...(delivery?.stats ?? { sent: 0, failed: 0, dropped: 0 }) };
+}
+
+/** True when someone already called trace.setGlobalTracerProvider. */
+function hasGlobalTracerProvider(): boolean {
+  const current = trace.getTracerProvider();
+  return !(current instanceof ProxyTracerProvider) || current.getDelegateTracer("probe") !== undefined;
+}
+
+/** The API's global context manager is a no-op until one is registered: probe it. */
+function hasContextManager(): boolean {
+  const key = Symbol("probe");
+  return context.with(context.active().setValue(key, true), () => context.active().getValue(key) === true);
+}
+
+function validate(options: InitOptions): void {
+  const positive = [
+    "exportIntervalMs",
+    "exportTimeoutMs",
+    "shutdownTimeoutMs",
+    "maxQueuedSpans",
+    "maxAttributeChars",
+  ] as const;
+  for (const key of positive) {
+    const value = options[key];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new TypeError(`init(): ${key} must be a positive number, got ${String(value)}`);
+    }
+  }
+  if (
+    options.toolTimeoutMs !== undefined &&
+    !(Number.isFinite(options.toolTimeoutMs) && options.toolTimeoutMs >= 0)
+  ) {
+    throw new TypeError(
+      `init(): toolTimeoutMs must be a non-negative number, got ${String(options.toolTimeoutMs)}`,
+    );
+  }
+  for (const pattern of options.redact ?? []) {
+    if (!(pattern instanceof RegExp)) throw new TypeError("init(): redact must be a list of RegExp");
+  }
 }

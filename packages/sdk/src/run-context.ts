@@ -1,4 +1,15 @@
-import { type Context, context, createContextKey } from "@opentelemetry/api";
+import { type Context, context, createContextKey, type Span } from "@opentelemetry/api";
+
+/** Tokens and cost spent so far; summed up from LLM calls into their step and run. */
+export interface UsageTotals {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export function emptyUsage(): UsageTotals {
+  return { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+}
 
 /** What every span inside a run needs to know about the run. Lives in the OTel context. */
 export interface RunState {
@@ -8,11 +19,16 @@ export interface RunState {
   readonly attempt: number;
   /** Next step index to hand out (1-based); shared by every step of the run. */
   nextStepIndex: number;
+  /** The run's input as captured JSON, attached to failing spans as their context. */
+  readonly capturedInput: string | undefined;
+  readonly usage: UsageTotals;
 }
 
 export interface StepState {
   readonly name: string;
   readonly index: number;
+  readonly span: Span;
+  readonly usage: UsageTotals;
 }
 
 const RUN_KEY = createContextKey("flightrec.run");

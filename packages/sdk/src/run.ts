@@ -23,8 +23,9 @@ import {
   validateDurableRunOptions,
 } from "./durability/run-durability.js";
 import { flushAfterDeadline } from "./durability/run-end.js";
-import { type RunState, withRun } from "./run-context.js";
-import { toJsonAttribute } from "./serialize.js";
+import { recordFailureInput } from "./failure.js";
+import { captureJson } from "./redact.js";
+import { emptyUsage, type RunState, withRun } from "./run-context.js";
 import { getTracer } from "./tracer.js";
 import { runInSpan } from "./with-span.js";
 
@@ -48,6 +49,8 @@ export function run<T>(name: string, options: RunOptions, fn: () => T): T {
     requestId: options.requestId ?? randomUUID(),
     attempt: attemptFor(options),
     nextStepIndex: 1,
+    capturedInput: options.input === undefined ? undefined : captureJson(options.input),
+    usage: emptyUsage(),
   };
   // A run is a root span: one trace per attempt, whatever span the caller is in.
   const span = getTracer().startSpan(`${GEN_AI_OPERATION.invokeAgent} ${name}`, {
@@ -63,7 +66,7 @@ export function run<T>(name: string, options: RunOptions, fn: () => T): T {
       [ATTR_RUN_ID]: state.runId,
       [ATTR_REQUEST_ID]: state.requestId,
       [ATTR_RUN_ATTEMPT]: state.attempt,
-      ...(options.input === undefined ? {} : { [ATTR_RUN_INPUT]: toJsonAttribute(options.input) }),
+      ...(state.capturedInput === undefined ? {} : { [ATTR_RUN_INPUT]: state.capturedInput }),
     },
   });
   attachDurability(state, span, options);
@@ -71,8 +74,9 @@ export function run<T>(name: string, options: RunOptions, fn: () => T): T {
   return flushAfterDeadline(
     runInSpan(span, ctx, fn, {
       onSuccess: (s, value) => {
-        if (value !== undefined) s.setAttribute(ATTR_RUN_OUTPUT, toJsonAttribute(value));
+        if (value !== undefined) s.setAttribute(ATTR_RUN_OUTPUT, captureJson(value));
       },
+      onError: (s) => recordFailureInput(s, state.capturedInput, state),
     }),
   );
 }

@@ -9,7 +9,8 @@ import {
   ATTR_STEP_NAME,
 } from "./conventions.js";
 import { beginStep } from "./durability/step-checkpoint.js";
-import { runFrom, withStep } from "./run-context.js";
+import { recordFailureInput } from "./failure.js";
+import { emptyUsage, runFrom, withStep } from "./run-context.js";
 import { getTracer } from "./tracer.js";
 import { runInSpan } from "./with-span.js";
 
@@ -40,9 +41,10 @@ export function step<T>(name: string, fn: () => T): T {
     },
     parent,
   );
-  const ctx = trace.setSpan(withStep(parent, { name, index }), span);
+  const ctx = trace.setSpan(withStep(parent, { name, index, span, usage: emptyUsage() }), span);
   const result = runInSpan(span, ctx, fn, {
     onSuccess: (s, value) => checkpoint.record(s, value),
+    onError: (s) => recordFailureInput(s, undefined, run),
   });
   return checkpoint.settle(result);
 }

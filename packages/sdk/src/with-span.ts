@@ -1,22 +1,21 @@
 import { type Context, context, type Span, SpanStatusCode } from "@opentelemetry/api";
 import { preciseNow } from "./clock.js";
+import { captureText } from "./redact.js";
 
 export interface SpanOutcome<T> {
   onSuccess?: (span: Span, value: T) => void;
   onError?: (span: Span, error: unknown) => void;
+  /** Called for each item when the work returns an async iterable (a stream). */
+  onChunk?: (span: Span, chunk: unknown, index: number) => void;
 }
 
 /**
  * Runs `fn` with `span` active in `ctx` and ends the span when the work is done, whether
- * `fn` is sync or returns a promise. The user's error is recorded and rethrown unchanged;
- * faults in our own callbacks are swallowed so they never reach the agent.
+ * `fn` is sync, returns a promise, or returns an async iterable (the span then ends after
+ * the last item, an error, or the consumer stopping early). The user's error is recorded
+ * and rethrown unchanged; faults in our own callbacks never reach the agent.
  */
-export function runInSpan<T>(
-  span: Span,
-  ctx: Context,
-  fn: () => T,
-  outcome: SpanOutcome<Awaited<T>> = {},
-): T {
+export function runInSpan<T>(span: Span, ctx: Context, fn: () => T, outcome: SpanOutcome<unknown> = {}): T {
   const fail = (error: unknown): never => {
     safely(() => {
       recordError(span, error);
@@ -25,7 +24,8 @@ export function runInSpan<T>(
     span.end(preciseNow());
     throw error;
   };
-  const succeed = (value: Awaited<T>) => {
+  const succeed = (value: unknown) => {
+    if (isStream(value)) return observeStream(value, span, outcome, fail);
     safely(() => outcome.onSuccess?.(span, value));
     span.end(preciseNow());
     return value;
@@ -37,18 +37,77 @@ export function runInSpan<T>(
   } catch (error) {
     return fail(error);
   }
-  if (isPromiseLike(result)) {
-    return Promise.resolve(result).then(succeed as (v: unknown) => Awaited<T>, fail) as T;
-  }
-  return succeed(result as Awaited<T>) as T;
+  if (isPromiseLike(result)) return Promise.resolve(result).then(succeed, fail) as T;
+  return succeed(result) as T;
+}
+
+/**
+ * Hands back the stream unchanged for its consumer, but routes iteration through the span.
+ * Everything except iteration reaches the original object.
+ */
+function observeStream<S extends AsyncIterable<unknown>>(
+  stream: S,
+  span: Span,
+  outcome: SpanOutcome<unknown>,
+  fail: (error: unknown) => never,
+): S {
+  let ended = false;
+  const finish = () => {
+    if (ended) return;
+    ended = true;
+    safely(() => outcome.onSuccess?.(span, stream));
+    span.end(preciseNow());
+  };
+  const iterate = () => {
+    const inner = stream[Symbol.asyncIterator]();
+    let index = 0;
+    const iterator: AsyncIterator<unknown> = {
+      next: async (...args: [] | [unknown]) => {
+        let step: IteratorResult<unknown>;
+        try {
+          step = await inner.next(...args);
+        } catch (error) {
+          if (ended) throw error;
+          ended = true;
+          return fail(error);
+        }
+        if (step.done) finish();
+        else if (!ended) {
+          const chunk = step.value;
+          safely(() => outcome.onChunk?.(span, chunk, index++));
+        }
+        return step;
+      },
+      return: async (value?: unknown) => {
+        finish();
+        return inner.return ? inner.return(value) : { done: true, value };
+      },
+    };
+    return iterator;
+  };
+  return new Proxy(stream, {
+    get(target, prop) {
+      if (prop === Symbol.asyncIterator) return iterate;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 export function recordError(span: Span, error: unknown): void {
   const err = error instanceof Error ? error : new Error(String(error));
+  // Error texts can quote secrets (a key in a URL, a header): redact before export.
   // Explicit time: for spans given a start time the trace SDK stamps events with Date.now()
   // (whole ms), which can put a step's exception before its failed child's.
-  span.recordException(err, preciseNow());
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+  span.recordException(
+    {
+      name: err.name,
+      message: captureText(err.message),
+      ...(err.stack ? { stack: captureText(err.stack) } : {}),
+    },
+    preciseNow(),
+  );
+  span.setStatus({ code: SpanStatusCode.ERROR, message: captureText(err.message) });
 }
 
 export function safely(fn: () => void): void {
@@ -69,5 +128,13 @@ function reportInternalError(error: unknown): void {
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
     typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+function isStream(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function"
   );
 }

@@ -1,0 +1,68 @@
+import { toJsonAttribute, truncate } from "./serialize.js";
+import { settings } from "./settings.js";
+
+export const REDACTED = "[REDACTED]";
+
+/** Field names whose values are secrets whatever they hold. */
+const SECRET_KEY =
+  /pass(word|wd|phrase)?$|secret|api[-_]?key|apikey|authorization|access[-_]?token|refresh[-_]?token|private[-_]?key|client[-_]?secret|^token$|^cookie$/i;
+
+/** Secrets recognisable inside any text, with what replaces them. */
+const BUILT_IN_PATTERNS: readonly (readonly [RegExp, string])[] = [
+  [/\bsk-ant-[A-Za-z0-9_-]{8,}/g, REDACTED],
+  [/\bsk-[A-Za-z0-9_-]{16,}/g, REDACTED],
+  [/\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
+  [
+    /\b(password|passwd|secret|api[-_]?key|apikey|access[-_]?token)(["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi,
+    `$1$2${REDACTED}`,
+  ],
+];
+
+/** Cheap pre-check: text without any of these cannot match a built-in pattern. */
+const MAY_HOLD_SECRET = /sk-|bearer|pass|secret|api[-_]?key|apikey|access[-_]?token/i;
+
+/** Replaces secrets in text with the marker. */
+export function redactText(text: string): string {
+  let out = text;
+  if (MAY_HOLD_SECRET.test(text)) {
+    for (const [pattern, replacement] of BUILT_IN_PATTERNS) out = out.replace(pattern, replacement);
+  }
+  for (const pattern of settings.redactPatterns) out = out.replace(asGlobal(pattern), REDACTED);
+  return out;
+}
+
+/** Whether a field of this name holds a secret. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/**
+ * The value as redacted, size-capped JSON text for a span attribute: what leaves the
+ * process. Secret fields are masked by name, secrets in strings by pattern.
+ */
+export function captureJson(value: unknown): string {
+  const masked = toJsonAttribute(value, Number.POSITIVE_INFINITY, (key, v) =>
+    key !== "" && isSecretKey(key) && v !== null && typeof v !== "object" ? REDACTED : v,
+  );
+  return capText(redactText(masked));
+}
+
+/** Redacted, size-capped plain text. */
+export function captureText(text: string): string {
+  return capText(redactText(text));
+}
+
+function capText(text: string): string {
+  return truncate(text, settings.maxAttributeChars);
+}
+
+const globalCache = new WeakMap<RegExp, RegExp>();
+function asGlobal(pattern: RegExp): RegExp {
+  if (pattern.global) return pattern;
+  let global = globalCache.get(pattern);
+  if (!global) {
+    global = new RegExp(pattern.source, `${pattern.flags}g`);
+    globalCache.set(pattern, global);
+  }
+  return global;
+}

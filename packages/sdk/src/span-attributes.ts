@@ -1,0 +1,14 @@
+import type { Attributes } from "@opentelemetry/api";
+import { ATTR_REQUEST_ID, ATTR_RUN_ATTEMPT, ATTR_RUN_ID, ATTR_STEP_INDEX } from "./conventions.js";
+import type { RunState, StepState } from "./run-context.js";
+
+/** The run (and step) a span belongs to, so each span can be placed without its parents. */
+export function runAttributes(run: RunState | undefined, step?: StepState): Attributes {
+  if (!run) return {};
+  return {
+    [ATTR_RUN_ID]: run.runId,
+    [ATTR_REQUEST_ID]: run.requestId,
+    [ATTR_RUN_ATTEMPT]: run.attempt,
+    ...(step ? { [ATTR_STEP_INDEX]: step.index } : {}),
+  };
+}
