@@ -134,7 +134,8 @@ function recordReplayedSpan(run: RunState, index: number, name: string, output: 
         [ATTR_STEP_NAME]: name,
         [ATTR_STEP_INDEX]: index,
         [ATTR_STEP_REPLAYED]: true,
-        ...capturedOutput(output),
+        // Uncapped like the checkpoint it repeats.
+        ...capturedOutput(output, Number.POSITIVE_INFINITY),
         [ATTR_RUN_ID]: run.runId,
         [ATTR_REQUEST_ID]: run.requestId,
         [ATTR_RUN_ATTEMPT]: run.attempt,
@@ -146,8 +147,8 @@ function recordReplayedSpan(run: RunState, index: number, name: string, output: 
 }
 
 /** The output attributes of a step that is not checkpointed: redacted and size-capped. */
-function capturedOutput(value: unknown): Attributes {
-  const { text, redacted } = redactJson(value ?? null, settings.maxAttributeChars);
+function capturedOutput(value: unknown, maxChars = settings.maxAttributeChars): Attributes {
+  const { text, redacted } = redactJson(value ?? null, maxChars);
   return redacted
     ? { [ATTR_STEP_OUTPUT]: text, [ATTR_STEP_OUTPUT_REDACTED]: true }
     : { [ATTR_STEP_OUTPUT]: text };
