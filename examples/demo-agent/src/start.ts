@@ -1,6 +1,7 @@
 import { startServer } from "@flightrec/collector";
 import { init, shutdown } from "@flightrec/sdk";
 import { analyzeSalesData } from "./agent.js";
+import { crashAgentScript, recordKilledRun } from "./killed-run.js";
 
 /**
  * `pnpm start`: serves Flightrec on the embedded SQLite store and records a few demo runs,
@@ -22,8 +23,17 @@ async function main(): Promise<void> {
   await analyzeSalesData({ taskId: `demo-${stamp}-ok`, quarter: "Q3" });
   await analyzeSalesData({ taskId: `demo-${stamp}-fail`, quarter: "Q3", breakReport: true }).catch(() => {});
   await shutdown();
+  const killedRunId = `task-123-${stamp}`;
+  await recordKilledRun(server.url, killedRunId);
 
   console.log(`\nFlightrec is running with the demo agent's runs (store: ${db}).`);
+  console.log(
+    `Run ${killedRunId} was killed with SIGKILL inside step 5; the dashboard shows where it stopped.`,
+  );
+  console.log("Resume it from its last finished step, in another terminal:");
+  console.log(
+    `  FLIGHTREC_ENDPOINT=${server.url} node ${crashAgentScript()} --resume --run-id ${killedRunId}`,
+  );
   console.log(`Dashboard: ${server.url}/`);
   console.log("Press Ctrl+C to stop.");
   const stop = async () => {

@@ -12,6 +12,7 @@ describe("the Quick start's start command", () => {
   let child: ChildProcess;
   let dir: string;
   let url: string;
+  let output = "";
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "flightrec-start-"));
@@ -23,6 +24,7 @@ describe("the Quick start's start command", () => {
       let out = "";
       child.stdout!.on("data", (chunk: Buffer) => {
         out += chunk.toString();
+        output = out;
         const match = /Dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
         if (match) resolve(match[1]!);
       });
@@ -42,15 +44,22 @@ describe("the Quick start's start command", () => {
     expect(await page.text()).toContain('<div id="root">');
   });
 
-  it("has recorded the demo agent's runs, one ok and one failed", async () => {
+  it("has recorded the demo agent's runs: one ok, one failed, one killed inside step 5", async () => {
     const body = (await (await fetch(`${url}/api/runs`)).json()) as {
-      runs: { name: string; status: string; steps: number }[];
+      runs: { run_id: string; name: string; status: string; steps: number; current_step: number }[];
     };
     const statuses = body.runs.map((r) => r.status).sort();
-    expect(statuses).toEqual(["error", "ok"]);
+    expect(statuses).toEqual(["error", "interrupted", "ok"]);
     for (const run of body.runs) {
       expect(run.name).toBe("analyze_sales_data");
       expect(run.steps).toBeGreaterThanOrEqual(4);
     }
+    const killed = body.runs.find((r) => r.status === "interrupted")!;
+    expect(killed.run_id).toMatch(/^task-123-/);
+    expect(killed.current_step).toBe(5);
+  });
+
+  it("prints how to resume the killed run", () => {
+    expect(output).toMatch(/--resume --run-id task-123-\w+/);
   });
 });

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatCost } from "../src/format";
 import { browserAvailable, type LaunchedBrowser, launchBrowser } from "./support/browser";
 import { startTestCollector, type TestCollector } from "./support/collector";
 import { interruptedRun, otlpRequest, postOtlp } from "./support/otlp";
@@ -20,10 +21,15 @@ async function serves(url: string, method: "GET" | "POST", path: string): Promis
   return res.status !== 404;
 }
 
+async function runFromApi(url: string, runId: string): Promise<{ status: string; cost_usd: number | null }> {
+  const res = await fetch(`${url}/api/runs/${runId}`);
+  if (!res.ok) throw new Error(`GET /api/runs/${runId}: ${res.status}`);
+  return ((await res.json()) as { run: { status: string; cost_usd: number | null } }).run;
+}
+
 async function waitForStatus(url: string, runId: string, status: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const body = (await (await fetch(`${url}/api/runs/${runId}`)).json()) as { run?: { status: string } };
-    if (body.run?.status === status) return;
+    if ((await runFromApi(url, runId).catch(() => null))?.status === status) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`run ${runId} never became ${status}`);
@@ -78,7 +84,9 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     const failed = page.locator('tr[data-run-id="ticket-fail-2"]');
     await expect.poll(() => failed.getAttribute("data-status")).toBe("error");
     expect(await failed.textContent()).toContain("SMTP 550");
-    expect(await page.locator('tr[data-run-id="ticket-ok-1"]').textContent()).toContain("$0.0012");
+    const okCost = (await runFromApi(collector.url, "ticket-ok-1")).cost_usd;
+    expect(okCost).toBeGreaterThan(0);
+    expect(await page.locator('tr[data-run-id="ticket-ok-1"]').textContent()).toContain(formatCost(okCost));
     const killed = await page.locator('tr[data-run-id="sales-killed-5"]').textContent();
     expect(killed).toMatch(/interrupted.*stopped at step 5 · send_email · last seen \d\d:\d\d:\d\d/);
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -158,8 +166,10 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     const page = await open("/runs/ticket-fail-2?step=3");
     const inspector = page.locator("article.inspector");
     await expect.poll(() => inspector.getAttribute("data-kind")).toBe("step");
-    expect(await inspector.locator(".decisions").textContent()).toContain(
-      "escalate_to_billing" + "the customer reports a double charge; billing owns refunds",
+    const decision = inspector.locator(".decisions .decision");
+    expect(await decision.locator(".decision-action").textContent()).toContain("→ escalate_to_billing");
+    expect(await decision.locator(".decision-reasoning").textContent()).toBe(
+      "the customer reports a double charge; billing owns refunds",
     );
     expect(await page.getByTestId("cost-so-far").textContent()).toBe("$0");
 
@@ -170,7 +180,9 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     expect(await chat.locator('[data-role="user"]').textContent()).toContain("Label this ticket: My invoice");
     expect(await chat.locator('[data-role="assistant"]').textContent()).toContain("billing");
     expect(await inspector.textContent()).toContain("gpt-4o");
-    expect(await page.getByTestId("cost-so-far").textContent()).toBe("$0.0012");
+    // One LLM call so far: the cost so far is the whole run's.
+    const runCost = (await runFromApi(collector.url, "ticket-fail-2")).cost_usd;
+    expect(await page.getByTestId("cost-so-far").textContent()).toBe(formatCost(runCost));
     await page.screenshot({ path: join(SCREENSHOTS, "replay.png") });
 
     await page.keyboard.press("ArrowRight");
@@ -334,7 +346,8 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await page.getByRole("button", { name: "Pause" }).waitFor();
     await page.locator("body").press(" ");
     await page.getByRole("button", { name: "Play" }).waitFor();
-    expect(await position(page)).toBe("4 / 6");
+    // At 0.5× a frame lasts 2 s; a slow machine may let one pass before the pause lands.
+    expect(["4 / 6", "5 / 6"]).toContain(await position(page));
     await page.close();
   });
 

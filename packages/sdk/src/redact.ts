@@ -41,10 +41,25 @@ export function isSecretKey(key: string): boolean {
  * process. Secret fields are masked by name, secrets in strings by pattern.
  */
 export function captureJson(value: unknown): string {
-  const masked = toJsonAttribute(value, Number.POSITIVE_INFINITY, (key, v) =>
-    key !== "" && isSecretKey(key) && v !== null && typeof v !== "object" ? REDACTED : v,
-  );
-  return capText(redactText(masked));
+  return redactJson(value, settings.maxAttributeChars).text;
+}
+
+/**
+ * The value as redacted JSON text cut to `maxChars`, and whether redaction changed
+ * anything: a secret field was masked or a secret in a string was replaced.
+ */
+export function redactJson(
+  value: unknown,
+  maxChars = Number.POSITIVE_INFINITY,
+): { text: string; redacted: boolean } {
+  let masked = false;
+  const json = toJsonAttribute(value, Number.POSITIVE_INFINITY, (key, v) => {
+    if (key === "" || !isSecretKey(key) || v === null || typeof v === "object" || v === REDACTED) return v;
+    masked = true;
+    return REDACTED;
+  });
+  const text = redactText(json);
+  return { text: truncate(text, maxChars), redacted: masked || text !== json };
 }
 
 /** Redacted, size-capped plain text. */

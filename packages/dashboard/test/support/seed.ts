@@ -1,7 +1,24 @@
-import { init, run, shutdown, step } from "@flightrec/sdk";
-import { decide, llmCall, sleep, toolCall } from "./agent-calls";
+import { decide, init, llm, run, shutdown, step, tool } from "@flightrec/sdk";
 
 export const XSS_PROMPT = `Summarize this: <img src=x onerror=alert(1)> and <script>window.__pwned = true; alert(2)</script>`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What an OpenAI chat completion returns, as a fake model on this machine answers. */
+function completion(model: string, content: string, promptTokens: number, completionTokens: number) {
+  return {
+    id: "chatcmpl-test",
+    object: "chat.completion",
+    created: 0,
+    model,
+    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
+  };
+}
 
 /** A support agent's runs, sent through the real SDK to the collector at `url`. */
 export async function seedRuns(url: string): Promise<void> {
@@ -17,17 +34,15 @@ export async function seedRuns(url: string): Promise<void> {
     });
     await resumedRun("resumed-6");
     await run("triage_ticket", { runId: "xss-4", input: { ticket: XSS_PROMPT } }, async () => {
-      await step("classify", async () => {
-        await llmCall({
-          model: "gpt-4o-mini",
-          input: [{ role: "user", content: XSS_PROMPT }],
-          output: [{ role: "assistant", parts: [{ type: "text", content: "<b>bold</b> reply" }] }],
-          inputTokens: 30,
-          outputTokens: 5,
-          costUsd: 0.00002,
-        });
-        return "ok";
-      });
+      await step("classify", () =>
+        llm(
+          { provider: "openai", model: "gpt-4o-mini", input: [{ role: "user", content: XSS_PROMPT }] },
+          async () => {
+            await sleep(15);
+            return completion("gpt-4o-mini", "<b>bold</b> reply", 30, 5);
+          },
+        ),
+      );
     });
   } finally {
     await shutdown();
@@ -42,31 +57,27 @@ function triage(runId: string, failEmail: boolean) {
       return ticket;
     });
     const label = await step("classify", async () => {
-      await llmCall({
-        model: "gpt-4o",
-        input: [
-          { role: "system", parts: [{ type: "text", content: "You label support tickets." }] },
-          { role: "user", parts: [{ type: "text", content: `Label this ticket: ${ticket.text}` }] },
-        ],
-        output: [{ role: "assistant", parts: [{ type: "text", content: "billing" }], finish_reason: "stop" }],
-        inputTokens: 120,
-        outputTokens: 3,
-        costUsd: 0.0012,
+      const input = [
+        { role: "system", parts: [{ type: "text", content: "You label support tickets." }] },
+        { role: "user", parts: [{ type: "text", content: `Label this ticket: ${ticket.text}` }] },
+      ];
+      const answer = await llm({ provider: "openai", model: "gpt-4o", input }, async () => {
+        await sleep(15);
+        return completion("gpt-4o", "billing", 120, 3);
       });
-      decide("escalate_to_billing", "the customer reports a double charge; billing owns refunds");
-      return "billing";
+      decide({
+        action: "escalate_to_billing",
+        reasoning: "the customer reports a double charge; billing owns refunds",
+      });
+      return answer.choices[0]?.message.content ?? "unknown";
     });
-    await step("notify", async () => {
-      await toolCall(
-        "send_email",
-        { to: "billing@example.com", subject: `Ticket ${runId}: ${label}` },
-        async () => {
-          await sleep(5);
-          if (failEmail) throw new Error("SMTP 550: mailbox unavailable for billing@example.com");
-          return { sent: true, id: "msg-1" };
-        },
-      );
-    });
+    await step("notify", () =>
+      tool("send_email", { to: "billing@example.com", subject: `Ticket ${runId}: ${label}` }, async () => {
+        await sleep(5);
+        if (failEmail) throw new Error("SMTP 550: mailbox unavailable for billing@example.com");
+        return { sent: true, id: "msg-1" };
+      }),
+    );
   });
 }
 

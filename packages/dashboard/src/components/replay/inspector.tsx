@@ -130,7 +130,15 @@ function Decisions({ decisions }: { decisions: DecisionRow[] }) {
       <ol>
         {decisions.map((d) => (
           <li key={`${d.ts}-${d.action}`} className="decision">
-            <div className="decision-action">→ {d.action}</div>
+            <div className="decision-action">
+              → {d.action}
+              {d.cost_usd !== null || d.input_tokens !== null ? (
+                <span className="muted decision-spend">
+                  {" "}
+                  · step had spent {formatTokens(d.input_tokens, d.output_tokens)}, {formatCost(d.cost_usd)}
+                </span>
+              ) : null}
+            </div>
             {d.reasoning ? (
               <div className="decision-reasoning">{d.reasoning}</div>
             ) : (
