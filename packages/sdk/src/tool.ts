@@ -1,5 +1,5 @@
 import { type Attributes, context, type Span, SpanKind, trace } from "@opentelemetry/api";
-import { preciseNow } from "./clock.js";
+import { preciseTime } from "./clock.js";
 import {
   ATTR_SPAN_KIND,
   ATTR_TOOL_TIMEOUT_MS,
@@ -65,7 +65,7 @@ export function tool<A, T>(
   addRunAttributes(attributes, run, stepFrom(parent));
   const span = getTracer().startSpan(
     `${GEN_AI_OPERATION.executeTool} ${name}`,
-    { kind: SpanKind.INTERNAL, startTime: preciseNow(), attributes },
+    { kind: SpanKind.INTERNAL, startTime: preciseTime(), attributes },
     parent,
   );
   const toolContext = new CallContext();

@@ -1,5 +1,5 @@
 import { type Context, context, type Span, SpanStatusCode } from "@opentelemetry/api";
-import { preciseNow } from "./clock.js";
+import { preciseTime } from "./clock.js";
 import { captureText } from "./redact.js";
 
 export interface SpanOutcome<T> {
@@ -46,7 +46,7 @@ function failSpan(span: Span, outcome: SpanOutcome<unknown>, error: unknown): ne
   } catch (fault) {
     reportInternalError(fault);
   }
-  span.end(preciseNow());
+  span.end(preciseTime());
   throw error;
 }
 
@@ -57,7 +57,7 @@ function succeedSpan(span: Span, outcome: SpanOutcome<unknown>, value: unknown):
   } catch (fault) {
     reportInternalError(fault);
   }
-  span.end(preciseNow());
+  span.end(preciseTime());
   return value;
 }
 
@@ -76,7 +76,7 @@ function observeStream<S extends AsyncIterable<unknown>>(
     if (ended) return;
     ended = true;
     safely(() => outcome.onSuccess?.(span, stream));
-    span.end(preciseNow());
+    span.end(preciseTime());
   };
   const iterate = () => {
     const inner = stream[Symbol.asyncIterator]();
@@ -125,7 +125,7 @@ export function recordError(span: Span, error: unknown): void {
       message: captureText(err.message),
       ...(err.stack ? { stack: captureText(err.stack) } : {}),
     },
-    preciseNow(),
+    preciseTime(),
   );
   span.setStatus({ code: SpanStatusCode.ERROR, message: captureText(err.message) });
 }
