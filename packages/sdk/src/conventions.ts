@@ -16,6 +16,8 @@ export const ATTR_STEP_NAME = "flightrec.step.name";
 export const ATTR_STEP_INPUT = "flightrec.step.input";
 export const ATTR_STEP_OUTPUT = "flightrec.step.output";
 export const ATTR_STEP_REPLAYED = "flightrec.step.replayed";
+/** True when redaction changed the step's output: its checkpoint is not replayed on resume. */
+export const ATTR_STEP_OUTPUT_REDACTED = "flightrec.step.output_redacted";
 export const ATTR_DECISION_ACTION = "flightrec.decision.action";
 export const ATTR_DECISION_REASONING = "flightrec.decision.reasoning";
 export const ATTR_COST_USD = "flightrec.cost.usd";

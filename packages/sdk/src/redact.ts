@@ -59,10 +59,25 @@ export function captureJson(value: unknown): string {
   }
   const plain = plainJson(value);
   if (plain !== undefined && !MAY_NEED_REDACTION.test(plain)) return capText(redactUserPatterns(plain));
-  const masked = toJsonAttribute(value, Number.POSITIVE_INFINITY, (key, v) =>
-    key !== "" && isSecretKey(key) && v !== null && typeof v !== "object" ? REDACTED : v,
-  );
-  return capText(redactText(masked));
+  return redactJson(value, settings.maxAttributeChars).text;
+}
+
+/**
+ * The value as redacted JSON text cut to `maxChars`, and whether redaction changed
+ * anything: a secret field was masked or a secret in a string was replaced.
+ */
+export function redactJson(
+  value: unknown,
+  maxChars = Number.POSITIVE_INFINITY,
+): { text: string; redacted: boolean } {
+  let masked = false;
+  const json = toJsonAttribute(value, Number.POSITIVE_INFINITY, (key, v) => {
+    if (key === "" || !isSecretKey(key) || v === null || typeof v === "object" || v === REDACTED) return v;
+    masked = true;
+    return REDACTED;
+  });
+  const text = redactText(json);
+  return { text: truncate(text, maxChars), redacted: masked || text !== json };
 }
 
 /** JSON.stringify's fast path for plain data; undefined when the value needs toJsonAttribute. */

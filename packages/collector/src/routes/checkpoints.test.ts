@@ -67,7 +67,16 @@ describe("checkpoint routes", () => {
       attempt: 1,
       traceId: null,
       spanId: null,
-      steps: [{ index: 1, name: "fetch", spanId: "b7ad6b7169203331", attempt: 1, output: { rows: 2 } }],
+      steps: [
+        {
+          index: 1,
+          name: "fetch",
+          spanId: "b7ad6b7169203331",
+          attempt: 1,
+          output: { rows: 2 },
+          redacted: false,
+        },
+      ],
     });
   });
 

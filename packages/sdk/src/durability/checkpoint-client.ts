@@ -8,6 +8,8 @@ export interface RecordedStep {
   spanId: string;
   attempt: number;
   output: unknown;
+  /** Redaction changed the output: it is not the step's result, so the step runs again. */
+  redacted: boolean;
 }
 
 export interface RunCheckpoints {

@@ -3,11 +3,13 @@ import type { AddressInfo } from "node:net";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flush, init, shutdown } from "../init.js";
+import { REDACTED } from "../redact.js";
 import { run } from "../run.js";
 import { step } from "../step.js";
 import type { RunCheckpoints } from "./checkpoint-client.js";
 import { CheckpointError, CheckpointMismatchError, DeadlineExceededError, ResumeError } from "./errors.js";
 
+const SECRET = "sk-proj-unitSECRETunitSECRETunit";
 const exporter = new InMemorySpanExporter();
 const recorded = new Map<string, RunCheckpoints>();
 let server: Server;
@@ -23,6 +25,7 @@ const previous = (runId: string, names: string[]): RunCheckpoints => ({
     spanId: `s${i}`,
     attempt: 1,
     output: { from: name },
+    redacted: false,
   })),
 });
 
@@ -117,6 +120,27 @@ describe("resume", () => {
     expect(executed).toEqual(["summarize", "send"]);
   });
 
+  it("executes again from the first step whose checkpoint was redacted, replaying the clean ones", async () => {
+    const recording = previous("r-4", ["fetch", "login", "analyze"]);
+    recording.steps[1] = { ...recording.steps[1]!, output: { apiKey: REDACTED }, redacted: true };
+    recorded.set("r-4", recording);
+    const executed: string[] = [];
+    const result = await run("agent", { runId: "r-4", resume: true }, async () => {
+      const a = await step("fetch", () => executed.push("fetch"));
+      const b = await step("login", () => {
+        executed.push("login");
+        return { apiKey: SECRET };
+      });
+      const c = await step("analyze", () => {
+        executed.push("analyze");
+        return "analyzed";
+      });
+      return [a, b, c];
+    });
+    expect(executed).toEqual(["login", "analyze"]);
+    expect(result).toEqual([{ from: "fetch" }, { apiKey: SECRET }, "analyzed"]);
+  });
+
   it("needs the runId to resume", () => {
     expect(() => run("agent", { resume: true }, () => 1)).toThrow(/resume: true needs the runId/);
   });
@@ -134,6 +158,33 @@ describe("resume", () => {
 });
 
 describe("checkpoints", () => {
+  it("redacts a secret in a step's result before export and flags the output", async () => {
+    const result = await run("agent", { runId: "c-2" }, () =>
+      step("login", () => ({ user: "ada", apiKey: SECRET, note: `key ${SECRET}` })),
+    );
+    expect(result).toEqual({ user: "ada", apiKey: SECRET, note: `key ${SECRET}` });
+    const [span] = (await finals("c-2")).filter((s) => s.attributes["flightrec.span.kind"] === "step");
+    const output = span!.attributes["flightrec.step.output"] as string;
+    expect(output).not.toContain("sk-proj");
+    expect(JSON.parse(output)).toEqual({ user: "ada", apiKey: REDACTED, note: `key ${REDACTED}` });
+    expect(span!.attributes["flightrec.step.output_redacted"]).toBe(true);
+  });
+
+  it("keeps a clean result exact and unflagged", async () => {
+    await run("agent", { runId: "c-3" }, () => step("count", () => ({ rows: 2, tokens_used: 9 })));
+    const [span] = (await finals("c-3")).filter((s) => s.attributes["flightrec.span.kind"] === "step");
+    expect(span!.attributes["flightrec.step.output"]).toBe('{"rows":2,"tokens_used":9}');
+    expect(span!.attributes["flightrec.step.output_redacted"]).toBeUndefined();
+  });
+
+  it("redacts the result of a step outside a run too", async () => {
+    step("loose", () => ({ token: "t0ps3cret" }));
+    await flush();
+    const span = exporter.getFinishedSpans().find((s) => s.name === "loose")!;
+    expect(span.attributes["flightrec.step.output"]).toBe(`{"token":"${REDACTED}"}`);
+    expect(span.attributes["flightrec.step.output_redacted"]).toBe(true);
+  });
+
   it("gives a clear error at the step when its result cannot be stored", async () => {
     const attempt = run("agent", { runId: "c-1" }, () => step("count", async () => ({ total: 10n })));
     await expect(attempt).rejects.toThrow(CheckpointError);

@@ -75,10 +75,16 @@ export async function prepareRun<O extends DurableRunOptions & { runId?: string 
       previous?.traceId && previous.spanId
         ? [{ context: { traceId: previous.traceId, spanId: previous.spanId, traceFlags: 1 } }]
         : [],
-    replay: previous?.steps ?? [],
+    replay: replayable(previous?.steps ?? []),
     estimates: { ...fetched, ...options.stepEstimatesMs },
   });
   return ready;
+}
+
+/** The steps before the first redacted one: from there on, the run executes again. */
+function replayable(steps: RecordedStep[]): RecordedStep[] {
+  const firstRedacted = steps.findIndex((s) => s.redacted === true);
+  return firstRedacted === -1 ? steps : steps.slice(0, firstRedacted);
 }
 
 export function attemptFor(options: object): number {

@@ -1,4 +1,4 @@
-import { type Context, type Span, SpanKind } from "@opentelemetry/api";
+import { type Attributes, type Context, type Span, SpanKind } from "@opentelemetry/api";
 import { preciseNow } from "../clock.js";
 import {
   ATTR_CHECKPOINT_MISSING,
@@ -10,10 +10,12 @@ import {
   ATTR_STEP_INDEX,
   ATTR_STEP_NAME,
   ATTR_STEP_OUTPUT,
+  ATTR_STEP_OUTPUT_REDACTED,
   ATTR_STEP_REPLAYED,
 } from "../conventions.js";
+import { REDACTED, redactJson } from "../redact.js";
 import type { RunState } from "../run-context.js";
-import { toJsonAttribute } from "../serialize.js";
+import { settings } from "../settings.js";
 import { getTracer } from "../tracer.js";
 import { recordError, safely } from "../with-span.js";
 import { checkpointsAcknowledged, expectAck, forgetWaiter } from "./checkpoint-acks.js";
@@ -60,7 +62,7 @@ export function beginStep<T>(run: RunState | undefined, index: number, name: str
 function plainStep<T>(): StepCheckpoint<T> {
   return {
     replayed: false,
-    record: (span, value) => span.setAttribute(ATTR_STEP_OUTPUT, toJsonAttribute(value ?? null)),
+    record: (span, value) => span.setAttributes(capturedOutput(value)),
     settle: (result) => result,
   };
 }
@@ -81,10 +83,10 @@ function checkpointedStep<T>(durable: DurableRun, index: number, name: string): 
   let spanId = "";
   const record = (span: Span, value: unknown) => {
     try {
-      span.setAttribute(ATTR_STEP_OUTPUT, serializeCheckpoint(value, durabilityConfig().maxCheckpointChars));
+      span.setAttributes(checkpointOutput(value, durabilityConfig().maxCheckpointChars));
     } catch (error) {
       failure = new CheckpointError(name, index, (error as Error).message);
-      span.setAttribute(ATTR_STEP_OUTPUT, toJsonAttribute(value ?? null));
+      span.setAttributes(capturedOutput(value));
       recordError(span, failure);
       return;
     }
@@ -132,7 +134,8 @@ function recordReplayedSpan(run: RunState, index: number, name: string, output: 
         [ATTR_STEP_NAME]: name,
         [ATTR_STEP_INDEX]: index,
         [ATTR_STEP_REPLAYED]: true,
-        [ATTR_STEP_OUTPUT]: JSON.stringify(output ?? null),
+        // Uncapped like the checkpoint it repeats.
+        ...capturedOutput(output, Number.POSITIVE_INFINITY),
         [ATTR_RUN_ID]: run.runId,
         [ATTR_REQUEST_ID]: run.requestId,
         [ATTR_RUN_ATTEMPT]: run.attempt,
@@ -141,6 +144,38 @@ function recordReplayedSpan(run: RunState, index: number, name: string, output: 
     parent,
   );
   span.end(now);
+}
+
+/** The output attributes of a step that is not checkpointed: redacted and size-capped. */
+function capturedOutput(value: unknown, maxChars = settings.maxAttributeChars): Attributes {
+  const { text, redacted } = redactJson(value ?? null, maxChars);
+  return redacted
+    ? { [ATTR_STEP_OUTPUT]: text, [ATTR_STEP_OUTPUT_REDACTED]: true }
+    : { [ATTR_STEP_OUTPUT]: text };
+}
+
+/**
+ * The output attributes of a checkpointed step. Throws when the result cannot be a
+ * checkpoint. A redacted output is flagged so that resume runs the step again.
+ */
+function checkpointOutput(value: unknown, maxChars: number): Attributes {
+  const exact = serializeCheckpoint(value, maxChars);
+  const { text, redacted } = redactJson(value ?? null);
+  if (!redacted) return { [ATTR_STEP_OUTPUT]: exact };
+  // A user pattern may cut through JSON syntax; the collector must still parse the checkpoint.
+  return {
+    [ATTR_STEP_OUTPUT]: isJson(text) ? text : JSON.stringify(REDACTED),
+    [ATTR_STEP_OUTPUT_REDACTED]: true,
+  };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 let warned = false;

@@ -89,8 +89,22 @@ describe("checkpoints", () => {
       traceId: "1".padStart(32, "a"),
       spanId: hexId("1-run-invoke_agent agent"),
       steps: [
-        { index: 1, name: "fetch", spanId: hexId("1-step-fetch"), attempt: 1, output: "fetch@1" },
-        { index: 2, name: "analyze", spanId: hexId("1-step-analyze"), attempt: 1, output: "analyze@1" },
+        {
+          index: 1,
+          name: "fetch",
+          spanId: hexId("1-step-fetch"),
+          attempt: 1,
+          output: "fetch@1",
+          redacted: false,
+        },
+        {
+          index: 2,
+          name: "analyze",
+          spanId: hexId("1-step-analyze"),
+          attempt: 1,
+          output: "analyze@1",
+          redacted: false,
+        },
       ],
     });
     expect(queries.checkpoints("unknown")).toBeNull();
@@ -126,6 +140,22 @@ describe("checkpoints", () => {
     expect(queries.checkpoints("run-1")!.steps.map((s) => [s.index, s.name])).toEqual([
       [1, "fetch"],
       [2, "summarize"],
+    ]);
+  });
+
+  it("flags a step whose output was redacted, and still lists the steps after it", async () => {
+    await store.ingest([
+      step(1, 1, "fetch"),
+      step(1, 2, "login", {
+        output: '{"apiKey":"[REDACTED]"}',
+        attributes: '{"flightrec.step.output_redacted":true}',
+      }),
+      step(1, 3, "send"),
+    ]);
+    expect(queries.checkpoints("run-1")!.steps.map((s) => [s.name, s.redacted, s.output])).toEqual([
+      ["fetch", false, "fetch@1"],
+      ["login", true, { apiKey: "[REDACTED]" }],
+      ["send", false, "send@1"],
     ]);
   });
 

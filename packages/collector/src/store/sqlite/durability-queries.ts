@@ -9,6 +9,8 @@ export interface CheckpointStep {
   spanId: string;
   attempt: number;
   output: unknown;
+  /** Redaction changed the output (`flightrec.step.output_redacted`): resume runs the step again. */
+  redacted: boolean;
 }
 
 export interface RunCheckpoints {
@@ -62,7 +64,8 @@ export interface Interruption {
 }
 
 const EXECUTED_STEPS_SQL = `
-SELECT step_index AS "index", name, span_id AS spanId, attempt, output FROM (
+SELECT step_index AS "index", name, span_id AS spanId, attempt, output,
+       json_extract(attributes, '$."flightrec.step.output_redacted"') IS 1 AS redacted FROM (
   SELECT *, row_number() OVER (PARTITION BY step_index ORDER BY attempt DESC, start_ns DESC) AS rn
   FROM spans
   WHERE run_id = ? AND kind = 'step' AND status = 'ok' AND end_ns IS NOT NULL AND step_index > 0
@@ -139,13 +142,16 @@ export class DurabilityQueries {
   checkpoints(runId: string): RunCheckpoints | null {
     const root = this.latestRoot.get({ run_id: runId }) as LatestRoot;
     if (root.attempt === null) return null;
-    const rows = this.executedSteps.all(runId) as (Omit<CheckpointStep, "output"> & { output: string })[];
+    const rows = this.executedSteps.all(runId) as (Omit<CheckpointStep, "output" | "redacted"> & {
+      output: string;
+      redacted: 0 | 1;
+    })[];
     const steps: CheckpointStep[] = [];
     for (const row of rows) {
       // A step re-executed by a newer attempt makes older attempts' later steps stale.
       const previous = steps.at(-1);
       if (row.index !== steps.length + 1 || (previous && row.attempt < previous.attempt)) break;
-      steps.push({ ...row, output: JSON.parse(row.output) });
+      steps.push({ ...row, output: JSON.parse(row.output), redacted: row.redacted === 1 });
     }
     return { runId, attempt: root.attempt, traceId: root.trace_id, spanId: root.span_id, steps };
   }
