@@ -1,5 +1,5 @@
-import { context, SpanKind, trace } from "@opentelemetry/api";
-import { preciseNow } from "./clock.js";
+import { type Attributes, context, type Span, SpanKind, trace } from "@opentelemetry/api";
+import { preciseTime } from "./clock.js";
 import {
   ATTR_SPAN_KIND,
   ATTR_TOOL_TIMEOUT_MS,
@@ -11,11 +11,11 @@ import {
 } from "./conventions.js";
 import { recordFailureInput } from "./failure.js";
 import { captureJson } from "./redact.js";
-import { runFrom, stepFrom } from "./run-context.js";
+import { type RunState, runFrom, stepFrom } from "./run-context.js";
 import { settings } from "./settings.js";
-import { runAttributes } from "./span-attributes.js";
+import { addRunAttributes } from "./span-attributes.js";
 import { getTracer } from "./tracer.js";
-import { runInSpan } from "./with-span.js";
+import { runInSpan, type SpanOutcome } from "./with-span.js";
 
 export interface ToolOptions {
   /**
@@ -46,56 +46,65 @@ export function tool<A, T>(
   name: string,
   args: A,
   fn: (args: A, ctx: ToolContext) => T,
-  options: ToolOptions = {},
+  options?: ToolOptions,
 ): T {
-  const timeoutMs = options.timeoutMs ?? settings.toolTimeoutMs;
+  const timeoutMs = options?.timeoutMs ?? settings.toolTimeoutMs;
   if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
     throw new TypeError(`tool "${name}": timeoutMs must be a non-negative number, got ${timeoutMs}`);
   }
   const parent = context.active();
   const run = runFrom(parent);
   const capturedArgs = captureJson(args);
+  const attributes: Attributes = {
+    [ATTR_SPAN_KIND]: "tool",
+    [GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.executeTool,
+    [GEN_AI_TOOL_NAME]: name,
+    [GEN_AI_TOOL_CALL_ARGUMENTS]: capturedArgs,
+  };
+  if (timeoutMs > 0) attributes[ATTR_TOOL_TIMEOUT_MS] = timeoutMs;
+  addRunAttributes(attributes, run, stepFrom(parent));
   const span = getTracer().startSpan(
     `${GEN_AI_OPERATION.executeTool} ${name}`,
-    {
-      kind: SpanKind.INTERNAL,
-      startTime: preciseNow(),
-      attributes: {
-        [ATTR_SPAN_KIND]: "tool",
-        [GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.executeTool,
-        [GEN_AI_TOOL_NAME]: name,
-        [GEN_AI_TOOL_CALL_ARGUMENTS]: capturedArgs,
-        ...(timeoutMs > 0 ? { [ATTR_TOOL_TIMEOUT_MS]: timeoutMs } : {}),
-        ...runAttributes(run, stepFrom(parent)),
-      },
-    },
+    { kind: SpanKind.INTERNAL, startTime: preciseTime(), attributes },
     parent,
   );
-  // AbortControllers are costly to create: make one only when a timeout or the tool needs it.
-  let controller: AbortController | undefined;
-  const toolContext: ToolContext = {
-    get signal() {
-      controller ??= new AbortController();
-      return controller.signal;
-    },
-  };
+  const toolContext = new CallContext();
   const call =
     timeoutMs > 0
-      ? () =>
-          withTimeout(
-            name,
-            timeoutMs,
-            () => (controller ??= new AbortController()),
-            () => fn(args, toolContext),
-          )
+      ? () => withTimeout(name, timeoutMs, toolContext, () => fn(args, toolContext))
       : () => fn(args, toolContext);
-  return runInSpan(span, trace.setSpan(parent, span), call as () => T, {
-    onSuccess: (s, value) => s.setAttribute(GEN_AI_TOOL_CALL_RESULT, captureJson(value ?? null)),
-    onError: (s, error) => {
-      if (error instanceof ToolTimeoutError) s.setAttribute("error.type", "timeout");
-      recordFailureInput(s, capturedArgs, run);
-    },
-  });
+  return runInSpan(span, trace.setSpan(parent, span), call as () => T, new ToolOutcome(run, capturedArgs));
+}
+
+/** What the tool receives. AbortControllers are costly: one is made only when asked for. */
+class CallContext implements ToolContext {
+  private controller: AbortController | undefined;
+
+  get signal(): AbortSignal {
+    return this.abortController().signal;
+  }
+
+  abortController(): AbortController {
+    this.controller ??= new AbortController();
+    return this.controller;
+  }
+}
+
+/** How a tool span ends; a class so a call allocates one object, not a set of closures. */
+class ToolOutcome implements SpanOutcome<unknown> {
+  constructor(
+    private readonly run: RunState | undefined,
+    private readonly capturedArgs: string,
+  ) {}
+
+  onSuccess(span: Span, value: unknown): void {
+    span.setAttribute(GEN_AI_TOOL_CALL_RESULT, captureJson(value ?? null));
+  }
+
+  onError(span: Span, error: unknown): void {
+    if (error instanceof ToolTimeoutError) span.setAttribute("error.type", "timeout");
+    recordFailureInput(span, this.capturedArgs, this.run);
+  }
 }
 
 /**
@@ -105,7 +114,7 @@ export function tool<A, T>(
 function withTimeout<T>(
   name: string,
   timeoutMs: number,
-  controller: () => AbortController,
+  toolContext: CallContext,
   fn: () => T,
 ): T | Promise<Awaited<T>> {
   const result = fn();
@@ -122,7 +131,7 @@ function withTimeout<T>(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = new ToolTimeoutError(name, timeoutMs);
-      controller().abort(error);
+      toolContext.abortController().abort(error);
       reject(error);
     }, timeoutMs);
   });

@@ -1,5 +1,5 @@
 import { type Context, context, type Span, SpanStatusCode } from "@opentelemetry/api";
-import { preciseNow } from "./clock.js";
+import { preciseTime } from "./clock.js";
 import { captureText } from "./redact.js";
 
 export interface SpanOutcome<T> {
@@ -9,36 +9,56 @@ export interface SpanOutcome<T> {
   onChunk?: (span: Span, chunk: unknown, index: number) => void;
 }
 
+const NO_OUTCOME: SpanOutcome<unknown> = {};
+
 /**
  * Runs `fn` with `span` active in `ctx` and ends the span when the work is done, whether
  * `fn` is sync, returns a promise, or returns an async iterable (the span then ends after
  * the last item, an error, or the consumer stopping early). The user's error is recorded
  * and rethrown unchanged; faults in our own callbacks never reach the agent.
+ * The sync path allocates nothing of its own: it runs on every traced call.
  */
-export function runInSpan<T>(span: Span, ctx: Context, fn: () => T, outcome: SpanOutcome<unknown> = {}): T {
-  const fail = (error: unknown): never => {
-    safely(() => {
-      recordError(span, error);
-      outcome.onError?.(span, error);
-    });
-    span.end(preciseNow());
-    throw error;
-  };
-  const succeed = (value: unknown) => {
-    if (isStream(value)) return observeStream(value, span, outcome, fail);
-    safely(() => outcome.onSuccess?.(span, value));
-    span.end(preciseNow());
-    return value;
-  };
-
+export function runInSpan<T>(
+  span: Span,
+  ctx: Context,
+  fn: () => T,
+  outcome: SpanOutcome<unknown> = NO_OUTCOME,
+): T {
   let result: T;
   try {
     result = context.with(ctx, fn);
   } catch (error) {
-    return fail(error);
+    return failSpan(span, outcome, error);
   }
-  if (isPromiseLike(result)) return Promise.resolve(result).then(succeed, fail) as T;
-  return succeed(result) as T;
+  if (isPromiseLike(result)) {
+    return Promise.resolve(result).then(
+      (value) => succeedSpan(span, outcome, value),
+      (error) => failSpan(span, outcome, error),
+    ) as T;
+  }
+  return succeedSpan(span, outcome, result) as T;
+}
+
+function failSpan(span: Span, outcome: SpanOutcome<unknown>, error: unknown): never {
+  try {
+    recordError(span, error);
+    outcome.onError?.(span, error);
+  } catch (fault) {
+    reportInternalError(fault);
+  }
+  span.end(preciseTime());
+  throw error;
+}
+
+function succeedSpan(span: Span, outcome: SpanOutcome<unknown>, value: unknown): unknown {
+  if (isStream(value)) return observeStream(value, span, outcome, (error) => failSpan(span, outcome, error));
+  try {
+    outcome.onSuccess?.(span, value);
+  } catch (fault) {
+    reportInternalError(fault);
+  }
+  span.end(preciseTime());
+  return value;
 }
 
 /**
@@ -56,7 +76,7 @@ function observeStream<S extends AsyncIterable<unknown>>(
     if (ended) return;
     ended = true;
     safely(() => outcome.onSuccess?.(span, stream));
-    span.end(preciseNow());
+    span.end(preciseTime());
   };
   const iterate = () => {
     const inner = stream[Symbol.asyncIterator]();
@@ -105,7 +125,7 @@ export function recordError(span: Span, error: unknown): void {
       message: captureText(err.message),
       ...(err.stack ? { stack: captureText(err.stack) } : {}),
     },
-    preciseNow(),
+    preciseTime(),
   );
   span.setStatus({ code: SpanStatusCode.ERROR, message: captureText(err.message) });
 }

@@ -73,6 +73,17 @@ describe("DurableSpanProcessor", () => {
     expect(batched.getFinishedSpans().map((s) => s.name)).toEqual(["slow"]);
   });
 
+  it("keeps a long call's placeholder while thousands of short calls start and end around it", async () => {
+    const slow = tracer().startSpan("long");
+    for (let i = 0; i < 5_000; i++) tracer().startSpan("short").end();
+    const late = tracer().startSpan("late");
+    await until("the placeholders", () => pending(exporter.getFinishedSpans(), "late").length > 0);
+    expect(pending(exporter.getFinishedSpans(), "long")).toHaveLength(1);
+    expect(pending(exporter.getFinishedSpans(), "short")).toEqual([]);
+    slow.end();
+    late.end();
+  });
+
   it("re-sends open spans as the heartbeat while a run is open, and stops when it ends", async () => {
     const run = tracer().startSpan("invoke_agent b", { attributes: { "flightrec.span.kind": "run" } });
     await until("two heartbeats", () => pending(exporter.getFinishedSpans(), "invoke_agent b").length >= 3);

@@ -21,10 +21,8 @@ export interface DurableSpanProcessorOptions {
   heartbeatIntervalMs: number;
 }
 
-interface OpenSpan {
-  span: Span;
-  placeholderSent: boolean;
-}
+/** Fewest entries the list of fresh spans grows to before ended ones are swept out. */
+const SWEEP_MIN = 1_024;
 
 const active = new Set<DurableSpanProcessor>();
 
@@ -42,9 +40,17 @@ export function durableProcessors(): ReadonlySet<DurableSpanProcessor> {
  * - a finished step somebody waits on is exported at once and the waiter learns the outcome;
  *   everything else goes through the batch processor.
  * The exporter only sends.
+ *
+ * Per span the cost is O(1) with no allocation: a start appends to a list the tick sorts
+ * out, and a short call is never looked at again. Only spans that outlive a tick (and runs)
+ * enter a set, so the many short calls never pay for hashing.
  */
 export class DurableSpanProcessor implements SpanProcessor {
-  private readonly open = new Map<string, OpenSpan>();
+  /** Started since the last tick; may hold ended spans until the tick or a sweep. */
+  private fresh: Span[] = [];
+  private sweepAt = SWEEP_MIN;
+  /** Open spans whose placeholder was sent: runs at start, others at their first tick. */
+  private readonly announced = new Set<Span>();
   private readonly inFlight = new Set<Promise<boolean>>();
   private readonly tick: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout;
@@ -61,17 +67,18 @@ export class DurableSpanProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
     this.options.batch.onStart(span, parentContext);
     if (this.stopped) return;
-    const entry: OpenSpan = { span, placeholderSent: false };
-    this.open.set(span.spanContext().spanId, entry);
     if (isRun(span)) {
       span.setAttribute(ATTR_HEARTBEAT_INTERVAL_MS, this.options.heartbeatIntervalMs);
-      entry.placeholderSent = true;
+      this.announced.add(span);
       void this.send([placeholderOf(span, { [ATTR_HEARTBEAT_AT]: Date.now() })]);
+      return;
     }
+    this.fresh.push(span);
+    if (this.fresh.length >= this.sweepAt) this.sweep();
   }
 
   onEnd(span: ReadableSpan): void {
-    this.open.delete(span.spanContext().spanId);
+    if (this.announced.size > 0) this.announced.delete(span as Span);
     const waiter = this.stopped ? undefined : takeWaiter(span.spanContext().spanId);
     if (!waiter) {
       this.options.batch.onEnd(span);
@@ -89,10 +96,10 @@ export class DurableSpanProcessor implements SpanProcessor {
 
   /** Marks every open run as interrupted and sends all open spans now (bounded by the caller). */
   async markInterrupted(reason: string): Promise<void> {
-    for (const { span } of this.open.values()) {
+    for (const span of this.openSpans()) {
       if (isRun(span)) span.setAttribute(ATTR_RUN_INTERRUPTED, reason);
     }
-    await this.send(this.placeholders(() => true));
+    await this.send(this.announceAll());
   }
 
   async forceFlush(): Promise<void> {
@@ -112,23 +119,47 @@ export class DurableSpanProcessor implements SpanProcessor {
   }
 
   private sendNewPlaceholders(): void {
-    const fresh = this.placeholders((entry) => !entry.placeholderSent);
-    if (fresh.length > 0) void this.send(fresh);
+    const now = Date.now();
+    const out: ReadableSpan[] = [];
+    for (const span of this.fresh) {
+      if (span.ended) continue;
+      this.announced.add(span);
+      out.push(placeholderOf(span, { [ATTR_HEARTBEAT_AT]: now }));
+    }
+    this.fresh = [];
+    this.sweepAt = SWEEP_MIN;
+    if (out.length > 0) void this.send(out);
   }
 
   private sendHeartbeat(): void {
-    const runOpen = [...this.open.values()].some((entry) => isRun(entry.span));
-    if (runOpen) void this.send(this.placeholders(() => true));
+    for (const span of this.announced) {
+      if (isRun(span)) {
+        void this.send(this.announceAll());
+        return;
+      }
+    }
   }
 
-  private placeholders(select: (entry: OpenSpan) => boolean): ReadableSpan[] {
+  /** Drops ended spans from the fresh list; its bound doubles with what stays open. */
+  private sweep(): void {
+    this.fresh = this.fresh.filter((span) => !span.ended);
+    this.sweepAt = Math.max(SWEEP_MIN, this.fresh.length * 2);
+  }
+
+  private openSpans(): Span[] {
+    return [...this.announced, ...this.fresh.filter((span) => !span.ended)];
+  }
+
+  /** Placeholders of every open span, each now counted as announced. */
+  private announceAll(): ReadableSpan[] {
     const now = Date.now();
     const out: ReadableSpan[] = [];
-    for (const entry of this.open.values()) {
-      if (!select(entry)) continue;
-      entry.placeholderSent = true;
-      out.push(placeholderOf(entry.span, { [ATTR_HEARTBEAT_AT]: now }));
+    for (const span of this.openSpans()) {
+      this.announced.add(span);
+      out.push(placeholderOf(span, { [ATTR_HEARTBEAT_AT]: now }));
     }
+    this.fresh = [];
+    this.sweepAt = SWEEP_MIN;
     return out;
   }
 
