@@ -80,3 +80,27 @@ export const ATTR_HEARTBEAT_AT = "flightrec.heartbeat.at";
 export const ATTR_RUN_INTERRUPTED = "flightrec.run.interrupted";
 /** On a run span: indexes of steps whose checkpoint the collector did not acknowledge. */
 export const ATTR_CHECKPOINT_MISSING = "flightrec.checkpoint.missing";
+
+/**
+ * `GET /api/runs/:runId/checkpoints` (docs/decisions/0002-query-api.md): what the collector answers
+ * and what a resumed run reads. Defined here so both ends share one type.
+ */
+export interface CheckpointStep {
+  index: number;
+  name: string;
+  spanId: string;
+  attempt: number;
+  output: unknown;
+  /** Redaction changed the output (`flightrec.step.output_redacted`): resume runs the step again. */
+  redacted: boolean;
+}
+
+export interface RunCheckpoints {
+  runId: string;
+  /** The newest attempt the collector knows. */
+  attempt: number;
+  /** The newest attempt's run span, for linking the next attempt to it. */
+  traceId: string | null;
+  spanId: string | null;
+  steps: CheckpointStep[];
+}

@@ -1,26 +1,10 @@
+import type { CheckpointStep, RunCheckpoints } from "../conventions.js";
 import { durabilityConfig } from "./config.js";
 import { ResumeError } from "./errors.js";
 
 /** A finished step as the collector recorded it (see docs/decisions/0002-query-api.md). */
-export interface RecordedStep {
-  index: number;
-  name: string;
-  spanId: string;
-  attempt: number;
-  output: unknown;
-  /** Redaction changed the output: it is not the step's result, so the step runs again. */
-  redacted: boolean;
-}
-
-export interface RunCheckpoints {
-  runId: string;
-  /** The newest attempt the collector knows. */
-  attempt: number;
-  /** The newest attempt's run span, for linking the next attempt to it. */
-  traceId: string | null;
-  spanId: string | null;
-  steps: RecordedStep[];
-}
+export type RecordedStep = CheckpointStep;
+export type { RunCheckpoints };
 
 const FETCH_TIMEOUT_MS = 5_000;
 

@@ -1,25 +1,9 @@
+import type { CheckpointStep, RunCheckpoints } from "@flightrec/sdk/conventions";
 import type Database from "better-sqlite3";
 import { openWritableDatabase } from "./open-database.js";
 import { MARK_INTERRUPTED_SQL } from "./run-rollup.js";
 
-/** A finished step a resumed run may return instead of executing it. */
-export interface CheckpointStep {
-  index: number;
-  name: string;
-  spanId: string;
-  attempt: number;
-  output: unknown;
-  /** Redaction changed the output (`flightrec.step.output_redacted`): resume runs the step again. */
-  redacted: boolean;
-}
-
-export interface RunCheckpoints {
-  runId: string;
-  attempt: number;
-  traceId: string | null;
-  spanId: string | null;
-  steps: CheckpointStep[];
-}
+export type { CheckpointStep, RunCheckpoints };
 
 export interface StepDuration {
   name: string;
