@@ -10,6 +10,10 @@ interface Waiter {
 
 const waiters = new Map<string, Waiter>();
 let ackingProcessors = 0;
+// Set when a checkpoint went unacknowledged, cleared by the next acknowledgement: while the
+// collector is slow or gone, steps stop waiting for it, so an outage costs one timeout, not one
+// per step.
+let waitingSuspended = false;
 
 /** Called by a processor that exports waiting steps immediately (and stops doing so). */
 export function setAckingProcessor(active: boolean): void {
@@ -27,7 +31,19 @@ export function expectAck(spanId: string): Promise<boolean> {
     resolve = r;
   });
   waiters.set(spanId, { promise, resolve });
+  void promise.then((acked) => {
+    if (acked) waitingSuspended = false;
+  });
   return promise;
+}
+
+/** A checkpoint went unacknowledged: later steps do not wait until one is acknowledged again. */
+export function suspendWaiting(): void {
+  waitingSuspended = true;
+}
+
+export function waitingIsSuspended(): boolean {
+  return waitingSuspended;
 }
 
 /** The processor takes the waiter for a span it is about to export (undefined: nobody waits). */

@@ -18,7 +18,13 @@ import type { RunState } from "../run-context.js";
 import { settings } from "../settings.js";
 import { getTracer } from "../tracer.js";
 import { recordError, safely } from "../with-span.js";
-import { checkpointsAcknowledged, expectAck, forgetWaiter } from "./checkpoint-acks.js";
+import {
+  checkpointsAcknowledged,
+  expectAck,
+  forgetWaiter,
+  suspendWaiting,
+  waitingIsSuspended,
+} from "./checkpoint-acks.js";
 import { serializeCheckpoint } from "./checkpoint-value.js";
 import { durabilityConfig } from "./config.js";
 import { mayStart, remainingMs } from "./deadline.js";
@@ -93,12 +99,22 @@ function checkpointedStep<T>(durable: DurableRun, index: number, name: string): 
     spanId = span.spanContext().spanId;
     if (durable.options.waitForCheckpoints !== false && checkpointsAcknowledged()) ack = expectAck(spanId);
   };
-  const confirm = async (): Promise<void> => {
-    if (!ack) return;
-    const acked = await withTimeout(ack, durabilityConfig().checkpointTimeoutMs);
-    if (acked) return;
+  const unacknowledged = () => {
     forgetWaiter(spanId);
     markMissing(durable, index);
+  };
+  const confirm = async (): Promise<void> => {
+    if (!ack) return;
+    const timeoutMs = durabilityConfig().checkpointTimeoutMs;
+    if (waitingIsSuspended() && !durable.options.strict) {
+      // The collector is known to be slow or gone: learn the outcome without holding the agent.
+      void withTimeout(ack, timeoutMs).then((acked) => acked || unacknowledged());
+      return;
+    }
+    const acked = await withTimeout(ack, timeoutMs);
+    if (acked) return;
+    suspendWaiting();
+    unacknowledged();
     if (durable.options.strict) {
       throw new CheckpointError(
         name,
