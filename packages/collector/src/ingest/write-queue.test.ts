@@ -2,38 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { spanRecord } from "../../test/span-record.js";
 import type { SpanRecord } from "../domain.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { QueueFullError, WriteQueue } from "./write-queue.js";
 
-const record = (i: number): SpanRecord => ({
-  traceId: "0af7651916cd43dd8448eb211c80319c",
-  spanId: i.toString(16).padStart(16, "0"),
-  parentSpanId: null,
-  runId: "r",
-  runName: null,
-  requestId: null,
-  service: null,
-  attempt: 1,
-  kind: "other",
-  name: "s",
-  status: "ok",
-  errorMessage: null,
-  startNs: 1n,
-  endNs: 2n,
-  stepIndex: null,
-  model: null,
-  provider: null,
-  inputTokens: null,
-  outputTokens: null,
-  costUsd: null,
-  input: null,
-  output: null,
-  attributes: "{}",
-  pending: false,
-  decisions: [],
-  failure: null,
-});
+const record = (i: number): SpanRecord =>
+  spanRecord({ spanId: i.toString(16).padStart(16, "0"), runId: "r", name: "s", startNs: 1n, endNs: 2n });
 
 describe("WriteQueue", () => {
   it("refuses batches beyond its bound with 429 and Retry-After, commits the accepted ones, then refuses with 503 once closed", async () => {

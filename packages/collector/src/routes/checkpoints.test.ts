@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spanRecord } from "../../test/span-record.js";
 import { createApp } from "../app.js";
 import { DurabilityQueries } from "../store/sqlite/durability-queries.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
@@ -32,34 +33,15 @@ describe("checkpoint routes", () => {
 
   it("returns a run's finished steps", async () => {
     await store.ingest([
-      {
-        traceId: "0af7651916cd43dd8448eb211c80319c",
+      spanRecord({
         spanId: "b7ad6b7169203331",
-        parentSpanId: null,
         runId: "task-9",
-        runName: null,
-        requestId: null,
-        service: null,
-        attempt: 1,
         kind: "step",
         name: "fetch",
-        status: "ok",
-        errorMessage: null,
-        startNs: 1_000_000n,
         endNs: 3_000_000n,
         stepIndex: 1,
-        model: null,
-        provider: null,
-        inputTokens: null,
-        outputTokens: null,
-        costUsd: null,
-        input: null,
         output: '{"rows":2}',
-        attributes: "{}",
-        pending: false,
-        decisions: [],
-        failure: null,
-      },
+      }),
     ]);
     const res = await app.request("/api/runs/task-9/checkpoints");
     expect(await res.json()).toEqual({

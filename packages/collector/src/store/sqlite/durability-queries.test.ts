@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { spanRecord } from "../../../test/span-record.js";
 import type { SpanRecord } from "../../domain.js";
 import { DurabilityQueries } from "./durability-queries.js";
 import { SqliteStore } from "./sqlite-store.js";
@@ -35,37 +36,20 @@ function span(
   extra: Partial<SpanRecord> = {},
 ): SpanRecord {
   clock += 1_000_000n;
-  const replayed = extra.attributes ?? "{}";
-  return {
+  return spanRecord({
     traceId: `${attempt}`.padStart(32, "a"),
     spanId: hexId(`${attempt}-${kind}-${name}`),
-    parentSpanId: null,
     runId: "run-1",
     runName: kind === "run" ? "agent" : null,
-    requestId: null,
     service: "svc",
     attempt,
     kind,
     name,
-    status: "ok",
-    errorMessage: null,
     startNs: clock,
     endNs: clock + 500_000n,
-    stepIndex: null,
-    model: null,
-    provider: null,
-    inputTokens: null,
-    outputTokens: null,
-    costUsd: null,
-    input: null,
-    output: null,
-    attributes: replayed,
-    pending: false,
-    decisions: [],
-    failure: null,
     ...extra,
     ...(extra.spanId ? { spanId: hexId(extra.spanId) } : {}),
-  };
+  });
 }
 const step = (attempt: number, index: number, name: string, extra: Partial<SpanRecord> = {}) =>
   span(attempt, "step", name, { stepIndex: index, output: JSON.stringify(`${name}@${attempt}`), ...extra });

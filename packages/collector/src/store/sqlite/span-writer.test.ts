@@ -2,41 +2,24 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { spanRecord } from "../../../test/span-record.js";
 import type { SpanRecord } from "../../domain.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 const TRACE = "0af7651916cd43dd8448eb211c80319c";
 
 function span(overrides: Partial<SpanRecord>): SpanRecord {
-  return {
+  return spanRecord({
     traceId: TRACE,
-    spanId: "1111111111111111",
-    parentSpanId: null,
     runId: "task-1",
-    runName: null,
-    requestId: null,
     service: "svc",
-    attempt: 1,
     kind: "step",
     name: "fetch_data",
-    status: "ok",
-    errorMessage: null,
     startNs: 1_763_900_000_000_000_000n,
     endNs: 1_763_900_001_000_000_000n,
     stepIndex: 1,
-    model: null,
-    provider: null,
-    inputTokens: null,
-    outputTokens: null,
-    costUsd: null,
-    input: null,
-    output: null,
-    attributes: "{}",
-    pending: false,
-    decisions: [],
-    failure: null,
     ...overrides,
-  };
+  });
 }
 
 const root = (overrides: Partial<SpanRecord> = {}) =>
