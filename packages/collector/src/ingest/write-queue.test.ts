@@ -36,7 +36,12 @@ describe("WriteQueue", () => {
     const store = SqliteStore.open(join(dir, "s.db"));
     const commits: number[] = [];
     const counting = Object.create(store, {
-      ingest: { value: (spans: readonly SpanRecord[]) => (commits.push(spans.length), store.ingest(spans)) },
+      ingest: {
+        value: (spans: readonly SpanRecord[]) => {
+          commits.push(spans.length);
+          return store.ingest(spans);
+        },
+      },
     }) as SqliteStore;
     const queue = new WriteQueue({ store: counting, maxQueuedSpans: 100, maxGroupSpans: 4 });
     const good = [queue.submit([record(1), record(2)]), queue.submit([record(3)]), queue.submit([record(4)])];
