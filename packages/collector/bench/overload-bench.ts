@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fmt } from "./ingest-bench.js";
+import { keepAliveAgent, post } from "./post.js";
 import { startServerProcess } from "./server-process.js";
 import { agentSpans, batches } from "./workload.js";
 
@@ -19,24 +20,22 @@ export async function overloadBench(): Promise<void> {
     const sampler = setInterval(() => {
       peak = Math.max(peak, server.rssMiB());
     }, 50);
+    const target = new URL("/v1/traces", server.url);
+    const agent = keepAliveAgent(SENDERS);
     const until = performance.now() + SECONDS * 1000;
     let next = 0;
     const sender = async () => {
       while (performance.now() < until) {
         const body = bodies[next++ % bodies.length]!;
-        const response = await fetch(`${server.url}/v1/traces`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body,
-        });
-        await response.arrayBuffer();
-        if (response.status === 200) counts.ok++;
-        else if (response.status === 429 || response.status === 503) counts.refused++;
+        const status = await post(agent, target, body, "application/json");
+        if (status === 200) counts.ok++;
+        else if (status === 429 || status === 503) counts.refused++;
         else counts.other++;
       }
     };
     await Promise.all(Array.from({ length: SENDERS }, sender));
     clearInterval(sampler);
+    agent.destroy();
     console.log(
       `overload: ${SENDERS} senders without back-off for ${SECONDS} s: ${fmt(counts.ok)} accepted, ${fmt(counts.refused)} refused (429/503), ${counts.other} other`,
     );

@@ -12,7 +12,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+/** BENCH_CLI runs another build (e.g. a copy of dist from another commit) for A/B comparisons. */
+const CLI = process.env.BENCH_CLI ?? fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
 /** Runs the built `flightrec serve` as its own process, so the load generator does not share its core. */
 export async function startServerProcess(db: string, extra: string[] = []): Promise<ServerProcess> {

@@ -5,9 +5,13 @@ const str = (key: string, stringValue: string): OtlpKeyValue => ({ key, value: {
 const int = (key: string, intValue: number): OtlpKeyValue => ({ key, value: { intValue } });
 const dbl = (key: string, doubleValue: number): OtlpKeyValue => ({ key, value: { doubleValue } });
 
-/** Spans shaped like the SDK's: runs of one root, steps, and an LLM call in each step. */
+/**
+ * Spans shaped like the SDK's: runs of one root, steps, and an LLM call in each step. Each seed
+ * is a later stretch of time (a million seconds on), as a collector receiving live traffic sees
+ * it: spans of a new workload start after the ones already stored, not among them.
+ */
 export function* agentSpans(runs: number, stepsPerRun: number, seed = 0): Generator<OtlpSpan> {
-  const t0 = 1_763_900_000_000_000_000n;
+  const t0 = 1_763_900_000_000_000_000n + BigInt(seed) * 1_000_000n * 1_000_000_000n;
   for (let r = 0; r < runs; r++) {
     const traceId = randomBytes(16).toString("hex");
     const rootId = randomBytes(8).toString("hex");
@@ -15,7 +19,7 @@ export function* agentSpans(runs: number, stepsPerRun: number, seed = 0): Genera
     const base = [
       str("flightrec.run.id", runId),
       int("flightrec.run.attempt", 1),
-      str("flightrec.request.id", `req-${r}`),
+      str("flightrec.request.id", `req-${seed}-${r}`),
     ];
     const start = t0 + BigInt(r) * 1_000_000_000n;
     for (let s = 1; s <= stepsPerRun; s++) {
