@@ -27,6 +27,40 @@ const base: OtlpSpan = {
 };
 
 describe("normalizeSpan", () => {
+  it("rejects a span whose times do not fit the store's 64-bit signed integers, naming the field", () => {
+    const batch = normalizeRequest({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                { ...base, startTimeUnixNano: "18446744073709551615" },
+                { ...base, spanId: "B7AD6B7169203332", endTimeUnixNano: "9223372036854775808" },
+                {
+                  ...base,
+                  spanId: "B7AD6B7169203333",
+                  startTimeUnixNano: "9223372036854775807",
+                  endTimeUnixNano: undefined,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(batch.rejected).toEqual([
+      {
+        spanId: base.spanId,
+        reason: "startTimeUnixNano 18446744073709551615 is after 2262-04-11, the latest time stored",
+      },
+      {
+        spanId: "B7AD6B7169203332",
+        reason: "endTimeUnixNano 9223372036854775808 is after 2262-04-11, the latest time stored",
+      },
+    ]);
+    expect(batch.spans.map((s) => s.startNs)).toEqual([9_223_372_036_854_775_807n]);
+  });
+
   it("maps a flightrec step span, keeping nanoseconds exact and IDs lower-case", () => {
     const record = normalizeOne({
       ...base,

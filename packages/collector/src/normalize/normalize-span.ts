@@ -19,7 +19,11 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
   const kind = spanKindOf(attrs, span.name);
   const stepIndex = pickNumber(attrs, C.ATTR_STEP_INDEX);
   const status = spanStatus(span, pending);
-  const endNs = pending || span.endTimeUnixNano === undefined ? null : BigInt(span.endTimeUnixNano);
+  const startNs = storableTime(span.startTimeUnixNano, "startTimeUnixNano");
+  const endNs =
+    pending || span.endTimeUnixNano === undefined
+      ? null
+      : storableTime(span.endTimeUnixNano, "endTimeUnixNano");
   const usage = usageOf(attrs, kind);
   return {
     traceId: span.traceId.toLowerCase(),
@@ -34,7 +38,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     name: span.name,
     status,
     errorMessage: span.status?.code === OTLP_STATUS_ERROR ? span.status.message || "error" : null,
-    startNs: BigInt(span.startTimeUnixNano),
+    startNs,
     endNs,
     stepIndex,
     ...usage,
@@ -45,6 +49,15 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     decisions: decisionsOf(span, stepIndex),
     failure: failureOf(span, attrs, stepIndex, status === "error"),
   };
+}
+
+/** SQLite integers are signed 64-bit; OTLP times are unsigned, so the last 292 years of them do not fit. */
+const LATEST_NS = 2n ** 63n - 1n;
+
+function storableTime(value: string | number | bigint, field: string): bigint {
+  const ns = BigInt(value);
+  if (ns > LATEST_NS) throw new Error(`${field} ${ns} is after 2262-04-11, the latest time stored`);
+  return ns;
 }
 
 function usageOf(attrs: Attributes, kind: SpanKindName) {

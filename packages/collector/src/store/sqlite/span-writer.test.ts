@@ -181,4 +181,20 @@ describe("SqliteStore ingest", () => {
       { n: 0 },
     ]);
   });
+
+  it("stores spans from any time a span can carry, not only from before 2039", async () => {
+    // Start times whose milliseconds need more than 41 bits once did not fit the integer key.
+    const in2100 = 4_102_444_800_000_000_000n;
+    const latest = 2n ** 63n - 1n; // the largest time an SQLite integer holds (year 2262)
+    const spans = [
+      span({ startNs: in2100, endNs: in2100 + 5_000_000n }),
+      span({ spanId: "cccccccccccccccc", stepIndex: 2, startNs: latest, endNs: latest }),
+    ];
+    await store.ingest(spans);
+    await store.ingest(spans); // a retry still finds each copy on its key
+    expect(q("SELECT span_id, start_ns, started_at FROM spans ORDER BY start_ns")).toEqual([
+      { span_id: spans[0]!.spanId, start_ns: Number(in2100), started_at: "2100-01-01T00:00:00.000Z" },
+      { span_id: "cccccccccccccccc", start_ns: Number(latest), started_at: "2262-04-11T23:47:16.854Z" },
+    ]);
+  });
 });
