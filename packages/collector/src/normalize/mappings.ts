@@ -80,6 +80,9 @@ export const FIELD_KEYS = {
     C.ATTR_RUN_INPUT, // flightrec
     C.GEN_AI_INPUT_MESSAGES, // genai
     C.GEN_AI_TOOL_CALL_ARGUMENTS, // genai
+  ],
+  /** Whole request and response payloads: read after the indexed message lists, which hold the conversation itself. */
+  inputPayload: [
     "input.value", // openinference
     "ai.prompt.messages", // vercel (model calls)
     "ai.toolCall.args", // vercel v4/v5
@@ -92,6 +95,8 @@ export const FIELD_KEYS = {
     C.ATTR_RUN_OUTPUT, // flightrec
     C.GEN_AI_OUTPUT_MESSAGES, // genai
     C.GEN_AI_TOOL_CALL_RESULT, // genai
+  ],
+  outputPayload: [
     "output.value", // openinference
     "ai.response.text", // vercel
     "ai.response.toolCalls", // vercel

@@ -42,8 +42,14 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     endNs,
     stepIndex,
     ...usage,
-    input: pickJson(attrs, ...FIELD_KEYS.input) ?? indexedMessages(attrs, INDEXED_MESSAGES.input),
-    output: pickJson(attrs, ...FIELD_KEYS.output) ?? indexedMessages(attrs, INDEXED_MESSAGES.output),
+    input:
+      pickJson(attrs, ...FIELD_KEYS.input) ??
+      indexedMessages(attrs, INDEXED_MESSAGES.input) ??
+      pickJson(attrs, ...FIELD_KEYS.inputPayload),
+    output:
+      pickJson(attrs, ...FIELD_KEYS.output) ??
+      indexedMessages(attrs, INDEXED_MESSAGES.output) ??
+      pickJson(attrs, ...FIELD_KEYS.outputPayload),
     attributes: JSON.stringify(attrs),
     pending,
     decisions: decisionsOf(span, stepIndex),
