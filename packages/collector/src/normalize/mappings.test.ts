@@ -180,6 +180,15 @@ describe("normalization by source", () => {
       "gen_ai.usage.output_tokens": 2,
     });
     expect(r).toMatchObject({ kind: "llm", provider: "openai", inputTokens: 5 });
+    // @ai-sdk/otel's agent steps carry their number only in the span name.
+    expect(normalize({ "gen_ai.operation.name": "agent_step" }, "step 3")).toMatchObject({
+      kind: "step",
+      stepIndex: 3,
+    });
+    expect(normalize({ "gen_ai.operation.name": "agent_step" }, "planning")).toMatchObject({
+      kind: "step",
+      stepIndex: null,
+    });
   });
 
   it("leaves cost empty when a third-party call has tokens but no price is known", () => {

@@ -113,6 +113,9 @@ export const INDEXED_MESSAGES = {
   output: ["gen_ai.completion", "llm.output_messages"], // traceloop, openinference
 } as const;
 
+/** Where a step span's 1-based index comes from when no attribute carries it: vercel v7 names them "step N". */
+export const STEP_NAME_INDEX = /^step (\d+)$/;
+
 interface KindRule {
   source: string;
   kind(attrs: Attributes, spanName: string): SpanKindName | null;
@@ -122,6 +125,7 @@ const GENAI_OPERATION_KINDS: Record<string, SpanKindName> = {
   [C.GEN_AI_OPERATION.invokeAgent]: "run",
   create_agent: "run",
   [C.GEN_AI_OPERATION.executeTool]: "tool",
+  agent_step: "step", // vercel v7 (@ai-sdk/otel), spans named "step N"
   chat: "llm",
   text_completion: "llm",
   generate_content: "llm",

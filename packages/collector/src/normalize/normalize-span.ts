@@ -3,7 +3,7 @@ import { priceUsage } from "@flightrec/sdk/pricing";
 import type { SpanKindName, SpanRecord, SpanStatus } from "../domain.js";
 import { OTLP_STATUS_ERROR, type OtlpSpan } from "../otlp/types.js";
 import { indexedMessages } from "./indexed-messages.js";
-import { FIELD_KEYS, INDEXED_MESSAGES, spanKindOf } from "./mappings.js";
+import { FIELD_KEYS, INDEXED_MESSAGES, STEP_NAME_INDEX, spanKindOf } from "./mappings.js";
 import { type Attributes, pickBoolean, pickJson, pickNumber, pickString } from "./pick.js";
 import { decisionsOf, failureOf } from "./span-events.js";
 
@@ -17,7 +17,7 @@ export interface SpanSource {
 export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord {
   const pending = pickBoolean(attrs, C.ATTR_SPAN_PENDING);
   const kind = spanKindOf(attrs, span.name);
-  const stepIndex = pickNumber(attrs, C.ATTR_STEP_INDEX);
+  const stepIndex = stepIndexOf(attrs, kind, span.name);
   const status = spanStatus(span, pending);
   const startNs = storableTime(span.startTimeUnixNano, "startTimeUnixNano");
   const endNs =
@@ -55,6 +55,13 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     decisions: decisionsOf(span, stepIndex),
     failure: failureOf(span, attrs, stepIndex, status === "error"),
   };
+}
+
+function stepIndexOf(attrs: Attributes, kind: SpanKindName, name: string): number | null {
+  const declared = pickNumber(attrs, C.ATTR_STEP_INDEX);
+  if (declared !== null || kind !== "step") return declared;
+  const numbered = STEP_NAME_INDEX.exec(name);
+  return numbered ? Number(numbered[1]) : null;
 }
 
 /** SQLite integers are signed 64-bit; OTLP times are unsigned, so the last 292 years of them do not fit. */

@@ -1,0 +1,152 @@
+import { OpenTelemetry } from "@ai-sdk/otel";
+import { context } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { generateText, stepCountIs, tool } from "ai-v7";
+import { MockLanguageModelV4 } from "ai-v7/test";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { startTestCollector, type TestCollector } from "./helpers.js";
+
+const usage = (input: number, output: number) => ({
+  inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
+  outputTokens: { total: output, text: output, reasoning: 0 },
+});
+
+/** A model that first calls the weather tool, then answers. */
+function weatherModel() {
+  let calls = 0;
+  return new MockLanguageModelV4({
+    provider: "openai.chat",
+    modelId: "gpt-4o-mini",
+    doGenerate: async () => {
+      calls++;
+      if (calls === 1) {
+        return {
+          content: [{ type: "tool-call", toolCallId: "c1", toolName: "weather", input: '{"city":"Paris"}' }],
+          finishReason: { unified: "tool-calls", raw: "tool_calls" },
+          usage: usage(10, 5),
+          warnings: [],
+        };
+      }
+      return {
+        content: [{ type: "text", text: "Sunny in Paris" }],
+        finishReason: { unified: "stop", raw: "stop" },
+        usage: usage(20, 3),
+        warnings: [],
+      };
+    },
+  });
+}
+
+describe("Vercel AI SDK (ai 7, @ai-sdk/otel) telemetry → OTLP/protobuf exporter → collector", () => {
+  let collector: TestCollector;
+  let traceId: string;
+
+  beforeAll(async () => {
+    collector = await startTestCollector();
+    // The AI SDK nests its spans through the active context, as an app with a registered SDK has it.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ "service.name": "vercel-agent" }),
+      spanProcessors: [
+        new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${collector.server.url}/v1/traces` })),
+      ],
+    });
+    const result = await generateText({
+      model: weatherModel(),
+      prompt: "What is the weather in Paris?",
+      tools: {
+        weather: tool({
+          description: "Current weather",
+          inputSchema: z.object({ city: z.string() }),
+          execute: async ({ city }) => ({ city, sky: "sunny" }),
+        }),
+      },
+      stopWhen: stepCountIs(3),
+      telemetry: {
+        isEnabled: true,
+        functionId: "forecast",
+        integrations: [new OpenTelemetry({ tracer: provider.getTracer("ai") })],
+      },
+    });
+    expect(result.text).toBe("Sunny in Paris");
+    await provider.forceFlush();
+    await provider.shutdown();
+    traceId = (
+      collector.query<{ trace_id: string }>("SELECT trace_id FROM spans LIMIT 1")[0] as { trace_id: string }
+    ).trace_id;
+  });
+  afterAll(async () => {
+    context.disable();
+    await collector?.stop();
+  });
+
+  it("maps the agent, its steps, model calls and tool call to run, step, LLM and tool spans", () => {
+    // Sibling spans may start in the same millisecond, so the rows are sorted by what they are.
+    const row = (kind: string, name: string, stepIndex: number | null, usage: [number, number] | null) => ({
+      kind,
+      name,
+      step_index: stepIndex,
+      model: usage ? "gpt-4o-mini" : null,
+      provider: usage ? "openai" : null,
+      input_tokens: usage?.[0] ?? null,
+      output_tokens: usage?.[1] ?? null,
+    });
+    expect(
+      collector.query(
+        "SELECT kind, name, step_index, model, provider, input_tokens, output_tokens FROM spans ORDER BY kind, name, input_tokens",
+      ),
+    ).toEqual([
+      row("llm", "chat gpt-4o-mini", null, [10, 5]),
+      row("llm", "chat gpt-4o-mini", null, [20, 3]),
+      row("run", "invoke_agent gpt-4o-mini", null, [30, 8]),
+      row("step", "step 1", 1, null),
+      row("step", "step 2", 2, null),
+      row("tool", "execute_tool weather", null, null),
+    ]);
+  });
+
+  it("keeps the conversation in the GenAI message format and the tool's arguments and result as JSON", () => {
+    const tool = collector.query<{ tool: string; arguments: string; result: string }>(
+      "SELECT tool, arguments, result FROM tool_calls",
+    )[0]!;
+    expect(tool.tool).toBe("weather");
+    expect(JSON.parse(tool.arguments)).toEqual({ city: "Paris" });
+    expect(JSON.parse(tool.result)).toEqual({ city: "Paris", sky: "sunny" });
+    const calls = collector.query<{ input: string; output: string }>(
+      "SELECT input, output FROM llm_calls ORDER BY started_at",
+    );
+    expect(JSON.parse(calls[0]!.input)).toEqual([
+      { role: "user", parts: [{ type: "text", content: "What is the weather in Paris?" }] },
+    ]);
+    expect(JSON.parse(calls[1]!.output)).toEqual([
+      { role: "assistant", parts: [{ type: "text", content: "Sunny in Paris" }], finish_reason: "stop" },
+    ]);
+  });
+
+  it("makes the trace a run named after the agent, with its steps and the model calls' usage and price", () => {
+    const llmCost = collector.query<{ cost: number }>("SELECT sum(cost_usd) AS cost FROM llm_calls")[0]!.cost;
+    // gpt-4o-mini at $0.15/M input and $0.60/M output: (10 + 20) in, (5 + 3) out.
+    expect(llmCost).toBeCloseTo((30 * 0.15 + 8 * 0.6) / 1e6, 12);
+    expect(
+      collector.query(
+        "SELECT run_id, name, status, steps, current_step, input_tokens, output_tokens, cost_usd, service FROM runs",
+      ),
+    ).toEqual([
+      {
+        run_id: traceId,
+        name: "forecast",
+        status: "ok",
+        steps: 2,
+        current_step: 2,
+        input_tokens: 30,
+        output_tokens: 8,
+        cost_usd: llmCost,
+        service: "vercel-agent",
+      },
+    ]);
+  });
+});
