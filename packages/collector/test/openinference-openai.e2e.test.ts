@@ -41,6 +41,28 @@ describe("OpenInference instrumentation of the openai client → OTLP/JSON expor
     for await (const _ of stream) {
       // drain: the instrumentation ends its span when the stream ends
     }
+    // A tool round trip: the model calls sales_report, then answers from its result.
+    const tools = [
+      {
+        type: "function" as const,
+        function: {
+          name: "sales_report",
+          parameters: { type: "object", properties: { quarter: { type: "string" } } },
+        },
+      },
+    ];
+    const question = { role: "user" as const, content: "Why did Q3 drop?" };
+    const first = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [question], tools });
+    const call = first.choices[0]!.message.tool_calls![0]!;
+    await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      tools,
+      messages: [
+        question,
+        first.choices[0]!.message,
+        { role: "tool", tool_call_id: call.id, content: '{"revenue":"-12%"}' },
+      ],
+    });
     await provider.forceFlush();
     await provider.shutdown();
     instrumentation.disable();
@@ -57,7 +79,7 @@ describe("OpenInference instrumentation of the openai client → OTLP/JSON expor
     );
 
   it("stores each chat completion, streamed or not, as an LLM call with model and provider", () => {
-    expect(calls()).toMatchObject([
+    expect(calls().slice(0, 2)).toMatchObject([
       { kind: "llm", model: "gpt-4o-mini", provider: "openai", input_tokens: 1200, output_tokens: 300 },
       // The instrumentation records no token counts for streamed calls; none are made up.
       {
@@ -90,12 +112,26 @@ describe("OpenInference instrumentation of the openai client → OTLP/JSON expor
     ]);
   });
 
+  it("keeps tool calls in the conversation in the OpenAI message shape", () => {
+    const [, , asks, answers] = calls();
+    const toolCall = {
+      id: "call_1",
+      function: { name: "sales_report", arguments: '{"quarter":"Q3"}' },
+    };
+    expect(JSON.parse(asks!.output as string)).toEqual([{ role: "assistant", tool_calls: [toolCall] }]);
+    expect(JSON.parse(answers!.input as string)).toEqual([
+      { role: "user", content: "Why did Q3 drop?" },
+      { role: "assistant", tool_calls: [toolCall] },
+      { role: "tool", content: '{"revenue":"-12%"}', tool_call_id: "call_1" },
+    ]);
+  });
+
   it("lists each trace as a run of its own, with the calls' usage", () => {
     const runs = collector.query<Record<string, unknown>>(
       "SELECT run_id, status, service, input_tokens, cost_usd FROM runs ORDER BY started_at",
     );
     const [mini, full] = calls();
-    expect(runs).toEqual([
+    expect(runs.slice(0, 2)).toEqual([
       {
         run_id: mini!.trace_id,
         status: "ok",

@@ -70,7 +70,26 @@ const chatUsage = {
   completion_tokens_details: { reasoning_tokens: 100 },
 };
 
+/** With tools offered and no tool result yet, the model calls the first tool; otherwise it answers. */
+function wantsToolCall(body: Record<string, unknown>): { name: string } | null {
+  const tools = body.tools as { function?: { name?: string } }[] | undefined;
+  const messages = (body.messages as { role?: string }[] | undefined) ?? [];
+  const name = tools?.[0]?.function?.name;
+  return name && !messages.some((m) => m.role === "tool") ? { name } : null;
+}
+
 function chatCompletion(body: Record<string, unknown>) {
+  const call = wantsToolCall(body);
+  const message = call
+    ? {
+        role: "assistant",
+        content: null,
+        refusal: null,
+        tool_calls: [
+          { id: "call_1", type: "function", function: { name: call.name, arguments: '{"quarter":"Q3"}' } },
+        ],
+      }
+    : { role: "assistant", content: "The Q3 revenue dropped.", refusal: null };
   return {
     id: "chatcmpl-fake",
     object: "chat.completion",
@@ -79,8 +98,8 @@ function chatCompletion(body: Record<string, unknown>) {
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content: "The Q3 revenue dropped.", refusal: null },
-        finish_reason: "stop",
+        message,
+        finish_reason: call ? "tool_calls" : "stop",
         logprobs: null,
       },
     ],
