@@ -45,6 +45,12 @@ describe("parseMessages", () => {
     expect(messages[2]?.parts).toEqual([{ type: "tool_result", id: "x", result: { ok: true } }]);
   });
 
+  it("reads OpenInference's content part lists", () => {
+    expect(parseMessages([{ role: "user", contents: [{ type: "text", text: "look" }] }])).toEqual([
+      { role: "user", parts: [{ type: "text", text: "look" }], finishReason: null },
+    ]);
+  });
+
   it("reads Anthropic content blocks and a {messages} wrapper", () => {
     const messages = parseMessages({
       messages: [

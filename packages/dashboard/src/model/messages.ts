@@ -53,7 +53,10 @@ export function parseSystemInstructions(value: unknown): ChatMessage | null {
 function toMessage(raw: unknown): ChatMessage {
   if (!isObj(raw)) return { role: "unknown", parts: contentParts(raw), finishReason: null };
   const role = str(raw.role) ?? "unknown";
-  const parts = Array.isArray(raw.parts) ? contentParts(raw.parts) : contentParts(raw.content);
+  // OpenInference lists multimodal content as `contents` ([{ type, text }]).
+  const parts = Array.isArray(raw.parts)
+    ? contentParts(raw.parts)
+    : contentParts(raw.content ?? raw.contents);
   if (Array.isArray(raw.tool_calls)) parts.push(...raw.tool_calls.map(openAiToolCall));
   const toolCallId = str(raw.tool_call_id);
   if (role === "tool" && toolCallId && parts.length === 1 && parts[0]?.type === "text") {
