@@ -6,6 +6,7 @@ import { indexedMessages } from "./indexed-messages.js";
 import { FIELD_KEYS, INDEXED_MESSAGES, spanKindOf } from "./mappings.js";
 import { type Attributes, pickBoolean, pickJson, pickNumber, pickString } from "./pick.js";
 import { decisionsOf, failureOf } from "./span-events.js";
+import { storableTime } from "./storable-time.js";
 
 export interface SpanSource {
   span: OtlpSpan;
@@ -49,15 +50,6 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     decisions: decisionsOf(span, stepIndex),
     failure: failureOf(span, attrs, stepIndex, status === "error"),
   };
-}
-
-/** SQLite integers are signed 64-bit; OTLP times are unsigned, so the last 292 years of them do not fit. */
-const LATEST_NS = 2n ** 63n - 1n;
-
-function storableTime(value: string | number | bigint, field: string): bigint {
-  const ns = BigInt(value);
-  if (ns > LATEST_NS) throw new Error(`${field} ${ns} is after 2262-04-11, the latest time stored`);
-  return ns;
 }
 
 function usageOf(attrs: Attributes, kind: SpanKindName) {

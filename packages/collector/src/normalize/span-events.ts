@@ -3,6 +3,7 @@ import type { DecisionRecord, FailureRecord } from "../domain.js";
 import { attributesToObject } from "../otlp/attributes.js";
 import type { OtlpSpan } from "../otlp/types.js";
 import { type Attributes, pickJson, pickNumber, pickString } from "./pick.js";
+import { storableTime } from "./storable-time.js";
 
 /** Decisions are span events named `flightrec.decision`. */
 export function decisionsOf(span: OtlpSpan, stepIndex: number | null): DecisionRecord[] {
@@ -17,7 +18,7 @@ export function decisionsOf(span: OtlpSpan, stepIndex: number | null): DecisionR
       inputTokens: pickNumber(attrs, C.GEN_AI_USAGE_INPUT_TOKENS),
       outputTokens: pickNumber(attrs, C.GEN_AI_USAGE_OUTPUT_TOKENS),
       costUsd: pickNumber(attrs, C.ATTR_COST_USD),
-      tsNs: BigInt(event.timeUnixNano ?? span.startTimeUnixNano),
+      tsNs: storableTime(event.timeUnixNano ?? span.startTimeUnixNano, "event timeUnixNano"),
     });
   }
   return decisions;
@@ -43,6 +44,10 @@ export function failureOf(
     stack: pickString(ex, "exception.stacktrace"),
     input: pickJson(attrs, C.ATTR_FAILURE_INPUT),
     context: pickJson(attrs, C.ATTR_RUN_INPUT),
-    tsNs: BigInt(exception?.timeUnixNano ?? span.endTimeUnixNano ?? span.startTimeUnixNano),
+    // A pending span's end is not checked with its times: it may be the one that does not fit.
+    tsNs: storableTime(
+      exception?.timeUnixNano ?? span.endTimeUnixNano ?? span.startTimeUnixNano,
+      exception?.timeUnixNano === undefined ? "endTimeUnixNano" : "event timeUnixNano",
+    ),
   };
 }
