@@ -48,4 +48,21 @@ describe("a request with one bad span among good ones", () => {
     expect(answer.partialSuccess?.rejectedSpans).toBe("1");
     expect(collector.query("SELECT span_id FROM spans WHERE span_id = ?", good.spanId)).toHaveLength(1);
   });
+
+  it("stores the spans of a request whose resource or span has a malformed nested attribute value", async () => {
+    const odd = [
+      { key: "nothing", value: { arrayValue: null } },
+      { key: "not a list", value: { kvlistValue: { values: "x" } } },
+    ];
+    const good = span({ attributes: odd });
+    const body = JSON.stringify({
+      resourceSpans: [{ resource: { attributes: odd }, scopeSpans: [{ spans: [good] }] }],
+    });
+    const response = await postTraces(collector.server.url, body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+    expect(collector.query("SELECT attributes FROM spans WHERE span_id = ?", good.spanId)).toEqual([
+      { attributes: '{"nothing":null,"not a list":{}}' },
+    ]);
+  });
 });

@@ -8,13 +8,19 @@ export type AttributeValue =
   | AttributeValue[]
   | { [key: string]: AttributeValue };
 
-/** Flattens OTLP key/values into a plain object; int64 values beyond 2^53 stay as strings. */
+/**
+ * Flattens OTLP key/values into a plain object; int64 values beyond 2^53 stay as strings.
+ * OTLP/JSON bodies are checked only down to the top-level keys, so anything deeper is read
+ * leniently: a malformed nested value becomes null or empty, and never fails the request.
+ */
 export function attributesToObject(
   list: readonly OtlpKeyValue[] | undefined,
 ): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
-  if (!list) return out;
-  for (const kv of list) out[kv.key] = anyValueToJs(kv.value);
+  if (!Array.isArray(list)) return out;
+  for (const kv of list) {
+    if (typeof kv?.key === "string") out[kv.key] = anyValueToJs(kv.value);
+  }
   return out;
 }
 
@@ -24,8 +30,11 @@ export function anyValueToJs(value: OtlpAnyValue | undefined): AttributeValue {
   if (value.boolValue !== undefined) return value.boolValue;
   if (value.intValue !== undefined) return intToJs(value.intValue);
   if (value.doubleValue !== undefined) return Number(value.doubleValue);
-  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(anyValueToJs);
-  if (value.kvlistValue !== undefined) return attributesToObject(value.kvlistValue.values);
+  if (value.arrayValue != null) {
+    const values = value.arrayValue.values;
+    return Array.isArray(values) ? values.map(anyValueToJs) : [];
+  }
+  if (value.kvlistValue != null) return attributesToObject(value.kvlistValue.values);
   if (value.bytesValue !== undefined) return value.bytesValue;
   return null;
 }
