@@ -65,4 +65,23 @@ describe("a request with one bad span among good ones", () => {
       { attributes: '{"nothing":null,"not a list":{}}' },
     ]);
   });
+
+  it("stores a failed span whose captured input is nested deeper than SQLite's JSON functions read", async () => {
+    const input = `${"[".repeat(1001)}${"]".repeat(1001)}`;
+    const failed = span({
+      status: { code: 2, message: "boom" },
+      attributes: [{ key: "flightrec.failure.input", value: { stringValue: input } }],
+    });
+    const good = span();
+    const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [failed, good] }] }] });
+    const response = await postTraces(collector.server.url, body);
+    expect(response.status).toBe(200);
+    expect(
+      collector.query(
+        "SELECT span_id, json_valid(input) AS valid FROM failures WHERE span_id = ?",
+        failed.spanId,
+      ),
+    ).toEqual([{ span_id: failed.spanId, valid: 1 }]);
+    expect(collector.query("SELECT span_id FROM spans WHERE span_id = ?", good.spanId)).toHaveLength(1);
+  });
 });
