@@ -84,4 +84,28 @@ describe("a request with one bad span among good ones", () => {
     ).toEqual([{ span_id: failed.spanId, valid: 1 }]);
     expect(collector.query("SELECT span_id FROM spans WHERE span_id = ?", good.spanId)).toHaveLength(1);
   });
+
+  it("stores a tool span whose attribute is nested a thousand deep, keeping tool_calls readable", async () => {
+    let value: object = { stringValue: "bottom" };
+    for (let i = 0; i < 1000; i++) value = { kvlistValue: { values: [{ key: "k", value }] } };
+    const tool = span({
+      name: "execute_tool lookup",
+      attributes: [
+        { key: "gen_ai.operation.name", value: { stringValue: "execute_tool" } },
+        { key: "gen_ai.tool.name", value: { stringValue: "lookup" } },
+        { key: "gen_ai.tool.call.arguments", value },
+      ],
+    });
+    const body = JSON.stringify({
+      resourceSpans: [
+        { resource: { attributes: [{ key: "deep", value }] }, scopeSpans: [{ spans: [tool] }] },
+      ],
+    });
+    const response = await postTraces(collector.server.url, body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+    expect(collector.query("SELECT tool, json_valid(arguments) AS valid FROM tool_calls")).toEqual([
+      { tool: "lookup", valid: 1 },
+    ]);
+  });
 });

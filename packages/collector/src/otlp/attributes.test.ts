@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { attributesToObject } from "./attributes.js";
-import type { OtlpKeyValue } from "./types.js";
+import { attributesToObject, MAX_VALUE_NESTING, NESTING_CUT } from "./attributes.js";
+import type { OtlpAnyValue, OtlpKeyValue } from "./types.js";
 
 /** What a JSON body can hold where the wire types promise more. */
 const wire = (list: unknown) => list as OtlpKeyValue[];
@@ -51,5 +51,18 @@ describe("attributesToObject", () => {
       badItems: { ok: null },
       last: true,
     });
+  });
+
+  it("cuts values nested deeper than MAX_VALUE_NESTING, so neither the stack nor SQLite's JSON depth runs out", () => {
+    let value: OtlpAnyValue = { stringValue: "bottom" };
+    for (let i = 0; i < 20_000; i++) value = { arrayValue: { values: [value] } };
+    const mapped = attributesToObject([{ key: "deep", value }]);
+    let depth = 0;
+    let node: unknown = mapped.deep;
+    while (Array.isArray(node)) {
+      node = node[0];
+      depth++;
+    }
+    expect([depth, node]).toEqual([MAX_VALUE_NESTING, NESTING_CUT]);
   });
 });
