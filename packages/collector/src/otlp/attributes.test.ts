@@ -65,4 +65,15 @@ describe("attributesToObject", () => {
     }
     expect([depth, node]).toEqual([MAX_VALUE_NESTING, NESTING_CUT]);
   });
+
+  it("keeps an attribute named __proto__ as an attribute, never as the object's prototype", () => {
+    const inner = { key: "flightrec.run.id", value: { stringValue: "not-this-span" } };
+    const mapped = attributesToObject([
+      { key: "__proto__", value: { kvlistValue: { values: [inner] } } },
+      { key: "b", value: { stringValue: "B" } },
+    ]);
+    expect(Object.getPrototypeOf(mapped)).toBe(Object.prototype);
+    expect(mapped["flightrec.run.id"]).toBeUndefined();
+    expect(JSON.stringify(mapped)).toBe('{"__proto__":{"flightrec.run.id":"not-this-span"},"b":"B"}');
+  });
 });

@@ -29,7 +29,13 @@ export function attributesToObject(
   const out: Record<string, AttributeValue> = {};
   if (!Array.isArray(list)) return out;
   for (const kv of list) {
-    if (typeof kv?.key === "string") out[kv.key] = anyValueToJs(kv.value, nesting);
+    if (typeof kv?.key !== "string") continue;
+    const value = anyValueToJs(kv.value, nesting);
+    // Assigning "__proto__" would set the object's prototype: the attribute would vanish and
+    // the keys of its value would read as this span's own attributes.
+    if (kv.key === "__proto__") {
+      Object.defineProperty(out, kv.key, { value, enumerable: true, writable: true, configurable: true });
+    } else out[kv.key] = value;
   }
   return out;
 }
