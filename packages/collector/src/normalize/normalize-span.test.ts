@@ -96,6 +96,21 @@ describe("normalizeSpan", () => {
     expect(batch.spans.map((s) => s.spanId)).toEqual(["b7ad6b7169203333"]);
   });
 
+  it("reads a zero time as not set, as the protobuf decoder does, whichever way JSON writes it", () => {
+    const record = normalizeOne({
+      ...base,
+      status: { code: 2 },
+      endTimeUnixNano: "0",
+      events: [
+        { name: "flightrec.decision", timeUnixNano: 0 },
+        { name: "exception", timeUnixNano: "0" },
+      ],
+    });
+    expect(record.endNs).toBeNull();
+    expect(record.decisions[0]?.tsNs).toBe(1763900000123456789n);
+    expect(record.failure?.tsNs).toBe(1763900000123456789n);
+  });
+
   it("maps a flightrec step span, keeping nanoseconds exact and IDs lower-case", () => {
     const record = normalizeOne({
       ...base,

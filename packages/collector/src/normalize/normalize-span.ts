@@ -6,7 +6,7 @@ import { indexedMessages } from "./indexed-messages.js";
 import { FIELD_KEYS, INDEXED_MESSAGES, spanKindOf } from "./mappings.js";
 import { type Attributes, pickBoolean, pickJson, pickNumber, pickString } from "./pick.js";
 import { decisionsOf, failureOf } from "./span-events.js";
-import { storableTime } from "./storable-time.js";
+import { storableTime, timeIfSet } from "./storable-time.js";
 
 export interface SpanSource {
   span: OtlpSpan;
@@ -21,10 +21,8 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
   const stepIndex = pickNumber(attrs, C.ATTR_STEP_INDEX);
   const status = spanStatus(span, pending);
   const startNs = storableTime(span.startTimeUnixNano, "startTimeUnixNano");
-  const endNs =
-    pending || span.endTimeUnixNano === undefined
-      ? null
-      : storableTime(span.endTimeUnixNano, "endTimeUnixNano");
+  const end = timeIfSet(span.endTimeUnixNano);
+  const endNs = pending || end === undefined ? null : storableTime(end, "endTimeUnixNano");
   const usage = usageOf(attrs, kind);
   return {
     traceId: span.traceId.toLowerCase(),

@@ -9,3 +9,11 @@ export function storableTime(value: OtlpInt64, field: string): bigint {
   if (ns > LATEST_NS) throw new Error(`${field} ${ns} is after 2262-04-11, the latest time stored`);
   return ns;
 }
+
+/**
+ * A time that is set: zero is protobuf's default, which the protobuf decoder already drops but
+ * OTLP/JSON senders that write every field send as "0" (an end time of 1970).
+ */
+export function timeIfSet(value: OtlpInt64 | undefined): OtlpInt64 | undefined {
+  return value === undefined || BigInt(value) === 0n ? undefined : value;
+}
