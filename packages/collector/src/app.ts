@@ -61,7 +61,8 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
     maxQueuedSpans: options.maxQueuedSpans ?? 4_096,
     onCommitted: (summary) => events.notify(summary.runIds),
   });
-  const decoder = new DecodePool({ threads: options.decodeThreads });
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const decoder = new DecodePool({ threads: options.decodeThreads, maxBodyBytes });
   const app = new Hono();
   app.use("*", async (c, next) => {
     const started = performance.now();
@@ -85,7 +86,7 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
       queue,
       decoder,
       metrics,
-      maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+      maxBodyBytes,
       maxInflightBytes: options.maxInflightBytes ?? 4 * 1024 * 1024,
     }),
   );

@@ -50,4 +50,44 @@ describe.skipIf(!existsSync(dist))("the built collector decodes on worker thread
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("decodes a body as large as the limit allows, though decoded it takes several times its size", async () => {
+    const { startServer } = (await import(dist)) as typeof import("../src/index.js");
+    const dir = mkdtempSync(join(tmpdir(), "flightrec-dist-"));
+    const maxBodyBytes = 10 * 1024 * 1024;
+    const server = await startServer({
+      db: join(dir, "s.db"),
+      port: 0,
+      logger: createLogger("silent"),
+      decodeThreads: 1,
+      maxBodyBytes,
+    });
+    try {
+      // One failed run span whose input fills the body. A single non-Latin-1 character makes
+      // every copy of it (parsed, in attributes, input, failure context) two bytes a character.
+      const input = `${"a".repeat(maxBodyBytes - 2048)}€`;
+      const body = otlpJson([
+        {
+          name: "run",
+          startMs: Date.now(),
+          error: "failed",
+          attributes: {
+            "flightrec.run.id": "big",
+            "flightrec.span.kind": "run",
+            "flightrec.run.input": input,
+          },
+        },
+      ]);
+      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(maxBodyBytes);
+      const response = await fetch(`${server.url}/v1/traces`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -8,6 +8,20 @@ import { decodeAndNormalize } from "./decode-normalize.js";
 export interface DecodePoolOptions {
   /** Worker threads; 0 decodes on the server thread. Default: cores − 1 (the server thread writes). */
   threads?: number;
+  /** Largest body a worker is given (after decompression), which sizes its heap. Default 16 MiB. */
+  maxBodyBytes?: number;
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Old-generation heap of a worker, in MiB. Decoded, a body takes up to ~10 times its size: the
+ * body as text, the parsed strings, and the attributes JSON, input and failure context that may
+ * each copy them, all two bytes a character once one is outside Latin-1. A heap smaller than
+ * that for the largest accepted body made such a request kill its worker on every retry.
+ */
+function workerHeapMb(maxBodyBytes: number): number {
+  return 64 + 10 * Math.ceil(maxBodyBytes / MIB);
 }
 
 interface Reply {
@@ -32,16 +46,22 @@ export class DecodePool {
   private nextId = 1;
   private next = 0;
 
+  private readonly heapMb: number;
+
   constructor(options: DecodePoolOptions = {}) {
     const fromSources = import.meta.url.endsWith(".ts");
     const threads = fromSources ? 0 : (options.threads ?? Math.max(1, availableParallelism() - 1));
+    this.heapMb = workerHeapMb(options.maxBodyBytes ?? 16 * MIB);
     for (let i = 0; i < threads; i++) this.workers.push(this.spawn());
   }
 
-  /** A small, bounded heap: under overload the collector refuses work rather than grow. */
+  /**
+   * A bounded heap, just large enough for the largest body: under overload the collector
+   * refuses work (the route limits the bytes decoded at once) rather than grow.
+   */
   private spawn(): Worker {
     const worker = new Worker(this.script, {
-      resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 },
+      resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: this.heapMb },
     });
     worker.on("message", (reply: Reply) => this.settle(reply));
     worker.on("error", () => {});

@@ -1,23 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { indexedMessages } from "./indexed-messages.js";
 
+const PREFIXES = ["gen_ai.prompt", "llm.input_messages"];
 const read = (attrs: Record<string, string | number>) =>
-  JSON.parse(indexedMessages(attrs, ["llm.input_messages", "gen_ai.prompt"]) ?? "null");
+  JSON.parse(indexedMessages(attrs, PREFIXES) ?? "null");
 
 describe("indexedMessages", () => {
-  it("assembles messages in index order from flattened keys of either naming", () => {
+  it("assembles messages in index order, whatever order their attributes come in", () => {
     expect(
       read({
-        "gen_ai.prompt.1.role": "user",
-        "gen_ai.prompt.1.content": "hi",
+        "gen_ai.prompt.10.content": "eleventh",
+        "gen_ai.prompt.2.content": "third",
+        "gen_ai.prompt.2.role": "user",
         "gen_ai.prompt.0.role": "system",
-        "gen_ai.prompt.0.content": "be brief",
       }),
-    ).toEqual([
-      { role: "system", content: "be brief" },
-      { role: "user", content: "hi" },
-    ]);
+    ).toEqual([{ role: "system" }, { content: "third", role: "user" }, { content: "eleventh" }]);
     expect(read({ "other.0.role": "user" })).toBeNull();
+  });
+
+  it("keeps only the messages present, not an array as long as the largest index", () => {
+    // An array indexed by 4294967294 took minutes and ran a decode worker out of memory.
+    expect(
+      read({
+        "llm.input_messages.4294967294.message.content": "last",
+        "llm.input_messages.0.message.content": "first",
+      }),
+    ).toEqual([{ content: "first" }, { content: "last" }]);
   });
 
   it("nests OpenInference tool calls and content parts in the provider's shape", () => {
@@ -40,21 +48,19 @@ describe("indexedMessages", () => {
     ]);
   });
 
-  it("keeps the first of two keys that disagree on a path and treats __proto__ as data", () => {
+  it("keeps the first of two keys that disagree on a path, and a field named __proto__ as a field", () => {
+    expect(indexedMessages({ "gen_ai.prompt.0.__proto__": "x" }, PREFIXES)).toBe('[{"__proto__":"x"}]');
     expect(
       read({
         "gen_ai.prompt.0.content": "text",
         "gen_ai.prompt.0.content.type": "ignored",
-        "gen_ai.prompt.0.__proto__.polluted": "yes",
+        "gen_ai.prompt.0.meta.__proto__.polluted": "yes",
       }),
-    ).toEqual([{ content: "text", ["__proto__"]: { polluted: "yes" } }]);
+    ).toEqual([{ content: "text", meta: { ["__proto__"]: { polluted: "yes" } } }]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it("drops list positions too large to be real instead of building a huge array", () => {
-    expect(read({ "gen_ai.prompt.99999999.role": "user", "gen_ai.prompt.0.role": "system" })).toEqual([
-      { role: "system" },
-    ]);
+  it("drops positions inside a message too large to be real instead of building a huge array", () => {
     expect(read({ "gen_ai.prompt.0.parts.123456789.text": "x", "gen_ai.prompt.0.role": "user" })).toEqual([
       { role: "user", parts: [] },
     ]);

@@ -8,56 +8,68 @@ import type { Attributes } from "./pick.js";
  */
 const ITEM_WRAPPERS = new Set(["message", "tool_call", "message_content"]);
 
-/** List positions beyond this are dropped: one attribute naming item 99999999 must not build a huge array. */
-const MAX_INDEX = 9_999;
+/** Positions inside a message beyond this are dropped: one attribute must not build a huge array. */
+const MAX_NESTED_INDEX = 9_999;
 
 type Node = Record<string, unknown> | unknown[];
 
-const isIndex = (segment: string) => /^\d{1,4}$/.test(segment) && Number(segment) <= MAX_INDEX;
 const isNumeric = (segment: string) => /^\d+$/.test(segment);
+const isNestedIndex = (segment: string) => /^\d{1,4}$/.test(segment) && Number(segment) <= MAX_NESTED_INDEX;
 
 /**
  * Assembles flattened indexed attributes (`gen_ai.prompt.0.role`, `gen_ai.prompt.0.content`,
  * `llm.input_messages.1.message.tool_calls.0.tool_call.function.name`, …) under any of
- * `prefixes` into a JSON array of messages, nested paths as nested objects and arrays; null
- * when none are present.
+ * `prefixes` into a JSON array of messages in index order, nested paths as nested objects and
+ * arrays; null when none are present. Only the message indexes present are kept: an array
+ * indexed by them would cost memory and time for the largest index a sender writes.
  */
 export function indexedMessages(attrs: Attributes, prefixes: readonly string[]): string | null {
   for (const prefix of prefixes) {
-    const items: unknown[] = [];
+    const messages = new Map<number, Record<string, unknown>>();
     const head = `${prefix}.`;
     for (const key in attrs) {
       if (!key.startsWith(head)) continue;
-      const path = key.slice(head.length).split(".");
-      if (!isIndex(path[0]!) || path.length < 2) continue;
-      setPath(items, unwrapItems(path), attrs[key]!);
+      const [index, ...path] = key.slice(head.length).split(".");
+      if (!isNumeric(index!) || path.length === 0) continue;
+      let message = messages.get(Number(index));
+      if (!message) {
+        // No prototype, so that a field named "__proto__" is a field.
+        message = Object.create(null) as Record<string, unknown>;
+        messages.set(Number(index), message);
+      }
+      setPath(message, unwrapItems(path, true), attrs[key]!);
     }
-    if (items.length > 0) return JSON.stringify(Array.from(items, (item) => item ?? {}));
+    if (messages.size > 0) {
+      const indexes = [...messages.keys()].sort((a, b) => a - b);
+      return JSON.stringify(indexes.map((index) => messages.get(index)));
+    }
   }
   return null;
 }
 
-function unwrapItems(path: string[]): string[] {
-  return path.filter((segment, i) => !(i > 0 && isNumeric(path[i - 1]!) && ITEM_WRAPPERS.has(segment)));
+/** Drops the wrapper segment of each list item; `afterIndex` says the path starts right after one. */
+function unwrapItems(path: string[], afterIndex: boolean): string[] {
+  return path.filter(
+    (segment, i) => !(ITEM_WRAPPERS.has(segment) && (i === 0 ? afterIndex : isNumeric(path[i - 1]!))),
+  );
 }
 
 /** Sets `value` at `path`, creating arrays under numeric segments; a path that runs into a value is dropped. */
-function setPath(root: unknown[], path: string[], value: AttributeValue): void {
+function setPath(root: Record<string, unknown>, path: string[], value: AttributeValue): void {
   let node: Node = root;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i]!;
-    const last = i === path.length - 1;
-    if (Array.isArray(node) && !isIndex(segment)) return;
+    if (Array.isArray(node) && !isNestedIndex(segment)) return;
     const key = Array.isArray(node) ? Number(segment) : segment;
-    // Null-prototype objects: a segment named __proto__ is data, never a prototype.
-    const existing = (node as Record<string | number, unknown>)[key];
-    if (last) {
-      if (existing === undefined) (node as Record<string | number, unknown>)[key] = value;
+    const slot = node as Record<string | number, unknown>;
+    const existing = slot[key];
+    if (i === path.length - 1) {
+      if (existing === undefined) slot[key] = value;
       return;
     }
     if (existing === undefined) {
       const child: Node = isNumeric(path[i + 1]!) ? [] : Object.create(null);
-      (node as Record<string | number, unknown>)[key] = child;
+      slot[key] = child;
       node = child;
     } else if (typeof existing === "object" && existing !== null) {
       node = existing as Node;

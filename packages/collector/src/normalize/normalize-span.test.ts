@@ -61,6 +61,56 @@ describe("normalizeSpan", () => {
     expect(batch.spans.map((s) => s.startNs)).toEqual([9_223_372_036_854_775_807n]);
   });
 
+  it("rejects a span whose decision or exception time does not fit, as it would its own times", () => {
+    const late = "9300000000000000000";
+    const batch = normalizeRequest({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                { ...base, events: [{ name: "flightrec.decision", timeUnixNano: late }] },
+                {
+                  ...base,
+                  spanId: "B7AD6B7169203332",
+                  status: { code: 2 },
+                  events: [{ name: "exception", timeUnixNano: late }],
+                },
+                { ...base, spanId: "B7AD6B7169203333", events: [{ name: "other", timeUnixNano: late }] },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(batch.rejected).toEqual([
+      {
+        spanId: base.spanId,
+        reason: `event timeUnixNano ${late} is after 2262-04-11, the latest time stored`,
+      },
+      {
+        spanId: "B7AD6B7169203332",
+        reason: `event timeUnixNano ${late} is after 2262-04-11, the latest time stored`,
+      },
+    ]);
+    expect(batch.spans.map((s) => s.spanId)).toEqual(["b7ad6b7169203333"]);
+  });
+
+  it("reads a zero time as not set, as the protobuf decoder does, whichever way JSON writes it", () => {
+    const record = normalizeOne({
+      ...base,
+      status: { code: 2 },
+      endTimeUnixNano: "0",
+      events: [
+        { name: "flightrec.decision", timeUnixNano: 0 },
+        { name: "exception", timeUnixNano: "0" },
+      ],
+    });
+    expect(record.endNs).toBeNull();
+    expect(record.decisions[0]?.tsNs).toBe(1763900000123456789n);
+    expect(record.failure?.tsNs).toBe(1763900000123456789n);
+  });
+
   it("maps a flightrec step span, keeping nanoseconds exact and IDs lower-case", () => {
     const record = normalizeOne({
       ...base,

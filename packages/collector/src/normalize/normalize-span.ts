@@ -6,6 +6,7 @@ import { indexedMessages } from "./indexed-messages.js";
 import { FIELD_KEYS, INDEXED_MESSAGES, STEP_NAME_INDEX, spanKindOf } from "./mappings.js";
 import { type Attributes, pickBoolean, pickJson, pickNumber, pickString } from "./pick.js";
 import { decisionsOf, failureOf } from "./span-events.js";
+import { storableTime, timeIfSet } from "./storable-time.js";
 
 export interface SpanSource {
   span: OtlpSpan;
@@ -20,10 +21,8 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
   const stepIndex = stepIndexOf(attrs, kind, span.name);
   const status = spanStatus(span, pending);
   const startNs = storableTime(span.startTimeUnixNano, "startTimeUnixNano");
-  const endNs =
-    pending || span.endTimeUnixNano === undefined
-      ? null
-      : storableTime(span.endTimeUnixNano, "endTimeUnixNano");
+  const end = timeIfSet(span.endTimeUnixNano);
+  const endNs = pending || end === undefined ? null : storableTime(end, "endTimeUnixNano");
   const usage = usageOf(attrs, kind);
   return {
     traceId: span.traceId.toLowerCase(),
@@ -62,15 +61,6 @@ function stepIndexOf(attrs: Attributes, kind: SpanKindName, name: string): numbe
   if (declared !== null || kind !== "step") return declared;
   const numbered = STEP_NAME_INDEX.exec(name);
   return numbered ? Number(numbered[1]) : null;
-}
-
-/** SQLite integers are signed 64-bit; OTLP times are unsigned, so the last 292 years of them do not fit. */
-const LATEST_NS = 2n ** 63n - 1n;
-
-function storableTime(value: string | number | bigint, field: string): bigint {
-  const ns = BigInt(value);
-  if (ns > LATEST_NS) throw new Error(`${field} ${ns} is after 2262-04-11, the latest time stored`);
-  return ns;
 }
 
 function usageOf(attrs: Attributes, kind: SpanKindName) {

@@ -43,8 +43,34 @@ function isJsonText(text: string): boolean {
   if (first !== "{" && first !== "[" && first !== '"') return false;
   try {
     JSON.parse(text);
-    return true;
   } catch {
     return false;
   }
+  return !nestedDeeperThan(text, SQLITE_MAX_JSON_DEPTH);
+}
+
+/**
+ * SQLite's JSON functions (and the json_valid CHECKs on failure inputs) refuse text nested
+ * deeper than this, though JSON.parse accepts it: kept as it is, such text would fail the
+ * batch's insert or every query that reads the column as JSON.
+ */
+const SQLITE_MAX_JSON_DEPTH = 1000;
+
+/** For valid JSON text: does it open more than `max` arrays or objects at once? */
+function nestedDeeperThan(text: string, max: number): boolean {
+  if (text.length <= 2 * max) return false; // each level costs two characters
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }

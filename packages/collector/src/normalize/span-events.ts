@@ -1,8 +1,9 @@
 import * as C from "@flightrec/sdk/conventions";
 import type { DecisionRecord, FailureRecord } from "../domain.js";
 import { attributesToObject } from "../otlp/attributes.js";
-import type { OtlpSpan } from "../otlp/types.js";
+import type { OtlpInt64, OtlpSpan } from "../otlp/types.js";
 import { type Attributes, pickJson, pickNumber, pickString } from "./pick.js";
+import { storableTime, timeIfSet } from "./storable-time.js";
 
 /** Decisions are span events named `flightrec.decision`. */
 export function decisionsOf(span: OtlpSpan, stepIndex: number | null): DecisionRecord[] {
@@ -17,7 +18,7 @@ export function decisionsOf(span: OtlpSpan, stepIndex: number | null): DecisionR
       inputTokens: pickNumber(attrs, C.GEN_AI_USAGE_INPUT_TOKENS),
       outputTokens: pickNumber(attrs, C.GEN_AI_USAGE_OUTPUT_TOKENS),
       costUsd: pickNumber(attrs, C.ATTR_COST_USD),
-      tsNs: BigInt(event.timeUnixNano ?? span.startTimeUnixNano),
+      tsNs: storableTime(timeIfSet(event.timeUnixNano) ?? span.startTimeUnixNano, "event timeUnixNano"),
     });
   }
   return decisions;
@@ -43,6 +44,14 @@ export function failureOf(
     stack: pickString(ex, "exception.stacktrace"),
     input: pickJson(attrs, C.ATTR_FAILURE_INPUT),
     context: pickJson(attrs, C.ATTR_RUN_INPUT),
-    tsNs: BigInt(exception?.timeUnixNano ?? span.endTimeUnixNano ?? span.startTimeUnixNano),
+    tsNs: failureTime(exception?.timeUnixNano, span),
   };
+}
+
+/** When the span failed: its exception event, else its end, else its start. */
+function failureTime(exceptionTime: OtlpInt64 | undefined, span: OtlpSpan): bigint {
+  const thrown = timeIfSet(exceptionTime);
+  if (thrown !== undefined) return storableTime(thrown, "event timeUnixNano");
+  // A pending span's end is not checked with its times: it may be the one that does not fit.
+  return storableTime(timeIfSet(span.endTimeUnixNano) ?? span.startTimeUnixNano, "endTimeUnixNano");
 }

@@ -71,11 +71,14 @@ function checkSpan(span: unknown, at: string): asserts span is OtlpSpan {
   }
 }
 
+/**
+ * Proto3 JSON accepts int64 as a string or a number. Nanosecond times are far above 2^53, so a
+ * number has already been rounded by JSON.parse (by under a microsecond); it is taken as it is
+ * rather than refusing the request.
+ */
 function checkInt64(value: unknown, at: string, required: boolean): void {
   if (value === undefined && !required) return;
-  if (
-    typeof value === "string" ? UNSIGNED.test(value) : Number.isSafeInteger(value) && (value as number) >= 0
-  )
+  if (typeof value === "string" ? UNSIGNED.test(value) : Number.isInteger(value) && (value as number) >= 0)
     return;
   fail(at, value === undefined ? "required" : "expected an unsigned integer (decimal string or number)");
 }

@@ -1,4 +1,5 @@
 import { MalformedRequestError } from "../errors.js";
+import { MAX_VALUE_NESTING, NESTING_CUT } from "./attributes.js";
 import {
   type ProtoAnyValue,
   type ProtoExportTraceRequest,
@@ -76,20 +77,27 @@ function signedLong(value: ProtoLong): number | string {
     : n.toString();
 }
 
-function keyValues(list: ProtoKeyValue[] | undefined): OtlpKeyValue[] | undefined {
+/** `nesting`: how many arrays and key/value lists enclose the values (see MAX_VALUE_NESTING). */
+function keyValues(list: ProtoKeyValue[] | undefined, nesting = 0): OtlpKeyValue[] | undefined {
   if (!list?.length) return undefined;
-  return list.map((kv) => ({ key: kv.key, value: anyValue(kv.value) }));
+  return list.map((kv) => ({ key: kv.key, value: anyValue(kv.value, nesting) }));
 }
 
-function anyValue(v: ProtoAnyValue | null | undefined): OtlpAnyValue | undefined {
+function anyValue(v: ProtoAnyValue | null | undefined, nesting: number): OtlpAnyValue | undefined {
   if (!v) return undefined;
+  if ((v.arrayValue != null || v.kvlistValue != null) && nesting >= MAX_VALUE_NESTING) {
+    return { stringValue: NESTING_CUT };
+  }
   if (v.stringValue != null) return { stringValue: v.stringValue };
   if (v.boolValue != null) return { boolValue: v.boolValue };
   if (v.intValue != null) return { intValue: signedLong(v.intValue) };
   if (v.doubleValue != null) return { doubleValue: v.doubleValue };
-  if (v.arrayValue != null)
-    return { arrayValue: { values: (v.arrayValue.values ?? []).map((x) => anyValue(x) ?? {}) } };
-  if (v.kvlistValue != null) return { kvlistValue: { values: keyValues(v.kvlistValue.values) ?? [] } };
+  if (v.arrayValue != null) {
+    return { arrayValue: { values: (v.arrayValue.values ?? []).map((x) => anyValue(x, nesting + 1) ?? {}) } };
+  }
+  if (v.kvlistValue != null) {
+    return { kvlistValue: { values: keyValues(v.kvlistValue.values, nesting + 1) ?? [] } };
+  }
   if (v.bytesValue != null) return { bytesValue: Buffer.from(v.bytesValue).toString("base64") };
   return {};
 }

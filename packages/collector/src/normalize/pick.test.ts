@@ -1,0 +1,28 @@
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { pickJson } from "./pick.js";
+
+const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+
+describe("pickJson", () => {
+  it("keeps JSON text as it is and encodes anything else", () => {
+    expect(pickJson({ a: '{"x":[1]}' })).toBeNull();
+    expect(pickJson({ a: '{"x":[1]}' }, "a")).toBe('{"x":[1]}');
+    expect(pickJson({ a: "plain text" }, "a")).toBe('"plain text"');
+    expect(pickJson({ a: "[not json" }, "a")).toBe('"[not json"');
+    expect(pickJson({ a: 3 }, "a")).toBe("3");
+  });
+
+  it("stores JSON text nested deeper than SQLite reads as a JSON string, so the store can read it", () => {
+    const db = new Database(":memory:");
+    const valid = (text: string | null) => db.prepare("SELECT json_valid(?) AS v").get(text) as { v: number };
+    const deepest = pickJson({ a: nested(1000) }, "a");
+    expect(deepest).toBe(nested(1000));
+    const tooDeep = pickJson({ a: `{"x": ${nested(1000)}}` }, "a");
+    expect(tooDeep).toBe(JSON.stringify(`{"x": ${nested(1000)}}`));
+    expect([valid(deepest).v, valid(tooDeep).v]).toEqual([1, 1]);
+    // Brackets inside strings do not count.
+    const inString = JSON.stringify({ x: "[".repeat(3000) });
+    expect(pickJson({ a: inString }, "a")).toBe(inString);
+  });
+});
