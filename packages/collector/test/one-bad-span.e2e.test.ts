@@ -108,4 +108,26 @@ describe("a request with one bad span among good ones", () => {
       { tool: "lookup", valid: 1 },
     ]);
   });
+
+  it("says which spans it could not store when more share a span ID and start millisecond than fit", async () => {
+    // The same span ID in ten traces (a replayed example span, say): eight fit on the key's probes.
+    const traces = Array.from(
+      { length: 10 },
+      (_, i) => `${(i + 1).toString(16).padStart(2, "0")}${"ab".repeat(15)}`,
+    );
+    const spans = traces.map((traceId) => span({ traceId, spanId: "00000000000000ee" }));
+    const response = await postTraces(
+      collector.server.url,
+      JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }),
+    );
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as {
+      partialSuccess?: { rejectedSpans: string; errorMessage: string };
+    };
+    expect(answer.partialSuccess?.rejectedSpans).toBe("2");
+    expect(answer.partialSuccess?.errorMessage).toContain("share its span ID and start millisecond");
+    expect(collector.query("SELECT count(*) AS n FROM spans WHERE span_id = '00000000000000ee'")).toEqual([
+      { n: 8 },
+    ]);
+  });
 });

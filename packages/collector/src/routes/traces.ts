@@ -1,11 +1,12 @@
 import { Hono } from "hono";
-import type { NormalizedBatch } from "../domain.js";
+import type { NormalizedBatch, RejectedSpan, SpanRecord } from "../domain.js";
 import type { DecodePool } from "../ingest/decode-pool.js";
 import { discardBody, readBody } from "../ingest/read-body.js";
 import { QueueFullError, type WriteQueue } from "../ingest/write-queue.js";
 import type { Metrics } from "../metrics.js";
 import { encodingOf } from "../otlp/decode.js";
 import { encodeExportResponse } from "../otlp/encode-response.js";
+import type { IngestSummary } from "../store/store.js";
 
 /** What @hono/node-server passes as the environment: the Node request, for cheap draining. */
 interface NodeBindings {
@@ -20,6 +21,15 @@ export interface TracesRouteOptions {
   maxBodyBytes: number;
   /** Bodies being read and decoded at once, in bytes; beyond it new requests get 429. */
   maxInflightBytes: number;
+}
+
+/** The spans of this request the store could not take; a group commit's summary names those of all its requests. */
+function unstoredOf(spans: readonly SpanRecord[], summary: IngestSummary): RejectedSpan[] {
+  if (summary.unstored.length === 0) return [];
+  const mine = new Set(spans.map((s) => `${s.traceId}/${s.spanId}`));
+  return summary.unstored
+    .filter((u) => mine.has(`${u.traceId}/${u.spanId}`))
+    .map((u) => ({ spanId: u.spanId, reason: u.reason }));
 }
 
 /**
@@ -56,21 +66,26 @@ export function tracesRoute({
     }
     metrics.spansReceived += batch.spans.length + batch.rejected.length;
     metrics.spansRejected += batch.rejected.length;
+    const rejected = [...batch.rejected];
     if (batch.spans.length > 0) {
+      let summary: IngestSummary;
       try {
-        await queue.submit(batch.spans);
+        summary = await queue.submit(batch.spans);
       } catch (error) {
         if (error instanceof QueueFullError) metrics.requestsRefused++;
         throw error;
       }
-      metrics.spansStored += batch.spans.length;
+      const unstored = unstoredOf(batch.spans, summary);
+      metrics.spansRejected += unstored.length;
+      metrics.spansStored += batch.spans.length - unstored.length;
+      rejected.push(...unstored);
     }
     const partial =
-      batch.rejected.length === 0
+      rejected.length === 0
         ? null
         : {
-            rejectedSpans: batch.rejected.length,
-            errorMessage: batch.rejected.map((r) => `span ${r.spanId}: ${r.reason}`).join("; "),
+            rejectedSpans: rejected.length,
+            errorMessage: rejected.map((r) => `span ${r.spanId}: ${r.reason}`).join("; "),
           };
     const response = encodeExportResponse(encoding, partial);
     return c.body(response.body as string, 200, { "content-type": response.contentType });

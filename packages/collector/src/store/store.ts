@@ -165,6 +165,14 @@ export interface IngestSummary {
   stored: number;
   /** Runs this batch changed. */
   runIds: string[];
+  /** Spans the store could not take, and why; the sender is told through partialSuccess. */
+  unstored: UnstoredSpan[];
+}
+
+export interface UnstoredSpan {
+  traceId: string;
+  spanId: string;
+  reason: string;
 }
 
 /**

@@ -197,4 +197,20 @@ describe("SqliteStore ingest", () => {
       { span_id: "cccccccccccccccc", start_ns: Number(latest), started_at: "2262-04-11T23:47:16.854Z" },
     ]);
   });
+
+  it("reports the spans it could not store, the same ones again on a retry", async () => {
+    const traces = Array.from(
+      { length: 10 },
+      (_, i) => `${i.toString(16).padStart(2, "0")}${"cd".repeat(15)}`,
+    );
+    const spans = traces.map((traceId) => span({ traceId, spanId: "00000000000000ee", runId: null }));
+    const first = await store.ingest(spans);
+    expect(first.stored).toBe(8);
+    expect(first.unstored).toEqual(
+      traces.slice(8).map((traceId) => ({ traceId, spanId: "00000000000000ee", reason: expect.any(String) })),
+    );
+    const retry = await store.ingest(spans);
+    expect(retry.unstored.map((u) => u.traceId)).toEqual(traces.slice(8));
+    expect(q("SELECT count(*) AS n FROM spans")).toEqual([{ n: 8 }]);
+  });
 });

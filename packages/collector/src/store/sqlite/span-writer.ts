@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { SpanRecord } from "../../domain.js";
-import type { IngestSummary } from "../store.js";
+import type { IngestSummary, UnstoredSpan } from "../store.js";
 import {
   addToDelta,
   deltaParams,
@@ -10,6 +10,9 @@ import {
   type RunDelta,
 } from "./run-rollup.js";
 import { MAX_KEY_PROBES, spanKey } from "./span-key.js";
+
+const TOO_MANY_ON_KEY = `${MAX_KEY_PROBES} other spans share its span ID and start millisecond; not stored`;
+
 import { durationMs, nsToIso } from "./time.js";
 
 const UPSERT_SPAN_SQL = `
@@ -95,6 +98,7 @@ export class SpanWriter {
   private writeBatch(spans: readonly SpanRecord[]): IngestSummary {
     const runOfTrace = this.runsOfTraces(spans);
     const deltas = new Map<string, RunDelta>();
+    const unstored: UnstoredSpan[] = [];
     let stored = 0;
     for (const span of spans) {
       const runId = span.runId ?? runOfTrace.get(span.traceId) ?? null;
@@ -102,7 +106,10 @@ export class SpanWriter {
       let previous: ExistingSpan | undefined;
       if (this.insertNewSpan.run(...params).changes === 0) {
         const slot = this.findSlot(span);
-        if (!slot) continue;
+        if (!slot) {
+          unstored.push({ traceId: span.traceId, spanId: span.spanId, reason: TOO_MANY_ON_KEY });
+          continue;
+        }
         previous = slot.previous;
         // A placeholder never overwrites the finished span, whatever order they arrive in.
         if (previous && span.pending && previous.status !== "running") continue;
@@ -126,7 +133,7 @@ export class SpanWriter {
     }
     const now = new Date().toISOString();
     for (const delta of deltas.values()) this.rollupRun.run(deltaParams(delta, now));
-    return { stored, runIds: [...deltas.keys()] };
+    return { stored, runIds: [...deltas.keys()], unstored };
   }
 
   /**
