@@ -8,16 +8,18 @@ const gunzipAsync = promisify(gunzip);
 export interface ReadBodyOptions {
   /** Largest accepted body in bytes, checked on the wire and again after decompression. */
   maxBytes: number;
+  /** Told the bytes read so far after each chunk; throwing stops the read with that error. */
+  onProgress?: (bytesRead: number) => void;
 }
 
 /**
  * Reads a request body, decompressing gzip. The limit holds after decompression too, so a
  * small gzip bomb is refused with 413 before it is inflated past the limit.
  */
-export async function readBody(request: Request, { maxBytes }: ReadBodyOptions): Promise<Buffer> {
+export async function readBody(request: Request, { maxBytes, onProgress }: ReadBodyOptions): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const raw = await readLimited(request, maxBytes);
+  const raw = await readLimited(request, maxBytes, onProgress);
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding === "identity" || encoding === "") return raw;
   if (encoding !== "gzip") {
@@ -31,13 +33,18 @@ export async function readBody(request: Request, { maxBytes }: ReadBodyOptions):
   }
 }
 
-async function readLimited(request: Request, maxBytes: number): Promise<Buffer> {
+async function readLimited(
+  request: Request,
+  maxBytes: number,
+  onProgress?: (bytesRead: number) => void,
+): Promise<Buffer> {
   if (!request.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
     if (size > maxBytes) throw tooLarge(maxBytes);
+    onProgress?.(size);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size);

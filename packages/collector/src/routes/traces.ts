@@ -56,13 +56,25 @@ export function tracesRoute({
       });
       throw new QueueFullError("collector is busy; retry later");
     }
-    inflightBytes += declared;
+    // A body without Content-Length (chunked) takes its share of the budget as it arrives.
+    let reserved = declared;
+    inflightBytes += reserved;
+    const reserve = (bytesRead: number) => {
+      if (bytesRead <= reserved) return;
+      const others = inflightBytes - reserved;
+      if (others > 0 && inflightBytes + (bytesRead - reserved) > maxInflightBytes) {
+        metrics.requestsRefused++;
+        throw new QueueFullError("collector is busy; retry later");
+      }
+      inflightBytes += bytesRead - reserved;
+      reserved = bytesRead;
+    };
     let batch: NormalizedBatch;
     try {
-      const body = await readBody(c.req.raw, { maxBytes: maxBodyBytes });
+      const body = await readBody(c.req.raw, { maxBytes: maxBodyBytes, onProgress: reserve });
       batch = await decoder.decode(body, encoding);
     } finally {
-      inflightBytes -= declared;
+      inflightBytes -= reserved;
     }
     metrics.spansReceived += batch.spans.length + batch.rejected.length;
     metrics.spansRejected += batch.rejected.length;
