@@ -27,6 +27,49 @@ const base: OtlpSpan = {
 };
 
 describe("normalizeSpan", () => {
+  it("rejects a span whose run attempt or step index is not a plausible whole number, naming it", () => {
+    const withAttr = (
+      spanId: string,
+      key: string,
+      value: { intValue: number } | { doubleValue: number },
+    ) => ({
+      ...base,
+      spanId,
+      attributes: [{ key, value }],
+    });
+    const batch = normalizeRequest({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                withAttr("B7AD6B7169203341", "flightrec.run.attempt", { doubleValue: 1e20 }),
+                withAttr("B7AD6B7169203342", "flightrec.run.attempt", { intValue: 0 }),
+                withAttr("B7AD6B7169203343", "flightrec.step.index", { doubleValue: 1.5 }),
+                withAttr("B7AD6B7169203344", "flightrec.run.attempt", { intValue: 3 }),
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(batch.rejected).toEqual([
+      {
+        spanId: "B7AD6B7169203341",
+        reason: "flightrec.run.attempt must be a whole number from 1 to 1000000, got 100000000000000000000",
+      },
+      {
+        spanId: "B7AD6B7169203342",
+        reason: "flightrec.run.attempt must be a whole number from 1 to 1000000, got 0",
+      },
+      {
+        spanId: "B7AD6B7169203343",
+        reason: "flightrec.step.index must be a whole number from 0 to 1000000, got 1.5",
+      },
+    ]);
+    expect(batch.spans.map((s) => s.attempt)).toEqual([3]);
+  });
+
   it("rejects a span whose times do not fit the store's 64-bit signed integers, naming the field", () => {
     const batch = normalizeRequest({
       resourceSpans: [

@@ -32,7 +32,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     runName: kind === "run" ? (pickString(attrs, ...FIELD_KEYS.runName) ?? span.name) : null,
     requestId: pickString(attrs, ...FIELD_KEYS.requestId),
     service: pickString(resource, "service.name"),
-    attempt: pickNumber(attrs, C.ATTR_RUN_ATTEMPT) ?? 1,
+    attempt: wholeNumber(attrs, C.ATTR_RUN_ATTEMPT, 1) ?? 1,
     kind,
     name: span.name,
     status,
@@ -56,8 +56,18 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
   };
 }
 
+/** Far more than any run has; a value beyond it is a bug, and an attempt of 1e20 would hide every later one. */
+const MAX_COUNT = 1_000_000;
+
+/** A whole-number attribute, or null when absent; anything else rejects the span, naming it. */
+function wholeNumber(attrs: Attributes, key: string, min: number): number | null {
+  const n = pickNumber(attrs, key);
+  if (n === null || (Number.isInteger(n) && n >= min && n <= MAX_COUNT)) return n;
+  throw new Error(`${key} must be a whole number from ${min} to ${MAX_COUNT}, got ${n}`);
+}
+
 function stepIndexOf(attrs: Attributes, kind: SpanKindName, name: string): number | null {
-  const declared = pickNumber(attrs, C.ATTR_STEP_INDEX);
+  const declared = wholeNumber(attrs, C.ATTR_STEP_INDEX, 0);
   if (declared !== null || kind !== "step") return declared;
   const numbered = STEP_NAME_INDEX.exec(name);
   return numbered ? Number(numbered[1]) : null;
