@@ -7,6 +7,11 @@ const span = (times: string) =>
   `"spanId":"eee19b7ec3c1b174","name":"GET /","kind":2,${times}}]}]}]}`;
 
 describe("decodeJsonTraceRequest", () => {
+  it("reads a body that starts with a UTF-8 byte order mark", () => {
+    const body = JSON.stringify({ resourceSpans: [] });
+    expect(decodeJsonTraceRequest(`\uFEFF${body}`)).toEqual({ resourceSpans: [] });
+  });
+
   it("accepts int64 times sent as JSON numbers, as the proto3 JSON mapping allows", () => {
     // Nanosecond times are above 2^53, so as numbers they arrive rounded (here by 212 ns).
     const body = span(

@@ -15,7 +15,8 @@ const UNSIGNED = /^\d+$/;
 export function decodeJsonTraceRequest(body: string): OtlpExportTraceRequest {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body);
+    // RFC 8259 lets a parser ignore a byte order mark; some clients still send one.
+    parsed = JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
   } catch (error) {
     throw new MalformedRequestError(`invalid JSON: ${(error as Error).message}`);
   }
