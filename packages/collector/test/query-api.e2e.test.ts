@@ -5,6 +5,9 @@ import { hex, otlpJson, type SpanSpec } from "./otlp-builder.js";
 
 const T0 = Date.parse("2026-11-20T10:00:00.000Z");
 
+/** A cursor as the store encodes one, holding whatever values a client put in it. */
+const forgedCursor = (...values: unknown[]) => Buffer.from(JSON.stringify(values)).toString("base64url");
+
 /** A run: root, one step per name, an LLM call in the first step; the last step fails when `error`. */
 function runSpans(
   runId: string,
@@ -201,6 +204,27 @@ describe("query API (docs/decisions/0002-query-api.md)", () => {
       ["tool", "execute_tool smtp_send", 1],
     ]);
     expect(body.groups.byErrorType).toEqual([{ error_type: null, count: 3, last_ts: expect.any(String) }]);
+  });
+
+  it.each([
+    ["an object", forgedCursor({}, "task-1")],
+    ["a boolean", forgedCursor(true, "task-1")],
+    ["a list as the run ID", forgedCursor(0.5, ["task-1"])],
+  ])("answers 400 for a run-list cursor holding %s", async (_, cursor) => {
+    const { status, body } = await get<{ error: string }>(`/api/runs?sort=cost_usd&cursor=${cursor}`);
+    expect(status).toBe(400);
+    expect(body.error).toContain('"cursor"');
+  });
+
+  it.each([
+    ["not a number", forgedCursor("soon", "1")],
+    ["a fraction", forgedCursor(1.5, "1")],
+    ["beyond 64 bits", forgedCursor("99999999999999999999", "1")],
+    ["null", forgedCursor(null, null)],
+  ])("answers 400 for a failures cursor holding %s", async (_, cursor) => {
+    const { status, body } = await get<{ error: string }>(`/api/failures?cursor=${cursor}`);
+    expect(status).toBe(400);
+    expect(body.error).toContain('"cursor"');
   });
 
   it("gives stats over time with percentiles by model and tool", async () => {
