@@ -190,6 +190,55 @@ describe("query API (docs/decisions/0002-query-api.md)", () => {
     expect((await get("/api/runs/nope")).status).toBe(404);
   });
 
+  it("puts a parent before its children when they start at the same instant", async () => {
+    const traceId = hex(16);
+    const run = { "flightrec.run.id": "task-same-instant" };
+    // Span IDs sort against the tree, so only the parent links can order these.
+    const spans: SpanSpec[] = [
+      {
+        traceId,
+        spanId: "ffffffffffffffff",
+        name: "invoke_agent",
+        startMs: T0 + 7_200_000,
+        attributes: { ...run, "flightrec.span.kind": "run" },
+      },
+      {
+        traceId,
+        spanId: "eeeeeeeeeeeeeeee",
+        parentSpanId: "ffffffffffffffff",
+        name: "fetch_data",
+        startMs: T0 + 7_200_000,
+        attributes: { ...run, "flightrec.span.kind": "step", "flightrec.step.index": 1 },
+      },
+      {
+        traceId,
+        spanId: "1111111111111111",
+        parentSpanId: "eeeeeeeeeeeeeeee",
+        name: "chat",
+        startMs: T0 + 7_200_000,
+        attributes: { ...run, "gen_ai.operation.name": "chat" },
+      },
+      {
+        traceId,
+        spanId: "0000000000000001",
+        parentSpanId: "1111111111111111",
+        name: "http",
+        startMs: T0 + 7_200_000,
+      },
+      {
+        traceId,
+        spanId: "0000000000000002",
+        parentSpanId: "eeeeeeeeeeeeeeee",
+        name: "later",
+        startMs: T0 + 7_200_001,
+        attributes: run,
+      },
+    ];
+    expect((await postTraces(collector.server.url, otlpJson(spans))).status).toBe(200);
+    const { body } = await get<RunDetail>("/api/runs/task-same-instant");
+    expect(body.spans.map((s) => s.name)).toEqual(["invoke_agent", "fetch_data", "chat", "http", "later"]);
+  });
+
   it("lists failures with groups", async () => {
     const { body } = await get<FailureListPage>("/api/failures?limit=1");
     expect(body.failures).toHaveLength(1);
