@@ -110,6 +110,16 @@ describe("operations", () => {
     });
   });
 
+  it.each([
+    ["--max-rows", "1.5"],
+    ["--timeout-ms", "3000000000"],
+  ])("flightrec query refuses %s %s as a usage error, not a limit it cannot keep", async (flag, value) => {
+    await expect(cli("query", "--db", collector.dbPath, flag, value, "SELECT 1")).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(flag),
+    });
+  });
+
   it("pushes a run the interrupt sweeper marks to live clients", async () => {
     const quick = await startTestCollector({
       interrupts: { heartbeatMisses: 1, defaultHeartbeatIntervalMs: 100, sweepIntervalMs: 100 },

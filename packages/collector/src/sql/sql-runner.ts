@@ -58,8 +58,12 @@ export class SqlRunner {
     this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.maxWaiting = options.maxWaiting ?? 16;
-    if (!(this.timeoutMs > 0)) throw new Error("SqlRunner: timeoutMs must be positive");
-    if (!(this.maxRows > 0)) throw new Error("SqlRunner: maxRows must be positive");
+    // Node runs a timer longer than 2^31 − 1 ms after 1 ms, which would stop every query at once.
+    if (!(this.timeoutMs > 0 && this.timeoutMs < 2 ** 31))
+      throw new Error("SqlRunner: timeoutMs must be from 1 to 2^31 - 1");
+    // The row limit is checked by equality with the row count.
+    if (!(Number.isInteger(this.maxRows) && this.maxRows > 0))
+      throw new Error("SqlRunner: maxRows must be a positive integer");
     if (!(this.maxBytes > 0)) throw new Error("SqlRunner: maxBytes must be positive");
   }
 
