@@ -136,6 +136,16 @@ describe("query API (docs/decisions/0002-query-api.md)", () => {
     expect(await ids("q=req-task-1")).toEqual(["task-1"]);
   });
 
+  it("reads a time range ending past the year 9999 as open-ended", async () => {
+    const all = (await get<RunListPage>("/api/runs")).body.runs.map((r) => r.run_id);
+    // In UTC this is 10000-01-01T13:00Z, whose ISO text starts with "+010000".
+    const to = encodeURIComponent("9999-12-31T23:00:00-14:00");
+    const { body } = await get<RunListPage>(`/api/runs?to=${to}`);
+    expect(body.runs.map((r) => r.run_id)).toEqual(all);
+    const stats = await get<Stats>(`/api/stats?from=${new Date(T0).toISOString()}&to=${to}`);
+    expect(stats.body.series.reduce((n, b) => n + b.runs, 0)).toBe(all.length);
+  });
+
   it("sorts and pages with an opaque cursor", async () => {
     const first = await get<RunListPage>("/api/runs?sort=cost_usd&order=desc&limit=3");
     expect(first.body.runs.map((r) => r.run_id)).toEqual(["task-2", "task-3", "task-4"]);
