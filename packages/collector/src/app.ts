@@ -133,11 +133,24 @@ export function createApp(options: AppOptions): Hono {
   return createCollectorApp(options).app;
 }
 
+/** Paths labelled as themselves; any other path is a client's choice and would grow the label set. */
+const ROUTE_PATHS = new Set([
+  "/v1/traces",
+  "/health",
+  "/metrics",
+  "/api/runs",
+  "/api/failures",
+  "/api/stats",
+  "/api/schema",
+  "/api/events",
+  "/api/sql",
+  "/api/step-durations",
+]);
+
 /** A bounded label set for metrics: route shapes, never raw IDs. */
 function routeLabel(path: string): string {
-  if (path === "/v1/traces" || path === "/health" || path === "/metrics") return path;
+  if (ROUTE_PATHS.has(path)) return path;
   if (path.startsWith("/api/runs/"))
     return path.endsWith("/checkpoints") ? "/api/runs/:runId/checkpoints" : "/api/runs/:runId";
-  if (/^\/api\/[a-z-]+$/.test(path)) return path;
   return path.startsWith("/api/") ? "/api/other" : "/dashboard";
 }

@@ -39,6 +39,17 @@ function positiveNumber(name: string, value: string | undefined): number | undef
   return n;
 }
 
+/** Node timers hold at most 2^31 − 1 ms and turn a longer delay into 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function positiveInteger(name: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || n > max)
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got "${value}"`);
+  return n;
+}
+
 class UsageError extends Error {}
 
 async function serve(args: string[]): Promise<number> {
@@ -72,7 +83,7 @@ async function serve(args: string[]): Promise<number> {
     retainDays: positiveNumber("retain-days", values["retain-days"]),
     interrupts: {
       heartbeatMisses: positiveNumber("heartbeat-misses", values["heartbeat-misses"]),
-      sweepIntervalMs: positiveNumber("sweep-interval-ms", values["sweep-interval-ms"]),
+      sweepIntervalMs: positiveInteger("sweep-interval-ms", values["sweep-interval-ms"], MAX_TIMER_MS),
     },
     logger,
   });
@@ -103,8 +114,8 @@ async function query(args: string[]): Promise<number> {
   if (!sql) throw new UsageError("give the SQL to run");
   const runner = new SqlRunner({
     db: values.db,
-    timeoutMs: positiveNumber("timeout-ms", values["timeout-ms"]),
-    maxRows: positiveNumber("max-rows", values["max-rows"]),
+    timeoutMs: positiveInteger("timeout-ms", values["timeout-ms"], MAX_TIMER_MS),
+    maxRows: positiveInteger("max-rows", values["max-rows"], Number.MAX_SAFE_INTEGER),
   });
   try {
     const result = await runner.run(sql);

@@ -51,6 +51,15 @@ describe("operations", () => {
     expect(text).toMatch(/^flightrec_http_request_duration_seconds_count\{route="\/v1\/traces"\} 2$/m);
   });
 
+  it("labels request metrics by route shape, whatever paths clients make up", async () => {
+    for (const path of ["/api/made-up", "/api/another-made-up", "/api/runs"])
+      await fetch(`${collector.server.url}${path}`);
+    const text = await (await fetch(`${collector.server.url}/metrics`)).text();
+    expect(text).not.toMatch(/made-up/);
+    expect(text).toMatch(/^flightrec_http_requests_total\{route="\/api\/other",status="404"\} 2$/m);
+    expect(text).toMatch(/^flightrec_http_requests_total\{route="\/api\/runs",status="200"\} 1$/m);
+  });
+
   it("refuses to bind beyond loopback without a token", async () => {
     await expect(startServer({ db: `${collector.dbPath}-x`, host: "0.0.0.0", port: 0 })).rejects.toThrow(
       /--token/,
@@ -98,6 +107,16 @@ describe("operations", () => {
     await expect(runaway).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/500 ms limit/) });
     await expect(cli("query", "--db", collector.dbPath, "DELETE FROM runs")).rejects.toMatchObject({
       stderr: expect.stringMatching(/only read-only/),
+    });
+  });
+
+  it.each([
+    ["--max-rows", "1.5"],
+    ["--timeout-ms", "3000000000"],
+  ])("flightrec query refuses %s %s as a usage error, not a limit it cannot keep", async (flag, value) => {
+    await expect(cli("query", "--db", collector.dbPath, flag, value, "SELECT 1")).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(flag),
     });
   });
 

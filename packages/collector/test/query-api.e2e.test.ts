@@ -5,6 +5,9 @@ import { hex, otlpJson, type SpanSpec } from "./otlp-builder.js";
 
 const T0 = Date.parse("2026-11-20T10:00:00.000Z");
 
+/** A cursor as the store encodes one, holding whatever values a client put in it. */
+const forgedCursor = (...values: unknown[]) => Buffer.from(JSON.stringify(values)).toString("base64url");
+
 /** A run: root, one step per name, an LLM call in the first step; the last step fails when `error`. */
 function runSpans(
   runId: string,
@@ -133,6 +136,16 @@ describe("query API (docs/decisions/0002-query-api.md)", () => {
     expect(await ids("q=req-task-1")).toEqual(["task-1"]);
   });
 
+  it("reads a time range ending past the year 9999 as open-ended", async () => {
+    const all = (await get<RunListPage>("/api/runs")).body.runs.map((r) => r.run_id);
+    // In UTC this is 10000-01-01T13:00Z, whose ISO text starts with "+010000".
+    const to = encodeURIComponent("9999-12-31T23:00:00-14:00");
+    const { body } = await get<RunListPage>(`/api/runs?to=${to}`);
+    expect(body.runs.map((r) => r.run_id)).toEqual(all);
+    const stats = await get<Stats>(`/api/stats?from=${new Date(T0).toISOString()}&to=${to}`);
+    expect(stats.body.series.reduce((n, b) => n + b.runs, 0)).toBe(all.length);
+  });
+
   it("sorts and pages with an opaque cursor", async () => {
     const first = await get<RunListPage>("/api/runs?sort=cost_usd&order=desc&limit=3");
     expect(first.body.runs.map((r) => r.run_id)).toEqual(["task-2", "task-3", "task-4"]);
@@ -187,6 +200,55 @@ describe("query API (docs/decisions/0002-query-api.md)", () => {
     expect((await get("/api/runs/nope")).status).toBe(404);
   });
 
+  it("puts a parent before its children when they start at the same instant", async () => {
+    const traceId = hex(16);
+    const run = { "flightrec.run.id": "task-same-instant" };
+    // Span IDs sort against the tree, so only the parent links can order these.
+    const spans: SpanSpec[] = [
+      {
+        traceId,
+        spanId: "ffffffffffffffff",
+        name: "invoke_agent",
+        startMs: T0 + 7_200_000,
+        attributes: { ...run, "flightrec.span.kind": "run" },
+      },
+      {
+        traceId,
+        spanId: "eeeeeeeeeeeeeeee",
+        parentSpanId: "ffffffffffffffff",
+        name: "fetch_data",
+        startMs: T0 + 7_200_000,
+        attributes: { ...run, "flightrec.span.kind": "step", "flightrec.step.index": 1 },
+      },
+      {
+        traceId,
+        spanId: "1111111111111111",
+        parentSpanId: "eeeeeeeeeeeeeeee",
+        name: "chat",
+        startMs: T0 + 7_200_000,
+        attributes: { ...run, "gen_ai.operation.name": "chat" },
+      },
+      {
+        traceId,
+        spanId: "0000000000000001",
+        parentSpanId: "1111111111111111",
+        name: "http",
+        startMs: T0 + 7_200_000,
+      },
+      {
+        traceId,
+        spanId: "0000000000000002",
+        parentSpanId: "eeeeeeeeeeeeeeee",
+        name: "later",
+        startMs: T0 + 7_200_001,
+        attributes: run,
+      },
+    ];
+    expect((await postTraces(collector.server.url, otlpJson(spans))).status).toBe(200);
+    const { body } = await get<RunDetail>("/api/runs/task-same-instant");
+    expect(body.spans.map((s) => s.name)).toEqual(["invoke_agent", "fetch_data", "chat", "http", "later"]);
+  });
+
   it("lists failures with groups", async () => {
     const { body } = await get<FailureListPage>("/api/failures?limit=1");
     expect(body.failures).toHaveLength(1);
@@ -201,6 +263,27 @@ describe("query API (docs/decisions/0002-query-api.md)", () => {
       ["tool", "execute_tool smtp_send", 1],
     ]);
     expect(body.groups.byErrorType).toEqual([{ error_type: null, count: 3, last_ts: expect.any(String) }]);
+  });
+
+  it.each([
+    ["an object", forgedCursor({}, "task-1")],
+    ["a boolean", forgedCursor(true, "task-1")],
+    ["a list as the run ID", forgedCursor(0.5, ["task-1"])],
+  ])("answers 400 for a run-list cursor holding %s", async (_, cursor) => {
+    const { status, body } = await get<{ error: string }>(`/api/runs?sort=cost_usd&cursor=${cursor}`);
+    expect(status).toBe(400);
+    expect(body.error).toContain('"cursor"');
+  });
+
+  it.each([
+    ["not a number", forgedCursor("soon", "1")],
+    ["a fraction", forgedCursor(1.5, "1")],
+    ["beyond 64 bits", forgedCursor("99999999999999999999", "1")],
+    ["null", forgedCursor(null, null)],
+  ])("answers 400 for a failures cursor holding %s", async (_, cursor) => {
+    const { status, body } = await get<{ error: string }>(`/api/failures?cursor=${cursor}`);
+    expect(status).toBe(400);
+    expect(body.error).toContain('"cursor"');
   });
 
   it("gives stats over time with percentiles by model and tool", async () => {

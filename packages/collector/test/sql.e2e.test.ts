@@ -77,6 +77,20 @@ describe("POST /api/sql", () => {
     expect(result.rows).toHaveLength(10_000);
   });
 
+  it("caps the size of a result, so huge cells cannot flood the server", async () => {
+    const manyRows = await sql(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 5000) SELECT hex(zeroblob(5000)) FROM n",
+    );
+    expect(manyRows.status).toBe(200);
+    const result = (await manyRows.json()) as { rows: unknown[][]; truncated: boolean };
+    expect(result.truncated).toBe(true);
+    expect(result.rows.length).toBeGreaterThan(0);
+    expect(result.rows.length).toBeLessThan(5000);
+    const oneHugeCell = await sql("SELECT hex(zeroblob(20000000))");
+    expect(oneHugeCell.status).toBe(400);
+    expect(((await oneHugeCell.json()) as { error: string }).error).toMatch(/larger than the 32 MiB/);
+  });
+
   it("stops a query that never ends, while ingest goes on", async () => {
     const runaway = sql(
       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n",

@@ -34,9 +34,12 @@ export function apiRoutes({ store }: { store: DecisionStore }): Hono {
   return app;
 }
 
+/** The last instant whose ISO text has a four-digit year; later ones start "+010000" and sort first. */
+const LAST_FOUR_DIGIT_YEAR_MS = Date.parse("9999-12-31T23:59:59.999Z");
+
 /** Stored times are UTC text; compare like with like. */
 function toUtc(iso: string): string {
-  return new Date(iso).toISOString();
+  return new Date(Math.min(Date.parse(iso), LAST_FOUR_DIGIT_YEAR_MS)).toISOString();
 }
 
 async function withCursor<T>(query: () => Promise<T>): Promise<T> {

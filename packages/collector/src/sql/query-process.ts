@@ -9,6 +9,7 @@ interface Request {
   id: number;
   sql: string;
   maxRows: number;
+  maxBytes: number;
 }
 
 const path = process.argv[2];
@@ -22,7 +23,7 @@ process.on("message", (message: Request) => {
   try {
     db ??= openReadOnlyDatabase(path);
     const started = performance.now();
-    const result = runReadOnlyQuery(db, message.sql, message.maxRows);
+    const result = runReadOnlyQuery(db, message.sql, message.maxRows, message.maxBytes);
     process.send!({ id: message.id, ok: true, result, elapsedMs: performance.now() - started });
   } catch (error) {
     process.send!({ id: message.id, ok: false, error: (error as Error).message });

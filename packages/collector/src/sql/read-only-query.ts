@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 export interface QueryResult {
   columns: string[];
   rows: unknown[][];
-  /** True when more rows existed than `maxRows`. */
+  /** True when more rows existed than `maxRows`, or than fit in `maxBytes`. */
   truncated: boolean;
 }
 
@@ -15,6 +15,11 @@ export class QueryRejectedError extends Error {
 }
 
 export const DEFAULT_MAX_ROWS = 10_000;
+/**
+ * The result travels to the server as one message and is serialized again for the response;
+ * a few rows of huge cells would otherwise cost the server gigabytes and seconds of its thread.
+ */
+export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Only these may start a statement: queries that read. PRAGMA, ATTACH and every write are refused. */
 const ALLOWED_START = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(select|with|values|explain)\b/i;
@@ -30,11 +35,12 @@ export function openReadOnlyDatabase(path: string): Database.Database {
   return db;
 }
 
-/** Runs one read-only statement and returns at most `maxRows` rows. */
+/** Runs one read-only statement and returns at most `maxRows` rows, of about `maxBytes` of JSON. */
 export function runReadOnlyQuery(
   db: Database.Database,
   sql: string,
   maxRows = DEFAULT_MAX_ROWS,
+  maxBytes = DEFAULT_MAX_BYTES,
 ): QueryResult {
   if (!ALLOWED_START.test(sql)) {
     throw new QueryRejectedError(
@@ -53,18 +59,39 @@ export function runReadOnlyQuery(
   const columns = statement.columns().map((c) => c.name);
   const rows: unknown[][] = [];
   let truncated = false;
+  let bytes = 0;
   try {
     for (const row of statement.raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>) {
       if (rows.length === maxRows) {
         truncated = true;
         break;
       }
-      rows.push(row.map(plainValue));
+      const cells = row.map(plainValue);
+      bytes += cells.reduce<number>((sum, cell) => sum + cellBytes(cell), 0);
+      if (bytes > maxBytes) {
+        truncated = true;
+        break;
+      }
+      rows.push(cells);
     }
   } catch (error) {
     throw new QueryRejectedError((error as Error).message);
   }
+  if (truncated && rows.length === 0) {
+    throw new QueryRejectedError(
+      `the first row alone is larger than the ${formatBytes(maxBytes)} result limit: select fewer or shorter columns, e.g. substr(column, 1, 10000)`,
+    );
+  }
   return { columns, rows, truncated };
+}
+
+/** About what a cell adds to the JSON reply: strings by length (escapes aside), other values a few bytes. */
+function cellBytes(cell: unknown): number {
+  return typeof cell === "string" ? cell.length + 3 : 8;
+}
+
+function formatBytes(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
 }
 
 /** JSON-safe cells: integers beyond 2^53 (nanosecond times) become exact decimal strings, blobs base64. */

@@ -1,6 +1,11 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_MAX_ROWS, QueryRejectedError, type QueryResult } from "./read-only-query.js";
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_ROWS,
+  QueryRejectedError,
+  type QueryResult,
+} from "./read-only-query.js";
 
 export interface SqlRunnerOptions {
   /** Path of the store file, opened read-only by the query process. */
@@ -8,6 +13,8 @@ export interface SqlRunnerOptions {
   /** A query still running after this long is stopped (its process killed). */
   timeoutMs?: number;
   maxRows?: number;
+  /** About this many bytes of JSON at most; later rows are cut off (`truncated`). */
+  maxBytes?: number;
   /** Queries waiting for the query process; more are refused. */
   maxWaiting?: number;
 }
@@ -43,14 +50,21 @@ export class SqlRunner {
   private waiting = 0;
   private readonly timeoutMs: number;
   private readonly maxRows: number;
+  private readonly maxBytes: number;
   private readonly maxWaiting: number;
 
   constructor(private readonly options: SqlRunnerOptions) {
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.maxWaiting = options.maxWaiting ?? 16;
-    if (!(this.timeoutMs > 0)) throw new Error("SqlRunner: timeoutMs must be positive");
-    if (!(this.maxRows > 0)) throw new Error("SqlRunner: maxRows must be positive");
+    // Node runs a timer longer than 2^31 − 1 ms after 1 ms, which would stop every query at once.
+    if (!(this.timeoutMs > 0 && this.timeoutMs < 2 ** 31))
+      throw new Error("SqlRunner: timeoutMs must be from 1 to 2^31 - 1");
+    // The row limit is checked by equality with the row count.
+    if (!(Number.isInteger(this.maxRows) && this.maxRows > 0))
+      throw new Error("SqlRunner: maxRows must be a positive integer");
+    if (!(this.maxBytes > 0)) throw new Error("SqlRunner: maxBytes must be positive");
   }
 
   run(sql: string): Promise<SqlResult> {
@@ -88,7 +102,7 @@ export class SqlRunner {
       };
       child.on("message", onMessage);
       child.once("exit", onExit);
-      child.send({ id, sql, maxRows: this.maxRows });
+      child.send({ id, sql, maxRows: this.maxRows, maxBytes: this.maxBytes });
     });
   }
 

@@ -221,6 +221,32 @@ describe("interrupt", () => {
   });
 });
 
+describe("a resumed attempt whose run span has not arrived yet", () => {
+  // The SDK exports a run's placeholder at the next export tick; a fast first step can come first.
+  const killedThenResumed = () =>
+    store.ingest([
+      span(1, "run", "invoke_agent agent", {
+        status: "error",
+        errorMessage: "SIGTERM",
+        attributes: '{"flightrec.run.interrupted":"SIGTERM"}',
+      }),
+      step(1, 1, "fetch"),
+      step(2, 1, "fetch", { spanId: "2-fetch", status: "running", endNs: null, output: null, pending: true }),
+    ]);
+
+  it("has no run span in its checkpoints, rather than the killed attempt's", async () => {
+    await killedThenResumed();
+    expect(queries.checkpoints("run-1")).toMatchObject({ attempt: 2, traceId: null, spanId: null });
+  });
+
+  it("is not given the killed attempt's interruption reason", async () => {
+    await killedThenResumed();
+    expect(queries.openAttemptsSince(new Date(0).toISOString())).toEqual([
+      expect.objectContaining({ run_id: "run-1", attempt: 2, run_status: "running", reason: null }),
+    ]);
+  });
+});
+
 describe("step durations", () => {
   it("gives the p95 of executed steps of runs with that name", async () => {
     const spans = [span(1, "run", "invoke_agent agent")];

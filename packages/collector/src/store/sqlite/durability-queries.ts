@@ -61,14 +61,17 @@ const OPEN_RUNS_SQL = `
 SELECT run_id, status AS run_status, updated_at FROM runs
 WHERE status = 'running' OR (status = 'error' AND updated_at >= ?)`;
 
+// The newest attempt's run span only: a resumed attempt's steps can arrive before its run span,
+// and an older attempt's span would lend it a stale interruption reason, input and IDs.
 const LATEST_ROOT_SQL = `
-SELECT (SELECT max(attempt) FROM spans WHERE run_id = @run_id) AS attempt, root.trace_id, root.span_id,
-       root.input AS root_input,
+SELECT newest.attempt, root.trace_id, root.span_id, root.input AS root_input,
        json_extract(root.attributes, '$."flightrec.run.interrupted"') AS reason,
        json_extract(root.attributes, '$."flightrec.heartbeat.interval_ms"') AS interval_ms
-FROM (SELECT 1) LEFT JOIN (
-  SELECT * FROM spans WHERE run_id = @run_id AND kind = 'run' ORDER BY attempt DESC, start_ns DESC LIMIT 1
-) AS root`;
+FROM (SELECT max(attempt) AS attempt FROM spans WHERE run_id = @run_id) AS newest
+LEFT JOIN spans AS root ON root.span_key = (
+  SELECT span_key FROM spans WHERE run_id = @run_id AND kind = 'run' AND attempt = newest.attempt
+  ORDER BY start_ns DESC LIMIT 1
+)`;
 
 const IN_FLIGHT_SQL = `
 SELECT CAST(span_key AS TEXT) AS span_key, trace_id, span_id, kind, name, step_index, input FROM spans

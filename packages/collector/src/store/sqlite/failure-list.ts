@@ -1,5 +1,5 @@
 import type { FailureListPage, FailureListQuery } from "../store.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
+import { cursorInteger, decodeCursor, encodeCursor } from "./cursor.js";
 import type { StatementCache } from "./statement-cache.js";
 
 /** Failures newest first, with counts grouped by error type and by failing span. */
@@ -19,8 +19,8 @@ export function listFailures(statements: StatementCache, query: FailureListQuery
   if (query.cursor !== undefined) {
     const [ts, key] = decodeCursor(query.cursor);
     pageWhere.push("(f.ts_ns < @cts OR (f.ts_ns = @cts AND f.span_key < @ckey))");
-    params.cts = BigInt(String(ts));
-    params.ckey = BigInt(String(key));
+    params.cts = cursorInteger(ts);
+    params.ckey = cursorInteger(key);
   }
   const rows = statements
     .get(

@@ -12,7 +12,6 @@ import type {
   RunListQuery,
   RunRow,
   SchemaTable,
-  SpanRow,
   Stats,
   StatsQuery,
 } from "../store.js";
@@ -20,6 +19,7 @@ import { Checkpointer } from "./checkpointer.js";
 import { listFailures } from "./failure-list.js";
 import { openWritableDatabase } from "./open-database.js";
 import { listRuns } from "./run-list.js";
+import { parentsFirst, type TimedSpanRow } from "./span-order.js";
 import { SpanWriter } from "./span-writer.js";
 import { StatementCache } from "./statement-cache.js";
 import { stats } from "./stats.js";
@@ -48,7 +48,8 @@ export class SqliteStore implements DecisionStore {
     this.statements = new StatementCache(db);
     this.selectRun = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`);
     this.selectSpans = db.prepare(
-      `SELECT ${SPAN_COLUMNS} FROM spans WHERE run_id = ? ORDER BY start_ns, parent_span_id IS NOT NULL, span_id`,
+      `SELECT ${SPAN_COLUMNS}, CAST(start_ns AS TEXT) AS _start FROM spans WHERE run_id = ?
+       ORDER BY start_ns, parent_span_id IS NOT NULL, span_id`,
     );
     this.selectDecisions = db.prepare(
       `SELECT run_id, attempt, step, action, reasoning, input_tokens, output_tokens, cost_usd, ts, trace_id, span_id
@@ -81,7 +82,7 @@ export class SqliteStore implements DecisionStore {
     if (!run) return null;
     return {
       run,
-      spans: this.selectSpans.all(runId) as SpanRow[],
+      spans: parentsFirst(this.selectSpans.all(runId) as TimedSpanRow[]),
       decisions: this.selectDecisions.all(runId) as DecisionRow[],
       failures: this.selectFailures.all(runId) as FailureRow[],
     };
