@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { RunEvents } from "./api/run-events.js";
-import { tokenAuth } from "./auth.js";
+import { loopbackHostOnly, tokenAuth } from "./auth.js";
 import { HttpError } from "./errors.js";
 import { DecodePool } from "./ingest/decode-pool.js";
 import { WriteQueue } from "./ingest/write-queue.js";
@@ -73,6 +73,8 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
     const auth = tokenAuth({ token: options.token, queryTokenPaths: ["/api/events"] });
     app.use("/v1/*", auth);
     app.use("/api/*", auth);
+  } else {
+    app.use("*", loopbackHostOnly());
   }
   app.route("/", healthRoute({ store: options.store, queue, dbPath: options.dbPath }));
   app.get("/metrics", (c) =>

@@ -29,3 +29,34 @@ export function tokenAuth({ token, queryTokenPaths = [] }: TokenAuthOptions): Mi
 function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
 }
+
+/**
+ * Without a token the collector listens on loopback only, but a web page can still reach it
+ * through DNS rebinding (its own name made to resolve to 127.0.0.1); the browser then sends that
+ * name as Host. Answering only to loopback names closes that door. A request with no Host at all
+ * cannot come from a browser.
+ */
+export function loopbackHostOnly(): MiddlewareHandler {
+  return async (c, next) => {
+    const host = c.req.header("host");
+    if (host !== undefined && !isLoopbackHost(host)) {
+      throw new HttpError(
+        403,
+        `Host "${host}" is not a loopback name; without --token the collector answers only to localhost, 127.0.0.1 or [::1]`,
+      );
+    }
+    await next();
+  };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const name = (host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:\d*$/, ""))
+    .toLowerCase()
+    .replace(/\.$/, "");
+  return (
+    name === "localhost" ||
+    name.endsWith(".localhost") ||
+    name === "::1" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
+  );
+}

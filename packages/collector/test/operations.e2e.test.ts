@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,6 +59,54 @@ describe("operations", () => {
     expect(text).not.toMatch(/made-up/);
     expect(text).toMatch(/^flightrec_http_requests_total\{route="\/api\/other",status="404"\} 2$/m);
     expect(text).toMatch(/^flightrec_http_requests_total\{route="\/api\/runs",status="200"\} 1$/m);
+  });
+
+  it("answers only to loopback Host names without a token, so a DNS-rebinding page reads nothing", async () => {
+    const { port } = new URL(collector.server.url);
+    const get = (path: string, host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port, path, headers: { host } }, (res) => {
+          let body = "";
+          res.on("data", (chunk) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    for (const path of ["/api/runs", "/api/runs/ops-1", "/"]) {
+      const refused = await get(path, `rebound.example:${port}`);
+      expect(refused.status, path).toBe(403);
+      expect(refused.body).toContain("not a loopback name");
+      expect(refused.body).not.toContain("ops-1");
+    }
+    expect((await get("/api/runs/ops-1", `localhost:${port}`)).status).toBe(200);
+    expect((await get("/api/runs/ops-1", `127.0.0.1:${port}`)).status).toBe(200);
+  });
+
+  it("takes any Host name when a token guards it", async () => {
+    const guarded = await startTestCollector({ token: "t0ken" });
+    try {
+      const { port } = new URL(guarded.server.url);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: "127.0.0.1",
+            port,
+            path: "/api/runs",
+            headers: { host: "collector.internal", authorization: "Bearer t0ken" },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      });
+      expect(status).toBe(200);
+    } finally {
+      await guarded.stop();
+    }
   });
 
   it("refuses to bind beyond loopback without a token", async () => {
