@@ -21,7 +21,14 @@ export const runListParams = z.object({
   model: z.string().optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
-  minCost: z.coerce.number().nonnegative().optional(),
+  // Coercion reads "" as 0, which would quietly drop runs with no cost; an empty value is an error.
+  minCost: z
+    .string()
+    .trim()
+    .min(1, "expected a number")
+    .transform(Number)
+    .pipe(z.number().nonnegative())
+    .optional(),
   q: z.string().max(200).optional(),
   sort: z.enum(["started_at", "duration_ms", "cost_usd", "name"]).default("started_at"),
   order: z.enum(["asc", "desc"]).default("desc"),

@@ -40,7 +40,13 @@ export function RunFilters({ view, onChange }: RunFiltersProps) {
           </label>
         ))}
       </fieldset>
-      <DebouncedInput label="Name" value={view.name} onCommit={(name) => onChange({ name })} name="name" />
+      <DebouncedInput
+        label="Name"
+        value={view.name}
+        onCommit={(name) => onChange({ name })}
+        name="name"
+        placeholder="exact run name"
+      />
       <DebouncedInput
         label="Model"
         value={view.model}

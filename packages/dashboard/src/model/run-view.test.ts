@@ -66,6 +66,19 @@ describe("run view", () => {
     ).toEqual(["b", "c"]);
   });
 
+  it("filters the way the server does: a name exactly, and no cost is not a cost of 0", () => {
+    // Live updates are filtered here and pages by the server; the two must keep the same runs.
+    const runs = [
+      run({ run_id: "a", name: "analyze_sales", cost_usd: null }),
+      run({ run_id: "b", name: "analyze_sales_v2", cost_usd: 0 }),
+    ];
+    const by = (search: string) =>
+      applyRunView(runs, runViewFromSearch(new URLSearchParams(search))).map((r) => r.run_id);
+    expect(by("name=analyze_sales")).toEqual(["a"]);
+    expect(by("name=sales")).toEqual([]);
+    expect(by("minCost=0")).toEqual(["b"]);
+  });
+
   it("sorts empty values last in both orders", () => {
     const runs = [
       run({ run_id: "a", cost_usd: null }),

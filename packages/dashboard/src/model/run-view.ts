@@ -55,14 +55,17 @@ function toIso(value: string): string {
  */
 export function applyRunView(runs: readonly RunRow[], view: RunView): RunRow[] {
   const q = view.q.trim().toLowerCase();
-  const name = view.name.trim().toLowerCase();
+  const name = view.name.trim();
   const minCost = view.minCost.trim() === "" ? null : Number(view.minCost);
   const from = view.from ? Date.parse(view.from) : null;
   const to = view.to ? Date.parse(view.to) : null;
   const kept = runs.filter((run) => {
     if (view.status.length && !view.status.includes(run.status)) return false;
-    if (name && !(run.name ?? "").toLowerCase().includes(name)) return false;
-    if (minCost !== null && !Number.isNaN(minCost) && (run.cost_usd ?? 0) < minCost) return false;
+    // As the server filters: the name exactly, and a run with no cost never passes a minimum.
+    if (name && run.name !== name) return false;
+    if (minCost !== null && !Number.isNaN(minCost) && (run.cost_usd === null || run.cost_usd < minCost)) {
+      return false;
+    }
     const started = run.started_at ? Date.parse(run.started_at) : null;
     if (from !== null && !Number.isNaN(from) && (started === null || started < from)) return false;
     if (to !== null && !Number.isNaN(to) && (started === null || started > to)) return false;
