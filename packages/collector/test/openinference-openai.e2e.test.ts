@@ -1,10 +1,8 @@
 import { OpenAIInstrumentation } from "@arizeai/openinference-instrumentation-openai";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import * as openaiModule from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeLlmServer } from "../../sdk/test/fake-llm-server.js";
+import { exportingProvider } from "./exporting-provider.js";
 import { startTestCollector, type TestCollector } from "./helpers.js";
 
 describe("OpenInference instrumentation of the openai client → OTLP/JSON exporter → collector", () => {
@@ -14,12 +12,7 @@ describe("OpenInference instrumentation of the openai client → OTLP/JSON expor
   beforeAll(async () => {
     collector = await startTestCollector();
     llm = await startFakeLlmServer();
-    const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ "service.name": "phoenix-agent" }),
-      spanProcessors: [
-        new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${collector.server.url}/v1/traces` })),
-      ],
-    });
+    const provider = exportingProvider(collector.server.url, "phoenix-agent", "json");
     const instrumentation = new OpenAIInstrumentation({ tracerProvider: provider });
     // Typed as taking the client class, but it patches the module namespace (`module.OpenAI`), as
     // an ESM app has to hand it over since require hooks never see the import.

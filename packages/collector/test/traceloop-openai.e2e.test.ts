@@ -1,10 +1,8 @@
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { OpenAIInstrumentation } from "@traceloop/instrumentation-openai";
 import * as openaiModule from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeLlmServer } from "../../sdk/test/fake-llm-server.js";
+import { exportingProvider } from "./exporting-provider.js";
 import { startTestCollector, type TestCollector } from "./helpers.js";
 
 describe("Traceloop (OpenLLMetry) instrumentation of the openai client → OTLP/protobuf exporter → collector", () => {
@@ -14,12 +12,7 @@ describe("Traceloop (OpenLLMetry) instrumentation of the openai client → OTLP/
   beforeAll(async () => {
     collector = await startTestCollector();
     llm = await startFakeLlmServer();
-    const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ "service.name": "openllmetry-agent" }),
-      spanProcessors: [
-        new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${collector.server.url}/v1/traces` })),
-      ],
-    });
+    const provider = exportingProvider(collector.server.url, "openllmetry-agent", "protobuf");
     const instrumentation = new OpenAIInstrumentation({ enrichTokens: false });
     instrumentation.setTracerProvider(provider);
     instrumentation.manuallyInstrument(openaiModule.OpenAI);

@@ -1,44 +1,12 @@
 import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { generateText, stepCountIs, tool } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { exportingProvider } from "./exporting-provider.js";
 import { startTestCollector, type TestCollector } from "./helpers.js";
-
-const usage = (input: number, output: number) => ({
-  inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
-  outputTokens: { total: output, text: output, reasoning: 0 },
-});
-
-/** A model that first calls the weather tool, then answers. */
-function weatherModel() {
-  let calls = 0;
-  return new MockLanguageModelV3({
-    provider: "openai.chat",
-    modelId: "gpt-4o-mini",
-    doGenerate: async () => {
-      calls++;
-      if (calls === 1) {
-        return {
-          content: [{ type: "tool-call", toolCallId: "c1", toolName: "weather", input: '{"city":"Paris"}' }],
-          finishReason: { unified: "tool-calls", raw: "tool_calls" },
-          usage: usage(10, 5),
-          warnings: [],
-        };
-      }
-      return {
-        content: [{ type: "text", text: "Sunny in Paris" }],
-        finishReason: { unified: "stop", raw: "stop" },
-        usage: usage(20, 3),
-        warnings: [],
-      };
-    },
-  });
-}
+import { weatherModelSettings } from "./weather-model.js";
 
 describe("Vercel AI SDK (ai 6) telemetry → OTLP/protobuf exporter → collector", () => {
   let collector: TestCollector;
@@ -48,14 +16,9 @@ describe("Vercel AI SDK (ai 6) telemetry → OTLP/protobuf exporter → collecto
     collector = await startTestCollector();
     // The AI SDK nests its spans through the active context, as an app with a registered SDK has it.
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ "service.name": "vercel-agent" }),
-      spanProcessors: [
-        new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${collector.server.url}/v1/traces` })),
-      ],
-    });
+    const provider = exportingProvider(collector.server.url, "vercel-agent", "protobuf");
     const result = await generateText({
-      model: weatherModel(),
+      model: new MockLanguageModelV3(weatherModelSettings()),
       prompt: "What is the weather in Paris?",
       tools: {
         weather: tool({
