@@ -10,10 +10,9 @@ import {
   type RunDelta,
 } from "./run-rollup.js";
 import { MAX_KEY_PROBES, spanKey } from "./span-key.js";
+import { durationMs, nsToIso } from "./time.js";
 
 const TOO_MANY_ON_KEY = `${MAX_KEY_PROBES} other spans share its span ID and start millisecond; not stored`;
-
-import { durationMs, nsToIso } from "./time.js";
 
 const UPSERT_SPAN_SQL = `
 INSERT INTO spans (span_key, trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at,
