@@ -1,4 +1,5 @@
 import type { RunStatus, SpanRecord } from "../domain.js";
+import { HttpError } from "../errors.js";
 
 /** A row of the `runs` table, as the query API returns it. */
 export interface RunRow {
@@ -173,6 +174,18 @@ export interface UnstoredSpan {
   traceId: string;
   spanId: string;
   reason: string;
+}
+
+/**
+ * The store cannot commit now (disk full, file locked by another process, I/O error); nothing of
+ * the batch was stored. 503, because OTLP exporters retry it, and drop a batch answered 500.
+ */
+export class StoreUnavailableError extends HttpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(503, message, { "retry-after": "5" });
+    this.name = "StoreUnavailableError";
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import Database from "better-sqlite3";
 import type { SpanRecord } from "../../domain.js";
 import type {
   DecisionRow,
@@ -15,6 +15,7 @@ import type {
   Stats,
   StatsQuery,
 } from "../store.js";
+import { StoreUnavailableError } from "../store.js";
 import { Checkpointer } from "./checkpointer.js";
 import { listFailures } from "./failure-list.js";
 import { openWritableDatabase } from "./open-database.js";
@@ -70,7 +71,13 @@ export class SqliteStore implements DecisionStore {
   }
 
   async ingest(spans: readonly SpanRecord[]): Promise<IngestSummary> {
-    return this.writer.write(spans);
+    try {
+      return this.writer.write(spans);
+    } catch (error) {
+      throw isTransient(error)
+        ? new StoreUnavailableError(`store write failed: ${error.message}`, { cause: error })
+        : error;
+    }
   }
 
   async listRuns(query: RunListQuery): Promise<RunListPage> {
@@ -145,6 +152,16 @@ export class SqliteStore implements DecisionStore {
       this.db.close();
     }
   }
+}
+
+/**
+ * Result codes of a store that cannot write now but may later (space freed, lock released,
+ * file made writable again); anything else (a constraint) would fail again on every retry.
+ */
+const TRANSIENT_CODES = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|READONLY|CANTOPEN|NOMEM|PROTOCOL)/;
+
+function isTransient(error: unknown): error is Error {
+  return error instanceof Database.SqliteError && TRANSIENT_CODES.test(error.code);
 }
 
 /** Deletes the oldest runs (and their spans, decisions, failures) in one small transaction. */
