@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -67,5 +67,17 @@ describe("a store that cannot take writes", () => {
     freeDisk();
     expect((await post("during")).status).toBe(200);
     expect(runIds()).toEqual(["before", "during"]);
+  });
+
+  it("refuses to acknowledge spans into a store file that was deleted, and says so on /health", async () => {
+    expect((await post("before")).status).toBe(200);
+    for (const file of readdirSync(dir)) unlinkSync(join(dir, file));
+    // The open connection would still write, into a file no one can open again.
+    const refused = await post("after");
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toMatch(/deleted/);
+    const health = await collector.app.request("http://localhost/health", { headers: { host: "localhost" } });
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: "degraded", store: { writable: false } });
   });
 });

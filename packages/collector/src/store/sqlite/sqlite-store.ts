@@ -1,3 +1,5 @@
+import { type Stats as FileStats, statSync } from "node:fs";
+import { resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { SpanRecord } from "../../domain.js";
 import type {
@@ -43,6 +45,8 @@ export class SqliteStore implements DecisionStore {
   private readonly selectFailures: Database.Statement;
   private readonly deleteOldRuns: (beforeIso: string, limit: number) => number;
   private checkpointer: Checkpointer | null = null;
+  /** The store file as opened; null for a store made from a connection. */
+  private file: { path: string; opened: FileStats } | null = null;
 
   constructor(readonly db: Database.Database) {
     this.writer = new SpanWriter(db);
@@ -67,10 +71,16 @@ export class SqliteStore implements DecisionStore {
     const store = new SqliteStore(openWritableDatabase(path));
     store.db.pragma("wal_autocheckpoint = 0");
     store.checkpointer = new Checkpointer({ path });
+    store.file = { path: resolve(path), opened: statSync(path) };
     return store;
   }
 
   async ingest(spans: readonly SpanRecord[]): Promise<IngestSummary> {
+    if (!this.fileIsCurrent()) {
+      throw new StoreUnavailableError(
+        `store file ${this.file?.path} was deleted or replaced; restart flightrec to open it again`,
+      );
+    }
     try {
       return this.writer.write(spans);
     } catch (error) {
@@ -135,10 +145,25 @@ export class SqliteStore implements DecisionStore {
   }
 
   async isWritable(): Promise<boolean> {
+    if (!this.fileIsCurrent()) return false;
     try {
       this.db.prepare("BEGIN IMMEDIATE").run();
       this.db.prepare("ROLLBACK").run();
       return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * False once the store file was deleted or replaced: the open connection would go on
+   * committing into a file no one can open again, lost when the collector exits.
+   */
+  private fileIsCurrent(): boolean {
+    if (!this.file) return true;
+    try {
+      const now = statSync(this.file.path);
+      return now.ino === this.file.opened.ino && now.dev === this.file.opened.dev;
     } catch {
       return false;
     }
