@@ -202,7 +202,7 @@ export interface DecisionStore {
   stats(query: StatsQuery): Promise<Stats>;
   /** Tables and views users may query with SQL. */
   schema(): Promise<SchemaTable[]>;
-  /** Deletes at most `limit` runs started before `beforeIso` with their spans; returns how many. */
+  /** Deletes at most `limit` runs started and last updated before `beforeIso`, with their rows; returns how many. */
   deleteRunsBefore(beforeIso: string, limit: number): Promise<number>;
   /** True when a write would succeed now (used by /health). */
   isWritable(): Promise<boolean>;

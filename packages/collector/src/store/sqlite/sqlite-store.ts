@@ -191,7 +191,13 @@ function isTransient(error: unknown): error is Error {
 
 /** Deletes the oldest runs (and their spans, decisions, failures) in one small transaction. */
 function retention(db: Database.Database): (beforeIso: string, limit: number) => number {
-  const pick = db.prepare("SELECT run_id FROM runs WHERE started_at < ? ORDER BY started_at LIMIT ?").pluck();
+  // A run that started long ago may still be running (its heartbeats move updated_at) or may
+  // have been resumed lately: only runs also last heard of before the cutoff are old.
+  const pick = db
+    .prepare(
+      "SELECT run_id FROM runs WHERE started_at < @before AND updated_at < @before ORDER BY started_at LIMIT @limit",
+    )
+    .pluck();
   const del = ["spans", "decisions", "failures", "interruptions", "trace_runs", "runs"].map((table) =>
     db.prepare(`DELETE FROM ${table} WHERE run_id = ?`),
   );
@@ -199,7 +205,7 @@ function retention(db: Database.Database): (beforeIso: string, limit: number) =>
     "DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans WHERE run_id IS NULL AND start_ns < ? LIMIT ?)",
   );
   return db.transaction((beforeIso: string, limit: number) => {
-    const runIds = pick.all(beforeIso, limit) as string[];
+    const runIds = pick.all({ before: beforeIso, limit }) as string[];
     for (const runId of runIds) for (const statement of del) statement.run(runId);
     orphanSpans.run(BigInt(Date.parse(beforeIso)) * 1_000_000n, limit * 10);
     return runIds.length;
