@@ -44,12 +44,13 @@ function lastHeard(runId: string, daysAgo: number): void {
   store.db.prepare("UPDATE runs SET updated_at = ?, last_seen_at = ? WHERE run_id = ?").run(at, at, runId);
 }
 
-const sweep = async () => {
+const sweep = async (batchSize?: number) => {
   const retention = startRetention({
     store,
     retainDays: 7,
     logger: createLogger("silent"),
     intervalMs: 3_600_000,
+    batchSize,
   });
   try {
     return await retention.sweep();
@@ -74,5 +75,38 @@ describe("retention", () => {
     await sweep();
     expect(runIds()).toEqual(["recent", "resumed", "still-running"]);
     expect(store.db.prepare("SELECT count(*) FROM spans WHERE run_id = 'resumed'").pluck().get()).toBe(2);
+  });
+
+  it("deletes every old span of no run, with its failures and decisions, however many there are", async () => {
+    const failed = {
+      status: "error" as const,
+      failure: {
+        step: null,
+        errorType: "E",
+        message: "boom",
+        stack: null,
+        input: null,
+        context: null,
+        tsNs: nowNs() - 10n * DAY_NS,
+      },
+    };
+    const decided = {
+      decisions: [
+        {
+          step: null,
+          action: "retry",
+          reasoning: null,
+          inputTokens: null,
+          outputTokens: null,
+          costUsd: null,
+          tsNs: nowNs() - 10n * DAY_NS,
+        },
+      ],
+    };
+    const old = Array.from({ length: 60 }, (_, i) => span(null, 10, i % 2 ? failed : decided));
+    await store.ingest([...old, span(null, 1, failed), span(null, 1, decided)]);
+    await sweep(2);
+    const count = (table: string) => store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
+    expect([count("spans"), count("failures"), count("decisions")]).toEqual([2, 1, 1]);
   });
 });

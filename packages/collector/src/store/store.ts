@@ -204,6 +204,8 @@ export interface DecisionStore {
   schema(): Promise<SchemaTable[]>;
   /** Deletes at most `limit` runs started and last updated before `beforeIso`, with their rows; returns how many. */
   deleteRunsBefore(beforeIso: string, limit: number): Promise<number>;
+  /** Deletes at most `limit` spans of no run started before `beforeIso`, with their rows; returns how many. */
+  deleteSpansWithoutRunBefore(beforeIso: string, limit: number): Promise<number>;
   /** True when a write would succeed now (used by /health). */
   isWritable(): Promise<boolean>;
   close(): Promise<void>;

@@ -44,6 +44,7 @@ export class SqliteStore implements DecisionStore {
   private readonly selectDecisions: Database.Statement;
   private readonly selectFailures: Database.Statement;
   private readonly deleteOldRuns: (beforeIso: string, limit: number) => number;
+  private readonly deleteOldSpansWithoutRun: (beforeIso: string, limit: number) => number;
   private checkpointer: Checkpointer | null = null;
   /** The store file as opened; null for a store made from a connection. */
   private file: { path: string; opened: FileStats } | null = null;
@@ -65,6 +66,7 @@ export class SqliteStore implements DecisionStore {
        FROM failures WHERE run_id = ? ORDER BY ts_ns`,
     );
     this.deleteOldRuns = retention(db);
+    this.deleteOldSpansWithoutRun = spansWithoutRunRetention(db);
   }
 
   static open(path: string): SqliteStore {
@@ -144,6 +146,10 @@ export class SqliteStore implements DecisionStore {
     return this.deleteOldRuns(beforeIso, limit);
   }
 
+  async deleteSpansWithoutRunBefore(beforeIso: string, limit: number): Promise<number> {
+    return this.deleteOldSpansWithoutRun(beforeIso, limit);
+  }
+
   async isWritable(): Promise<boolean> {
     if (!this.fileIsCurrent()) return false;
     try {
@@ -201,13 +207,25 @@ function retention(db: Database.Database): (beforeIso: string, limit: number) =>
   const del = ["spans", "decisions", "failures", "interruptions", "trace_runs", "runs"].map((table) =>
     db.prepare(`DELETE FROM ${table} WHERE run_id = ?`),
   );
-  const orphanSpans = db.prepare(
-    "DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans WHERE run_id IS NULL AND start_ns < ? LIMIT ?)",
-  );
   return db.transaction((beforeIso: string, limit: number) => {
     const runIds = pick.all({ before: beforeIso, limit }) as string[];
     for (const runId of runIds) for (const statement of del) statement.run(runId);
-    orphanSpans.run(BigInt(Date.parse(beforeIso)) * 1_000_000n, limit * 10);
     return runIds.length;
+  });
+}
+
+/** Deletes the oldest spans of no run (plain HTTP or DB traces) with their failures and decisions. */
+function spansWithoutRunRetention(db: Database.Database): (beforeIso: string, limit: number) => number {
+  const pick = db
+    .prepare("SELECT span_key FROM spans WHERE run_id IS NULL AND start_ns < ? LIMIT ?")
+    .pluck()
+    .safeIntegers();
+  const del = ["decisions", "failures", "spans"].map((table) =>
+    db.prepare(`DELETE FROM ${table} WHERE span_key = ?`),
+  );
+  return db.transaction((beforeIso: string, limit: number) => {
+    const keys = pick.all(BigInt(Date.parse(beforeIso)) * 1_000_000n, limit) as bigint[];
+    for (const key of keys) for (const statement of del) statement.run(key);
+    return keys.length;
   });
 }
