@@ -16,7 +16,7 @@ import { sqlRoute } from "./routes/sql.js";
 import { tracesRoute } from "./routes/traces.js";
 import type { SqlRunner } from "./sql/sql-runner.js";
 import type { DurabilityQueries } from "./store/sqlite/durability-queries.js";
-import type { DecisionStore } from "./store/store.js";
+import { type DecisionStore, StoreUnavailableError } from "./store/store.js";
 
 export interface AppOptions {
   store: DecisionStore;
@@ -105,6 +105,8 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
     const status = known ? error.status : 500;
     const message = known ? error.message : "internal error";
     if (!known) logger.error("unhandled error", { path: c.req.path, error: String(error?.stack ?? error) });
+    // Answered 503 and retried by the sender, but the operator has to free space or a lock.
+    if (error instanceof StoreUnavailableError) logger.error(error.message, { path: c.req.path });
     const headers = known ? error.headers : {};
     const protobuf = /protobuf/i.test(c.req.header("content-type") ?? "") && c.req.path.startsWith("/v1/");
     if (protobuf) {

@@ -50,7 +50,25 @@ function positiveInteger(name: string, value: string | undefined, max: number): 
   return n;
 }
 
+/** Far enough back for any store; a longer span is a cutoff before the earliest time a Date holds. */
+const MAX_RETAIN_DAYS = 100_000;
+
+function retainDays(value: string | undefined): number | undefined {
+  const days = positiveNumber("retain-days", value);
+  if (days !== undefined && days > MAX_RETAIN_DAYS)
+    throw new UsageError(`--retain-days must be at most ${MAX_RETAIN_DAYS}, got "${value}"`);
+  return days;
+}
+
 class UsageError extends Error {}
+
+/** node:util parseArgs refuses unknown options and missing values with these codes. */
+function isUsageError(error: unknown): boolean {
+  return (
+    error instanceof UsageError ||
+    /^ERR_PARSE_ARGS_/.test(String((error as { code?: unknown } | null)?.code ?? ""))
+  );
+}
 
 async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -66,7 +84,7 @@ async function serve(args: string[]): Promise<number> {
       "sweep-interval-ms": { type: "string", default: "1000" },
     },
   });
-  const port = Number(values.port);
+  const port = /^\d+$/.test(values.port) ? Number(values.port) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new UsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
   }
@@ -80,7 +98,7 @@ async function serve(args: string[]): Promise<number> {
     host: values.host,
     port,
     token: values.token ?? process.env.FLIGHTREC_TOKEN ?? undefined,
-    retainDays: positiveNumber("retain-days", values["retain-days"]),
+    retainDays: retainDays(values["retain-days"]),
     interrupts: {
       heartbeatMisses: positiveNumber("heartbeat-misses", values["heartbeat-misses"]),
       sweepIntervalMs: positiveInteger("sweep-interval-ms", values["sweep-interval-ms"], MAX_TIMER_MS),
@@ -145,7 +163,8 @@ function formatTable(columns: string[], rows: unknown[][]): string {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(`flightrec: ${(error as Error).message}${error instanceof UsageError ? `\n${USAGE}` : ""}`);
-    process.exit(error instanceof UsageError ? 2 : 1);
+    const usage = isUsageError(error);
+    console.error(`flightrec: ${(error as Error).message}${usage ? `\n${USAGE}` : ""}`);
+    process.exit(usage ? 2 : 1);
   },
 );

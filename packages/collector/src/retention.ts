@@ -16,14 +16,25 @@ export function startRetention(options: RetentionOptions): { stop(): void; sweep
   let stopped = false;
   const sweep = async (): Promise<number> => {
     const before = new Date(Date.now() - options.retainDays * 86_400_000).toISOString();
+    const runs = await inBatches((limit) => options.store.deleteRunsBefore(before, limit), batchSize);
+    // Spans are smaller than runs: more of them a batch keeps up with busy plain traces.
+    const spans = await inBatches(
+      (limit) => options.store.deleteSpansWithoutRunBefore(before, limit),
+      batchSize * 10,
+    );
+    if (runs + spans > 0)
+      options.logger.info("retention deleted old runs", { runs, spansWithoutRun: spans, before });
+    return runs;
+  };
+  /** Deletes batch after batch until one comes back short, yielding to ingest in between. */
+  const inBatches = async (deleteBatch: (limit: number) => Promise<number>, limit: number) => {
     let total = 0;
     while (!stopped) {
-      const deleted = await options.store.deleteRunsBefore(before, batchSize);
+      const deleted = await deleteBatch(limit);
       total += deleted;
-      if (deleted < batchSize) break;
+      if (deleted < limit) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    if (total > 0) options.logger.info("retention deleted old runs", { runs: total, before });
     return total;
   };
   const run = () =>

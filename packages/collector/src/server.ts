@@ -27,7 +27,7 @@ export interface ServerOptions
   sqlTimeoutMs?: number;
   logger?: Logger;
   /** When runs that stopped sending heartbeats become `interrupted`. */
-  interrupts?: Omit<InterruptSweeperOptions, "queries" | "onMarked">;
+  interrupts?: Omit<InterruptSweeperOptions, "queries" | "onMarked" | "logger">;
 }
 
 export interface RunningServer {
@@ -73,6 +73,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...options.interrupts,
     queries: durability,
     onMarked: (runIds) => collector.events.notify(runIds),
+    logger,
   });
   const retention =
     options.retainDays === undefined

@@ -169,6 +169,19 @@ describe("operations", () => {
     });
   });
 
+  it.each([
+    { args: ["--prot", "4318"], flag: "--prot" },
+    { args: ["--port"], flag: "--port" },
+    { args: ["--port", ""], flag: "--port" },
+    { args: ["--retain-days", "1e9"], flag: "--retain-days" },
+  ])("flightrec serve refuses $args as a usage error naming $flag", async ({ args, flag }) => {
+    const db = `${collector.dbPath}-serve`;
+    await expect(cli("serve", "--db", db, "--port", "0", ...args)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(flag),
+    });
+  });
+
   it("pushes a run the interrupt sweeper marks to live clients", async () => {
     const quick = await startTestCollector({
       interrupts: { heartbeatMisses: 1, defaultHeartbeatIntervalMs: 100, sweepIntervalMs: 100 },

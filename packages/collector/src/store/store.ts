@@ -1,4 +1,5 @@
 import type { RunStatus, SpanRecord } from "../domain.js";
+import { HttpError } from "../errors.js";
 
 /** A row of the `runs` table, as the query API returns it. */
 export interface RunRow {
@@ -176,6 +177,18 @@ export interface UnstoredSpan {
 }
 
 /**
+ * The store cannot commit now (disk full, file locked by another process, I/O error); nothing of
+ * the batch was stored. 503, because OTLP exporters retry it, and drop a batch answered 500.
+ */
+export class StoreUnavailableError extends HttpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(503, message, { "retry-after": "5" });
+    this.name = "StoreUnavailableError";
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+/**
  * The decision store. SQLite is the embedded implementation; the interface is async so a
  * networked store (PostgreSQL) can implement it too.
  */
@@ -189,8 +202,10 @@ export interface DecisionStore {
   stats(query: StatsQuery): Promise<Stats>;
   /** Tables and views users may query with SQL. */
   schema(): Promise<SchemaTable[]>;
-  /** Deletes at most `limit` runs started before `beforeIso` with their spans; returns how many. */
+  /** Deletes at most `limit` runs started and last updated before `beforeIso`, with their rows; returns how many. */
   deleteRunsBefore(beforeIso: string, limit: number): Promise<number>;
+  /** Deletes at most `limit` spans of no run started before `beforeIso`, with their rows; returns how many. */
+  deleteSpansWithoutRunBefore(beforeIso: string, limit: number): Promise<number>;
   /** True when a write would succeed now (used by /health). */
   isWritable(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,6 +1,10 @@
-import { describe, expect, it } from "vitest";
-import type { OpenAttempt } from "../store/sqlite/durability-queries.js";
-import { verdict } from "./interrupt-sweeper.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { createLogger } from "../logger.js";
+import { DurabilityQueries, type OpenAttempt } from "../store/sqlite/durability-queries.js";
+import { startInterruptSweeper, verdict } from "./interrupt-sweeper.js";
 
 const base: OpenAttempt = {
   run_id: "r",
@@ -46,5 +50,33 @@ describe("verdict", () => {
 
   it("leaves ended runs without a reason alone", () => {
     expect(verdict({ ...base, run_status: "error" }, at("2026-01-01T01:00:00.000Z"), limits)).toBeUndefined();
+  });
+});
+
+describe("startInterruptSweeper", () => {
+  it("reports passes that keep failing once, through the collector's logger: one JSON line with a time", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flightrec-sweeper-"));
+    const queries = DurabilityQueries.open(join(dir, "store.db"));
+    queries.close(); // every pass now fails
+    const lines: string[] = [];
+    const sweeper = startInterruptSweeper({
+      queries,
+      sweepIntervalMs: 10,
+      logger: createLogger("info", (line) => lines.push(line) > 0),
+    });
+    try {
+      // Passes go on failing; the failure is reported once.
+      await vi.waitFor(() => expect(lines.length).toBeGreaterThan(0));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        time: expect.any(String),
+        level: "error",
+        msg: "interrupt sweep failed",
+      });
+    } finally {
+      sweeper.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { createLogger, type Logger } from "../logger.js";
 import type { DurabilityQueries, OpenAttempt } from "../store/sqlite/durability-queries.js";
 
 export interface InterruptSweeperOptions {
@@ -10,6 +11,8 @@ export interface InterruptSweeperOptions {
   sweepIntervalMs?: number;
   /** Told which runs a timed pass marked, e.g. to push them to live clients. */
   onMarked?: (runIds: string[]) => void;
+  /** Where a failing pass is reported. */
+  logger?: Logger;
 }
 
 export const DEFAULT_HEARTBEAT_MISSES = 3;
@@ -59,12 +62,18 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
     return marked;
   };
 
+  const logger = options.logger ?? createLogger();
+  // A store that cannot write fails every pass: say so when it starts and when it ends, not each second.
+  let failing = false;
   const timer = setInterval(() => {
     try {
       const marked = sweep();
+      if (failing) logger.info("interrupt sweep works again");
+      failing = false;
       if (marked.length > 0) options.onMarked?.(marked);
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "interrupt sweep failed", error: String(error) }));
+      if (!failing) logger.error("interrupt sweep failed", { error: String(error) });
+      failing = true;
     }
   }, everyMs);
   timer.unref();

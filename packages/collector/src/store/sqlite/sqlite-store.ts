@@ -1,4 +1,6 @@
-import type Database from "better-sqlite3";
+import { type Stats as FileStats, statSync } from "node:fs";
+import { resolve } from "node:path";
+import Database from "better-sqlite3";
 import type { SpanRecord } from "../../domain.js";
 import type {
   DecisionRow,
@@ -15,6 +17,7 @@ import type {
   Stats,
   StatsQuery,
 } from "../store.js";
+import { StoreUnavailableError } from "../store.js";
 import { Checkpointer } from "./checkpointer.js";
 import { listFailures } from "./failure-list.js";
 import { openWritableDatabase } from "./open-database.js";
@@ -41,7 +44,10 @@ export class SqliteStore implements DecisionStore {
   private readonly selectDecisions: Database.Statement;
   private readonly selectFailures: Database.Statement;
   private readonly deleteOldRuns: (beforeIso: string, limit: number) => number;
+  private readonly deleteOldSpansWithoutRun: (beforeIso: string, limit: number) => number;
   private checkpointer: Checkpointer | null = null;
+  /** The store file as opened; null for a store made from a connection. */
+  private file: { path: string; opened: FileStats } | null = null;
 
   constructor(readonly db: Database.Database) {
     this.writer = new SpanWriter(db);
@@ -60,17 +66,30 @@ export class SqliteStore implements DecisionStore {
        FROM failures WHERE run_id = ? ORDER BY ts_ns`,
     );
     this.deleteOldRuns = retention(db);
+    this.deleteOldSpansWithoutRun = spansWithoutRunRetention(db);
   }
 
   static open(path: string): SqliteStore {
     const store = new SqliteStore(openWritableDatabase(path));
     store.db.pragma("wal_autocheckpoint = 0");
     store.checkpointer = new Checkpointer({ path });
+    store.file = { path: resolve(path), opened: statSync(path) };
     return store;
   }
 
   async ingest(spans: readonly SpanRecord[]): Promise<IngestSummary> {
-    return this.writer.write(spans);
+    if (!this.fileIsCurrent()) {
+      throw new StoreUnavailableError(
+        `store file ${this.file?.path} was deleted or replaced; restart flightrec to open it again`,
+      );
+    }
+    try {
+      return this.writer.write(spans);
+    } catch (error) {
+      throw isTransient(error)
+        ? new StoreUnavailableError(`store write failed: ${error.message}`, { cause: error })
+        : error;
+    }
   }
 
   async listRuns(query: RunListQuery): Promise<RunListPage> {
@@ -127,11 +146,30 @@ export class SqliteStore implements DecisionStore {
     return this.deleteOldRuns(beforeIso, limit);
   }
 
+  async deleteSpansWithoutRunBefore(beforeIso: string, limit: number): Promise<number> {
+    return this.deleteOldSpansWithoutRun(beforeIso, limit);
+  }
+
   async isWritable(): Promise<boolean> {
+    if (!this.fileIsCurrent()) return false;
     try {
       this.db.prepare("BEGIN IMMEDIATE").run();
       this.db.prepare("ROLLBACK").run();
       return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * False once the store file was deleted or replaced: the open connection would go on
+   * committing into a file no one can open again, lost when the collector exits.
+   */
+  private fileIsCurrent(): boolean {
+    if (!this.file) return true;
+    try {
+      const now = statSync(this.file.path);
+      return now.ino === this.file.opened.ino && now.dev === this.file.opened.dev;
     } catch {
       return false;
     }
@@ -147,19 +185,47 @@ export class SqliteStore implements DecisionStore {
   }
 }
 
+/**
+ * Result codes of a store that cannot write now but may later (space freed, lock released,
+ * file made writable again); anything else (a constraint) would fail again on every retry.
+ */
+const TRANSIENT_CODES = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|READONLY|CANTOPEN|NOMEM|PROTOCOL)/;
+
+function isTransient(error: unknown): error is Error {
+  return error instanceof Database.SqliteError && TRANSIENT_CODES.test(error.code);
+}
+
 /** Deletes the oldest runs (and their spans, decisions, failures) in one small transaction. */
 function retention(db: Database.Database): (beforeIso: string, limit: number) => number {
-  const pick = db.prepare("SELECT run_id FROM runs WHERE started_at < ? ORDER BY started_at LIMIT ?").pluck();
+  // A run that started long ago may still be running (its heartbeats move updated_at) or may
+  // have been resumed lately: only runs also last heard of before the cutoff are old.
+  const pick = db
+    .prepare(
+      "SELECT run_id FROM runs WHERE started_at < @before AND updated_at < @before ORDER BY started_at LIMIT @limit",
+    )
+    .pluck();
   const del = ["spans", "decisions", "failures", "interruptions", "trace_runs", "runs"].map((table) =>
     db.prepare(`DELETE FROM ${table} WHERE run_id = ?`),
   );
-  const orphanSpans = db.prepare(
-    "DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans WHERE run_id IS NULL AND start_ns < ? LIMIT ?)",
+  return db.transaction((beforeIso: string, limit: number) => {
+    const runIds = pick.all({ before: beforeIso, limit }) as string[];
+    for (const runId of runIds) for (const statement of del) statement.run(runId);
+    return runIds.length;
+  });
+}
+
+/** Deletes the oldest spans of no run (plain HTTP or DB traces) with their failures and decisions. */
+function spansWithoutRunRetention(db: Database.Database): (beforeIso: string, limit: number) => number {
+  const pick = db
+    .prepare("SELECT span_key FROM spans WHERE run_id IS NULL AND start_ns < ? LIMIT ?")
+    .pluck()
+    .safeIntegers();
+  const del = ["decisions", "failures", "spans"].map((table) =>
+    db.prepare(`DELETE FROM ${table} WHERE span_key = ?`),
   );
   return db.transaction((beforeIso: string, limit: number) => {
-    const runIds = pick.all(beforeIso, limit) as string[];
-    for (const runId of runIds) for (const statement of del) statement.run(runId);
-    orphanSpans.run(BigInt(Date.parse(beforeIso)) * 1_000_000n, limit * 10);
-    return runIds.length;
+    const keys = pick.all(BigInt(Date.parse(beforeIso)) * 1_000_000n, limit) as bigint[];
+    for (const key of keys) for (const statement of del) statement.run(key);
+    return keys.length;
   });
 }

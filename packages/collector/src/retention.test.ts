@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { spanRecord } from "../test/span-record.js";
+import type { SpanRecord } from "./domain.js";
+import { createLogger } from "./logger.js";
+import { startRetention } from "./retention.js";
+import { SqliteStore } from "./store/sqlite/sqlite-store.js";
+
+const DAY_NS = 86_400_000_000_000n;
+const nowNs = () => BigInt(Date.now()) * 1_000_000n;
+
+let dir: string;
+let store: SqliteStore;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "flightrec-retention-"));
+  store = SqliteStore.open(join(dir, "store.db"));
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let nextId = 1;
+/** A span of `runId` (or of no run) that started `daysAgo` days ago. */
+function span(runId: string | null, daysAgo: number, overrides: Partial<SpanRecord> = {}): SpanRecord {
+  const startNs = nowNs() - BigInt(Math.round(daysAgo * 24)) * (DAY_NS / 24n);
+  return spanRecord({
+    traceId: (runId ?? "none").padEnd(32, "0").replace(/[^0-9a-f]/g, "a"),
+    spanId: (nextId++).toString(16).padStart(16, "0"),
+    runId,
+    kind: runId ? "run" : "other",
+    startNs,
+    endNs: startNs + 1_000_000n,
+    ...overrides,
+  });
+}
+
+/** As if the collector last heard of the run `daysAgo` days ago. */
+function lastHeard(runId: string, daysAgo: number): void {
+  const at = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+  store.db.prepare("UPDATE runs SET updated_at = ?, last_seen_at = ? WHERE run_id = ?").run(at, at, runId);
+}
+
+const sweep = async (batchSize?: number) => {
+  const retention = startRetention({
+    store,
+    retainDays: 7,
+    logger: createLogger("silent"),
+    intervalMs: 3_600_000,
+    batchSize,
+  });
+  try {
+    return await retention.sweep();
+  } finally {
+    retention.stop();
+  }
+};
+const runIds = () => store.db.prepare("SELECT run_id FROM runs ORDER BY run_id").pluck().all();
+
+describe("retention", () => {
+  it("deletes runs that started and were last heard of before the cutoff, and keeps the others", async () => {
+    await store.ingest([
+      span("done-long-ago", 10),
+      span("recent", 1),
+      // Started before the cutoff and still running: its heartbeat just arrived.
+      span("still-running", 10, { status: "running", endNs: null, pending: true }),
+      // Its first attempt is old, the attempt resumed yesterday is not.
+      span("resumed", 10, { status: "error" }),
+      span("resumed", 1, { attempt: 2 }),
+    ]);
+    lastHeard("done-long-ago", 10);
+    await sweep();
+    expect(runIds()).toEqual(["recent", "resumed", "still-running"]);
+    expect(store.db.prepare("SELECT count(*) FROM spans WHERE run_id = 'resumed'").pluck().get()).toBe(2);
+  });
+
+  it("deletes every old span of no run, with its failures and decisions, however many there are", async () => {
+    const failed = {
+      status: "error" as const,
+      failure: {
+        step: null,
+        errorType: "E",
+        message: "boom",
+        stack: null,
+        input: null,
+        context: null,
+        tsNs: nowNs() - 10n * DAY_NS,
+      },
+    };
+    const decided = {
+      decisions: [
+        {
+          step: null,
+          action: "retry",
+          reasoning: null,
+          inputTokens: null,
+          outputTokens: null,
+          costUsd: null,
+          tsNs: nowNs() - 10n * DAY_NS,
+        },
+      ],
+    };
+    const old = Array.from({ length: 60 }, (_, i) => span(null, 10, i % 2 ? failed : decided));
+    await store.ingest([...old, span(null, 1, failed), span(null, 1, decided)]);
+    await sweep(2);
+    const count = (table: string) => store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
+    expect([count("spans"), count("failures"), count("decisions")]).toEqual([2, 1, 1]);
+  });
+});
