@@ -4,12 +4,15 @@ export class Metrics {
   spansStored = 0;
   spansRejected = 0;
   requestsRefused = 0;
+  /** Epoch ms of the last ingest request answered 429 or 5xx (0: none), for the interrupt sweeper. */
+  lastIngestRefusalAt = 0;
   private readonly requests = new Map<string, number>();
   private readonly buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
   private readonly durationCounts = new Map<string, number[]>();
   private readonly durationSums = new Map<string, number>();
 
   observeRequest(route: string, status: number, seconds: number): void {
+    if (route === "/v1/traces" && (status === 429 || status >= 500)) this.lastIngestRefusalAt = Date.now();
     const key = `route="${route}",status="${status}"`;
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
     const counts = this.durationCounts.get(route) ?? new Array(this.buckets.length + 1).fill(0);

@@ -73,6 +73,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...options.interrupts,
     queries: durability,
     onMarked: (runIds) => collector.events.notify(runIds),
+    lastIngestRefusalAt: () => collector.metrics.lastIngestRefusalAt,
     logger,
   });
   const retention =

@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { spanRecord } from "../../test/span-record.js";
 import { createLogger } from "../logger.js";
 import { DurabilityQueries, type OpenAttempt } from "../store/sqlite/durability-queries.js";
+import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { startInterruptSweeper, verdict } from "./interrupt-sweeper.js";
 
 const base: OpenAttempt = {
@@ -76,6 +78,42 @@ describe("startInterruptSweeper", () => {
       });
     } finally {
       sweeper.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("counts silence from the last time ingest refused a request, since heartbeats may have been refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flightrec-sweeper-"));
+    const store = SqliteStore.open(join(dir, "store.db"));
+    const queries = DurabilityQueries.open(join(dir, "store.db"));
+    const started = Date.now();
+    await store.ingest([
+      spanRecord({
+        runId: "busy-1",
+        kind: "run",
+        name: "invoke_agent busy",
+        status: "running",
+        pending: true,
+        startNs: BigInt(started) * 1_000_000n,
+        endNs: null,
+      }),
+    ]);
+    let lastRefusal = 0;
+    const sweeper = startInterruptSweeper({
+      queries,
+      sweepIntervalMs: 60_000,
+      defaultHeartbeatIntervalMs: 1_000,
+      lastIngestRefusalAt: () => lastRefusal,
+    });
+    try {
+      // Ingest answered 429 ten seconds in; five seconds later three 1 s heartbeats are not yet missed.
+      lastRefusal = started + 10_000;
+      expect(sweeper.sweep(new Date(started + 12_000))).toEqual([]);
+      expect(sweeper.sweep(new Date(started + 14_000))).toEqual(["busy-1"]);
+    } finally {
+      sweeper.stop();
+      queries.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -13,6 +13,11 @@ export interface InterruptSweeperOptions {
   onMarked?: (runIds: string[]) => void;
   /** Where a failing pass is reported. */
   logger?: Logger;
+  /**
+   * Epoch ms when ingest last refused a request (overload, a store that could not write): the
+   * heartbeats of that moment may be among the refused, so silence counts from then.
+   */
+  lastIngestRefusalAt?: () => number;
 }
 
 export const DEFAULT_HEARTBEAT_MISSES = 3;
@@ -47,7 +52,8 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
     lastSweep = now;
     const marked: string[] = [];
     for (const open of options.queries.openAttemptsSince(since)) {
-      const reason = verdict(open, now, { misses, fallbackMs, listeningSince: startedAt });
+      const listeningSince = Math.max(startedAt, options.lastIngestRefusalAt?.() ?? 0);
+      const reason = verdict(open, now, { misses, fallbackMs, listeningSince });
       if (!reason || open.attempt === null) continue;
       options.queries.interrupt({
         runId: open.run_id,
@@ -84,7 +90,7 @@ export interface VerdictLimits {
   misses: number;
   /** Interval for runs that do not declare theirs, in ms. */
   fallbackMs: number;
-  /** Epoch ms since when this collector has been listening. */
+  /** Epoch ms since when this collector has taken every span sent: its start, or its last refusal. */
   listeningSince: number;
 }
 
