@@ -57,7 +57,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new Error(`retainDays must be a positive number, got ${options.retainDays}`);
   }
   const logger = options.logger ?? createLogger();
-  const store = SqliteStore.open(options.db);
+  const store = SqliteStore.open(options.db, {
+    onCheckpointerFailure: (error) =>
+      logger.error("WAL checkpoints moved to the writer", { error: String(error.message) }),
+  });
   const sql = new SqlRunner({ db: options.db, timeoutMs: options.sqlTimeoutMs });
   const durability = DurabilityQueries.open(options.db);
   const collector = createCollectorApp({

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { spanRecord } from "../../../test/span-record.js";
 import type { SpanRecord } from "../../domain.js";
 import { SqliteStore } from "./sqlite-store.js";
@@ -212,5 +212,22 @@ describe("SqliteStore ingest", () => {
     const retry = await store.ingest(spans);
     expect(retry.unstored.map((u) => u.traceId)).toEqual(traces.slice(8));
     expect(q("SELECT count(*) AS n FROM spans")).toEqual([{ n: 8 }]);
+  });
+
+  it("takes WAL checkpoints on commit once the checkpoint thread has stopped", async () => {
+    const failures: Error[] = [];
+    const path = join(dir, "fallback.db");
+    const other = SqliteStore.open(path, { onCheckpointerFailure: (error) => failures.push(error) });
+    try {
+      expect(other.db.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
+      const thread = (other as unknown as { checkpointer: { worker: import("node:worker_threads").Worker } })
+        .checkpointer.worker;
+      await thread.terminate();
+      await vi.waitFor(() => expect(failures).toHaveLength(1));
+      expect(other.db.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
+      expect((await other.ingest([span({})])).stored).toBe(1);
+    } finally {
+      await other.close();
+    }
   });
 });

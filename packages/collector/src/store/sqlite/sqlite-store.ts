@@ -69,10 +69,18 @@ export class SqliteStore implements DecisionStore {
     this.deleteOldSpansWithoutRun = spansWithoutRunRetention(db);
   }
 
-  static open(path: string): SqliteStore {
+  /** `onCheckpointerFailure` hears when commits take over WAL checkpoints from the stopped thread. */
+  static open(path: string, options: { onCheckpointerFailure?: (error: Error) => void } = {}): SqliteStore {
     const store = new SqliteStore(openWritableDatabase(path));
     store.db.pragma("wal_autocheckpoint = 0");
-    store.checkpointer = new Checkpointer({ path });
+    store.checkpointer = new Checkpointer({
+      path,
+      onFailure: (error) => {
+        // Without checkpoints the WAL would grow without end; commits pay for them again instead.
+        if (store.db.open) store.db.pragma("wal_autocheckpoint = 1000");
+        options.onCheckpointerFailure?.(error);
+      },
+    });
     store.file = { path: resolve(path), opened: statSync(path) };
     return store;
   }
