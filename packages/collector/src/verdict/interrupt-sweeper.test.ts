@@ -36,6 +36,12 @@ describe("verdict", () => {
     expect(verdict(other, at("2026-01-01T00:00:25.001Z"), limits)).toMatch(/^no heartbeat since/);
   });
 
+  it("caps a declared interval at an hour, so a run that declares 1e308 can still be judged", () => {
+    const huge = { ...base, interval_ms: 1e308 };
+    expect(verdict(huge, at("2026-01-01T03:00:10.000Z"), limits)).toBeUndefined();
+    expect(verdict(huge, at("2026-01-01T03:00:10.001Z"), limits)).toMatch(/^no heartbeat since/);
+  });
+
   it("does not blame the agent for silence while the collector itself was down", () => {
     const since = Date.parse("2026-01-01T00:01:00.000Z");
     expect(

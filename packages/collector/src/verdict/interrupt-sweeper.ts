@@ -23,6 +23,8 @@ export interface InterruptSweeperOptions {
 export const DEFAULT_HEARTBEAT_MISSES = 3;
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000;
 export const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
+/** A declared heartbeat interval beyond this is taken as this: otherwise the run could never be judged. */
+export const MAX_HEARTBEAT_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface InterruptSweeper {
   /** One pass; returns the run IDs marked interrupted. */
@@ -99,7 +101,11 @@ export function verdict(open: OpenAttempt, now: Date, limits: VerdictLimits): st
   if (open.reason) return open.reason;
   if (open.run_status !== "running") return undefined;
   const { misses, fallbackMs, listeningSince } = limits;
-  const intervalMs = open.interval_ms && open.interval_ms > 0 ? open.interval_ms : fallbackMs;
+  const declared = open.interval_ms;
+  const intervalMs =
+    declared !== null && Number.isFinite(declared) && declared > 0
+      ? Math.min(declared, MAX_HEARTBEAT_INTERVAL_MS)
+      : fallbackMs;
   const silentMs = now.getTime() - Math.max(Date.parse(open.updated_at), listeningSince);
   if (silentMs <= misses * intervalMs) return undefined;
   return `no heartbeat since ${open.updated_at}`;

@@ -261,3 +261,21 @@ describe("step durations", () => {
     expect(queries.stepDurationsOf("other")).toEqual([]);
   });
 });
+
+describe("open attempts", () => {
+  it("reads a declared heartbeat interval only when it is a number", async () => {
+    const running = { status: "running" as const, endNs: null, pending: true };
+    await store.ingest([
+      span(1, "run", "agent", { ...running, attributes: '{"flightrec.heartbeat.interval_ms":250}' }),
+    ]);
+    expect(queries.openAttemptsSince("2000-01-01T00:00:00.000Z")).toMatchObject([
+      { run_id: "run-1", interval_ms: 250 },
+    ]);
+    await store.ingest([
+      span(2, "run", "agent", { ...running, attributes: '{"flightrec.heartbeat.interval_ms":true}' }),
+    ]);
+    expect(queries.openAttemptsSince("2000-01-01T00:00:00.000Z")).toMatchObject([
+      { run_id: "run-1", attempt: 2, interval_ms: null },
+    ]);
+  });
+});

@@ -66,7 +66,9 @@ WHERE status = 'running' OR (status = 'error' AND updated_at >= ?)`;
 const LATEST_ROOT_SQL = `
 SELECT newest.attempt, root.trace_id, root.span_id, root.input AS root_input,
        json_extract(root.attributes, '$."flightrec.run.interrupted"') AS reason,
-       json_extract(root.attributes, '$."flightrec.heartbeat.interval_ms"') AS interval_ms
+       -- Only a number: SQLite reads a JSON true as 1, which would be a 1 ms heartbeat.
+       CASE WHEN json_type(root.attributes, '$."flightrec.heartbeat.interval_ms"') IN ('integer', 'real')
+            THEN json_extract(root.attributes, '$."flightrec.heartbeat.interval_ms"') END AS interval_ms
 FROM (SELECT max(attempt) AS attempt FROM spans WHERE run_id = @run_id) AS newest
 LEFT JOIN spans AS root ON root.span_key = (
   SELECT span_key FROM spans WHERE run_id = @run_id AND kind = 'run' AND attempt = newest.attempt
