@@ -109,4 +109,15 @@ describe("retention", () => {
     const count = (table: string) => store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
     expect([count("spans"), count("failures"), count("decisions")]).toEqual([2, 1, 1]);
   });
+
+  it("forgets which run a deleted trace belonged to: a late span of that trace starts a run of its own", async () => {
+    const old = span("gone", 10);
+    await store.ingest([old]);
+    lastHeard("gone", 10);
+    await sweep();
+    expect(runIds()).toEqual([]);
+    // Another instrumentation's LLM call in the same trace, arriving after the run was deleted.
+    await store.ingest([span(null, 0, { traceId: old.traceId, kind: "llm", name: "chat" })]);
+    expect(runIds()).toEqual([old.traceId]);
+  });
 });

@@ -94,6 +94,11 @@ export class SpanWriter {
     };
   }
 
+  /** Drops what the writer remembers of trace_runs, after rows were deleted behind it. */
+  forgetTraces(): void {
+    this.knownTraces.clear();
+  }
+
   private writeBatch(spans: readonly SpanRecord[]): IngestSummary {
     const runOfTrace = this.runsOfTraces(spans);
     const deltas = new Map<string, RunDelta>();

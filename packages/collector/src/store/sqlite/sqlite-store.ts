@@ -151,7 +151,10 @@ export class SqliteStore implements DecisionStore {
   }
 
   async deleteRunsBefore(beforeIso: string, limit: number): Promise<number> {
-    return this.deleteOldRuns(beforeIso, limit);
+    const deleted = this.deleteOldRuns(beforeIso, limit);
+    // Their trace_runs rows are gone too; the writer must not keep routing those traces to them.
+    if (deleted > 0) this.writer.forgetTraces();
+    return deleted;
   }
 
   async deleteSpansWithoutRunBefore(beforeIso: string, limit: number): Promise<number> {
