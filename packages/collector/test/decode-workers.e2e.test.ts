@@ -90,4 +90,12 @@ describe.skipIf(!existsSync(dist))("the built collector decodes on worker thread
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("answers 503 to a body that reaches the decoder after it closed, instead of leaving it waiting", async () => {
+    const poolModule = fileURLToPath(new URL("../dist/ingest/decode-pool.js", import.meta.url));
+    const { DecodePool } = (await import(poolModule)) as typeof import("../src/ingest/decode-pool.js");
+    const pool = new DecodePool({ threads: 1 });
+    await pool.close();
+    await expect(pool.decode(Buffer.from("{}"), "json")).rejects.toMatchObject({ status: 503 });
+  });
 });

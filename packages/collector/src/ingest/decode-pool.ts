@@ -82,6 +82,9 @@ export class DecodePool {
   }
 
   decode(body: Buffer, encoding: OtlpEncoding): Promise<NormalizedBatch> {
+    // Terminated workers never answer: a body read while the collector shuts down is refused.
+    if (this.closing)
+      return Promise.reject(new HttpError(503, "collector is shutting down", { "retry-after": "1" }));
     if (this.workers.length === 0) return Promise.resolve().then(() => decodeAndNormalize(body, encoding));
     const id = this.nextId++;
     const worker = this.workers[this.next++ % this.workers.length]!;
