@@ -72,6 +72,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     dbPath: options.db,
     dashboardDir: options.dashboardDir ?? findDashboardDir(),
   });
+  const server = serve({
+    fetch: collector.app.fetch,
+    hostname: host,
+    port: options.port ?? DEFAULT_PORT,
+  }) as Server;
+  let address: AddressInfo;
+  try {
+    address = await new Promise<AddressInfo>((resolve, reject) => {
+      server.once("listening", () => resolve(server.address() as AddressInfo));
+      server.once("error", reject);
+    });
+  } catch (error) {
+    // The port is taken (say): let go of the store and threads opened for it, then report.
+    await collector.close();
+    await sql.close();
+    durability.close();
+    await store.close();
+    throw error;
+  }
+  // Verdicts and retention start only once this collector is the one listening.
   const sweeper = startInterruptSweeper({
     ...options.interrupts,
     queries: durability,
@@ -83,15 +103,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     options.retainDays === undefined
       ? null
       : startRetention({ store, retainDays: options.retainDays, logger });
-  const server = serve({
-    fetch: collector.app.fetch,
-    hostname: host,
-    port: options.port ?? DEFAULT_PORT,
-  }) as Server;
-  const address = await new Promise<AddressInfo>((resolve, reject) => {
-    server.once("listening", () => resolve(server.address() as AddressInfo));
-    server.once("error", reject);
-  });
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let closing: Promise<void> | null = null;
   return {

@@ -1,8 +1,12 @@
 import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../src/logger.js";
 import { startServer } from "../src/server.js";
 import { postTraces, startTestCollector, type TestCollector } from "./helpers.js";
 import { otlpJson } from "./otlp-builder.js";
@@ -106,6 +110,21 @@ describe("operations", () => {
       expect(status).toBe(200);
     } finally {
       await guarded.stop();
+    }
+  });
+
+  it("lets go of its store again when it cannot listen", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flightrec-taken-"));
+    const db = join(dir, "second.db");
+    try {
+      const taken = Number(new URL(collector.server.url).port);
+      await expect(startServer({ db, port: taken, logger: createLogger("silent") })).rejects.toThrow(
+        /EADDRINUSE/,
+      );
+      // Closing the last connection checkpoints and removes the WAL; an open one keeps it.
+      expect(existsSync(`${db}-wal`)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
