@@ -18,21 +18,24 @@ export function startRetention(options: RetentionOptions): { stop(): void; sweep
     const before = new Date(Date.now() - options.retainDays * 86_400_000).toISOString();
     const runs = await inBatches((limit) => options.store.deleteRunsBefore(before, limit), batchSize);
     // Spans are smaller than runs: more of them a batch keeps up with busy plain traces.
-    const spans = await inBatches(
-      (limit) => options.store.deleteSpansWithoutRunBefore(before, limit),
-      batchSize * 10,
-    );
+    const spans = await inBatches(async (limit) => {
+      const deleted = await options.store.deleteSpansWithoutRunBefore(before, limit);
+      return { deleted, more: deleted === limit };
+    }, batchSize * 10);
     if (runs + spans > 0)
       options.logger.info("retention deleted old runs", { runs, spansWithoutRun: spans, before });
     return runs;
   };
-  /** Deletes batch after batch until one comes back short, yielding to ingest in between. */
-  const inBatches = async (deleteBatch: (limit: number) => Promise<number>, limit: number) => {
+  /** Deletes batch after batch while there may be more, yielding to ingest in between. */
+  const inBatches = async (
+    deleteBatch: (limit: number) => Promise<{ deleted: number; more: boolean }>,
+    limit: number,
+  ) => {
     let total = 0;
     while (!stopped) {
-      const deleted = await deleteBatch(limit);
+      const { deleted, more } = await deleteBatch(limit);
       total += deleted;
-      if (deleted < limit) break;
+      if (!more) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
     return total;

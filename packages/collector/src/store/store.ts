@@ -202,8 +202,16 @@ export interface DecisionStore {
   stats(query: StatsQuery): Promise<Stats>;
   /** Tables and views users may query with SQL. */
   schema(): Promise<SchemaTable[]>;
-  /** Deletes at most `limit` runs started and last updated before `beforeIso`, with their rows; returns how many. */
-  deleteRunsBefore(beforeIso: string, limit: number): Promise<number>;
+  /**
+   * Deletes at most `limit` runs started and last updated before `beforeIso`, with their rows, and
+   * at most `spanBudget` spans in all: a run with more spans is deleted over several calls. `more`
+   * says another call may find more to delete.
+   */
+  deleteRunsBefore(
+    beforeIso: string,
+    limit: number,
+    spanBudget?: number,
+  ): Promise<{ deleted: number; more: boolean }>;
   /** Deletes at most `limit` spans of no run started before `beforeIso`, with their rows; returns how many. */
   deleteSpansWithoutRunBefore(beforeIso: string, limit: number): Promise<number>;
   /** True when a write would succeed now (used by /health). */

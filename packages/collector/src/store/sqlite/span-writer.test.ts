@@ -174,8 +174,9 @@ describe("SqliteStore ingest", () => {
       span({}),
       span({ spanId: "bbbbbbbbbbbbbbbb", runId: "task-2", traceId: "dddddddddddddddddddddddddddddddd" }),
     ]);
-    expect(await store.deleteRunsBefore("2030-01-01T00:00:00.000Z", 1)).toBe(1);
-    expect(await store.deleteRunsBefore("2030-01-01T00:00:00.000Z", 1)).toBe(1);
+    expect(await store.deleteRunsBefore("2030-01-01T00:00:00.000Z", 1)).toEqual({ deleted: 1, more: true });
+    expect(await store.deleteRunsBefore("2030-01-01T00:00:00.000Z", 1)).toEqual({ deleted: 1, more: true });
+    expect(await store.deleteRunsBefore("2030-01-01T00:00:00.000Z", 1)).toEqual({ deleted: 0, more: false });
     expect(q("SELECT count(*) AS n FROM spans UNION ALL SELECT count(*) FROM runs")).toEqual([
       { n: 0 },
       { n: 0 },
@@ -229,5 +230,30 @@ describe("SqliteStore ingest", () => {
     } finally {
       await other.close();
     }
+  });
+
+  it("deletes a run of many spans over several transactions, a bounded number of spans each", async () => {
+    const spans = Array.from({ length: 50 }, (_, i) =>
+      span({ spanId: (0x100 + i).toString(16).padStart(16, "0"), stepIndex: i + 1 }),
+    );
+    await store.ingest(spans);
+    const left = () => q("SELECT count(*) AS n FROM spans")[0];
+    expect(await store.deleteRunsBefore("2030-01-01T00:00:00.000Z", 10, 20)).toEqual({
+      deleted: 0,
+      more: true,
+    });
+    expect(left()).toEqual({ n: 30 });
+    expect(await store.deleteRunsBefore("2030-01-01T00:00:00.000Z", 10, 20)).toEqual({
+      deleted: 0,
+      more: true,
+    });
+    expect(await store.deleteRunsBefore("2030-01-01T00:00:00.000Z", 10, 20)).toEqual({
+      deleted: 1,
+      more: false,
+    });
+    expect(q("SELECT count(*) AS n FROM spans UNION ALL SELECT count(*) FROM runs")).toEqual([
+      { n: 0 },
+      { n: 0 },
+    ]);
   });
 });

@@ -43,7 +43,7 @@ export class SqliteStore implements DecisionStore {
   private readonly selectSpans: Database.Statement;
   private readonly selectDecisions: Database.Statement;
   private readonly selectFailures: Database.Statement;
-  private readonly deleteOldRuns: (beforeIso: string, limit: number) => number;
+  private readonly deleteOldRuns: ReturnType<typeof retention>;
   private readonly deleteOldSpansWithoutRun: (beforeIso: string, limit: number) => number;
   private checkpointer: Checkpointer | null = null;
   /** The store file as opened; null for a store made from a connection. */
@@ -150,11 +150,15 @@ export class SqliteStore implements DecisionStore {
       }));
   }
 
-  async deleteRunsBefore(beforeIso: string, limit: number): Promise<number> {
-    const deleted = this.deleteOldRuns(beforeIso, limit);
+  async deleteRunsBefore(
+    beforeIso: string,
+    limit: number,
+    spanBudget = RETENTION_SPAN_BUDGET,
+  ): Promise<{ deleted: number; more: boolean }> {
+    const result = this.deleteOldRuns(beforeIso, limit, spanBudget);
     // Their trace_runs rows are gone too; the writer must not keep routing those traces to them.
-    if (deleted > 0) this.writer.forgetTraces();
-    return deleted;
+    if (result.deleted > 0) this.writer.forgetTraces();
+    return result;
   }
 
   async deleteSpansWithoutRunBefore(beforeIso: string, limit: number): Promise<number> {
@@ -207,7 +211,12 @@ function isTransient(error: unknown): error is Error {
 }
 
 /** Deletes the oldest runs (and their spans, decisions, failures) in one small transaction. */
-function retention(db: Database.Database): (beforeIso: string, limit: number) => number {
+/** Spans one retention transaction deletes at most, so ingest never waits long behind it. */
+const RETENTION_SPAN_BUDGET = 20_000;
+
+function retention(
+  db: Database.Database,
+): (beforeIso: string, limit: number, spanBudget: number) => { deleted: number; more: boolean } {
   // A run that started long ago may still be running (its heartbeats move updated_at) or may
   // have been resumed lately: only runs also last heard of before the cutoff are old.
   const pick = db
@@ -215,13 +224,26 @@ function retention(db: Database.Database): (beforeIso: string, limit: number) =>
       "SELECT run_id FROM runs WHERE started_at < @before AND updated_at < @before ORDER BY started_at LIMIT @limit",
     )
     .pluck();
-  const del = ["spans", "decisions", "failures", "interruptions", "trace_runs", "runs"].map((table) =>
+  const deleteSpans = db.prepare(
+    "DELETE FROM spans WHERE span_key IN (SELECT span_key FROM spans WHERE run_id = ? LIMIT ?)",
+  );
+  const spansLeft = db.prepare("SELECT 1 FROM spans WHERE run_id = ? LIMIT 1").pluck();
+  const deleteRest = ["decisions", "failures", "interruptions", "trace_runs", "runs"].map((table) =>
     db.prepare(`DELETE FROM ${table} WHERE run_id = ?`),
   );
-  return db.transaction((beforeIso: string, limit: number) => {
+  return db.transaction((beforeIso: string, limit: number, spanBudget: number) => {
     const runIds = pick.all({ before: beforeIso, limit }) as string[];
-    for (const runId of runIds) for (const statement of del) statement.run(runId);
-    return runIds.length;
+    let budget = spanBudget;
+    let deleted = 0;
+    for (const runId of runIds) {
+      budget -= deleteSpans.run(runId, budget).changes;
+      // The run's row goes last, so a run cut short here is picked up again by the next call.
+      if (budget <= 0 && spansLeft.get(runId) !== undefined) return { deleted, more: true };
+      for (const statement of deleteRest) statement.run(runId);
+      deleted++;
+      if (budget <= 0) return { deleted, more: true };
+    }
+    return { deleted, more: runIds.length === limit };
   });
 }
 
