@@ -18,10 +18,10 @@ export function startRetention(options: RetentionOptions): { stop(): void; sweep
     const before = new Date(Date.now() - options.retainDays * 86_400_000).toISOString();
     const runs = await inBatches((limit) => options.store.deleteRunsBefore(before, limit), batchSize);
     // Spans are smaller than runs: more of them a batch keeps up with busy plain traces.
-    const spans = await inBatches(async (limit) => {
-      const deleted = await options.store.deleteSpansWithoutRunBefore(before, limit);
-      return { deleted, more: deleted === limit };
-    }, batchSize * 10);
+    const spans = await inBatches(
+      (limit) => options.store.deleteSpansWithoutRunBefore(before, limit),
+      batchSize * 10,
+    );
     if (runs + spans > 0)
       options.logger.info("retention deleted old runs", { runs, spansWithoutRun: spans, before });
     return runs;

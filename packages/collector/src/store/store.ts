@@ -212,8 +212,8 @@ export interface DecisionStore {
     limit: number,
     spanBudget?: number,
   ): Promise<{ deleted: number; more: boolean }>;
-  /** Deletes at most `limit` spans of no run started before `beforeIso`, with their rows; returns how many. */
-  deleteSpansWithoutRunBefore(beforeIso: string, limit: number): Promise<number>;
+  /** Deletes at most `limit` spans of no run started before `beforeIso`, with their rows; `more` as above. */
+  deleteSpansWithoutRunBefore(beforeIso: string, limit: number): Promise<{ deleted: number; more: boolean }>;
   /** True when a write would succeed now (used by /health). */
   isWritable(): Promise<boolean>;
   close(): Promise<void>;

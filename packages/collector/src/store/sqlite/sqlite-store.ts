@@ -161,8 +161,12 @@ export class SqliteStore implements DecisionStore {
     return result;
   }
 
-  async deleteSpansWithoutRunBefore(beforeIso: string, limit: number): Promise<number> {
-    return this.deleteOldSpansWithoutRun(beforeIso, limit);
+  async deleteSpansWithoutRunBefore(
+    beforeIso: string,
+    limit: number,
+  ): Promise<{ deleted: number; more: boolean }> {
+    const deleted = this.deleteOldSpansWithoutRun(beforeIso, limit);
+    return { deleted, more: deleted === limit };
   }
 
   async isWritable(): Promise<boolean> {
