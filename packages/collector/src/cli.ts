@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { createLogger, type LogLevel } from "./logger.js";
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "./server.js";
-import { SqlRunner } from "./sql/sql-runner.js";
+import { MAX_TIMER_MS, SqlRunner } from "./sql/sql-runner.js";
 
 const USAGE = `Usage:
   flightrec serve [--db ./flightrec.db] [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--token T]
@@ -38,9 +38,6 @@ function positiveNumber(name: string, value: string | undefined): number | undef
     throw new UsageError(`--${name} must be a positive number, got "${value}"`);
   return n;
 }
-
-/** Node timers hold at most 2^31 − 1 ms and turn a longer delay into 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function positiveInteger(name: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined;

@@ -7,6 +7,9 @@ import {
   type QueryResult,
 } from "./read-only-query.js";
 
+/** Node timers hold at most 2^31 − 1 ms and run a longer delay after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface SqlRunnerOptions {
   /** Path of the store file, opened read-only by the query process. */
   db: string;
@@ -58,8 +61,8 @@ export class SqlRunner {
     this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.maxWaiting = options.maxWaiting ?? 16;
-    // Node runs a timer longer than 2^31 − 1 ms after 1 ms, which would stop every query at once.
-    if (!(this.timeoutMs > 0 && this.timeoutMs < 2 ** 31))
+    // A longer timer would fire at once and stop every query.
+    if (!(this.timeoutMs > 0 && this.timeoutMs <= MAX_TIMER_MS))
       throw new Error("SqlRunner: timeoutMs must be from 1 to 2^31 - 1");
     // The row limit is checked by equality with the row count.
     if (!(Number.isInteger(this.maxRows) && this.maxRows > 0))
