@@ -23,8 +23,10 @@ export interface ServerOptions
   dashboardDir?: string;
   /** Delete runs older than this many days (checked hourly, in small batches). */
   retainDays?: number;
-  /** Time limit of `POST /api/sql`. Default 5 s. */
+  /** Time limit of `POST /api/sql`, from when a query process takes the query. Default 5 s. */
   sqlTimeoutMs?: number;
+  /** `POST /api/sql` queries that run at once, each in its own process. Default 2. */
+  sqlConcurrency?: number;
   logger?: Logger;
   /** When runs that stopped sending heartbeats become `interrupted`. */
   interrupts?: Omit<InterruptSweeperOptions, "queries" | "onMarked" | "logger">;
@@ -61,7 +63,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     onCheckpointerFailure: (error) =>
       logger.error("WAL checkpoints moved to the writer", { error: String(error.message) }),
   });
-  const sql = new SqlRunner({ db: options.db, timeoutMs: options.sqlTimeoutMs });
+  const sql = new SqlRunner({
+    db: options.db,
+    timeoutMs: options.sqlTimeoutMs,
+    concurrency: options.sqlConcurrency,
+  });
   const durability = DurabilityQueries.open(options.db);
   const collector = createCollectorApp({
     ...options,

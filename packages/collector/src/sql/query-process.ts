@@ -2,8 +2,9 @@ import type Database from "better-sqlite3";
 import { openReadOnlyDatabase, runReadOnlyQuery } from "./read-only-query.js";
 
 /**
- * The child process that runs user SQL. better-sqlite3 cannot interrupt a running statement,
- * so the parent kills this process when a query overruns its time limit.
+ * A child process that runs user SQL, one statement at a time. better-sqlite3 cannot interrupt
+ * a running statement, so the parent kills this process when a query overruns its time limit
+ * or its client goes away. It says `ready` once loaded: the time limit starts only then.
  */
 interface Request {
   id: number;
@@ -30,3 +31,4 @@ process.on("message", (message: Request) => {
   }
 });
 process.on("disconnect", () => process.exit(0));
+process.send({ ready: true });
