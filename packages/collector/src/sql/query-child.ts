@@ -38,8 +38,6 @@ export class QueryChild {
       execArgv,
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
-    this.process.unref();
-    this.process.channel?.unref();
     this.process.once("exit", () => {
       this.exited = true;
     });
@@ -48,6 +46,7 @@ export class QueryChild {
         if (!("ready" in reply)) return;
         this.process.off("exit", onExit);
         this.process.off("message", onMessage);
+        this.idle(true);
         resolve();
       };
       const onExit = () => reject(new QueryRejectedError("the query process could not start"));
@@ -65,8 +64,10 @@ export class QueryChild {
   /** Runs one statement; the time limit runs from now (the process is ready). */
   run(sql: string, limits: QueryLimits, signal?: AbortSignal): Promise<SqlResult> {
     const id = this.nextId++;
+    this.idle(false);
     return new Promise<SqlResult>((resolve, reject) => {
       const settle = (outcome: () => void) => {
+        this.idle(true);
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
         this.process.off("message", onMessage);
@@ -100,6 +101,20 @@ export class QueryChild {
       this.process.once("exit", onExit);
       this.process.send({ id, sql, maxRows: limits.maxRows, maxBytes: limits.maxBytes });
     });
+  }
+
+  /**
+   * An idle process does not keep this one alive (a CLI exits when done); a starting or busy one
+   * does, or the wait for its answer could be all that is left and end the process unanswered.
+   */
+  private idle(idle: boolean): void {
+    if (idle) {
+      this.process.unref();
+      this.process.channel?.unref();
+    } else {
+      this.process.ref();
+      this.process.channel?.ref();
+    }
   }
 
   kill(): void {
