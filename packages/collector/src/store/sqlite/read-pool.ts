@@ -74,7 +74,9 @@ export class ReadPool {
     }
     const thread = this.leastBusy();
     const id = this.nextId++;
-    thread.pending++;
+    // A thread with a read to answer keeps the process alive (a script awaiting it would end
+    // unanswered otherwise); an idle one does not.
+    if (thread.pending++ === 0) thread.worker.ref();
     return new Promise<Result<M>>((resolve, reject) => {
       this.pending.set(id, { thread, resolve: resolve as (value: unknown) => void, reject });
       thread.worker.postMessage({ id, method, args } satisfies ReadRequest);
@@ -109,7 +111,7 @@ export class ReadPool {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
-    waiting.thread.pending--;
+    if (--waiting.thread.pending === 0) waiting.thread.worker.unref();
     if (reply.error) waiting.reject(readError(reply.error));
     else waiting.resolve(reply.result);
   }

@@ -1,6 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spanRecord } from "../../../test/span-record.js";
 import type { SpanRecord } from "../../domain.js";
@@ -145,6 +148,22 @@ describe("SqliteStore reads", () => {
       "search",
       "fetch",
     ]);
+  });
+
+  it("keeps a script alive while a read thread answers it, and lets it end once answered", async () => {
+    await store.ingest(runOf("run-s", [{ kind: "step", name: "fetch" }], [5]));
+    const script = join(dir, "read.mts");
+    writeFileSync(
+      script,
+      `import { SqliteStore } from ${JSON.stringify(fileURLToPath(new URL("./sqlite-store.ts", import.meta.url)))};
+       const store = SqliteStore.open(${JSON.stringify(join(dir, "store.db"))});
+       console.log(JSON.stringify((await store.getRun("run-s"))?.spans.length));
+       await store.close();`,
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", script], {
+      timeout: 20_000,
+    });
+    expect(stdout.trim()).toBe("2");
   });
 
   it("reads stats from indexes, never from span rows", () => {
