@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { lowerThreadPriority } from "../thread-priority.js";
 import { openReadOnlyDatabase, runReadOnlyQuery } from "./read-only-query.js";
 
 /**
@@ -19,6 +20,8 @@ if (!path || !process.send) {
   process.exit(2);
 }
 let db: Database.Database | null = null;
+// User SQL is background work: under contention the collector's own threads go first.
+lowerThreadPriority(10);
 
 process.on("message", (message: Request) => {
   try {

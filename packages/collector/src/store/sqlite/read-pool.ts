@@ -30,6 +30,8 @@ export interface ReadPoolOptions {
   threads: number;
   /** Reads running or waiting at once; more are refused (429) instead of queueing without bound. */
   maxPending: number;
+  /** Nice value of the threads (Linux): above 0, they yield the cores to the server thread. Default 0. */
+  nice?: number;
 }
 
 interface Pending {
@@ -97,7 +99,9 @@ export class ReadPool {
   }
 
   private spawn(): Thread {
-    const worker = startModuleWorker(this.script, { workerData: { path: this.options.path } });
+    const worker = startModuleWorker(this.script, {
+      workerData: { path: this.options.path, nice: this.options.nice ?? 0 },
+    });
     const thread: Thread = { worker, pending: 0 };
     worker.on("message", (reply: ReadReply) => this.settle(reply));
     // Unhandled, a worker's error event would take the whole collector down; its exit follows.

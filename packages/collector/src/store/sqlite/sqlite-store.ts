@@ -78,7 +78,8 @@ export class SqliteStore implements DecisionStore {
     if (threads > 0) {
       store.lanes = {
         lookups: new ReadPool({ path, name: "lookup", threads, maxPending: MAX_PENDING_LOOKUPS }),
-        stats: new ReadPool({ path, name: "stats", threads, maxPending: MAX_PENDING_STATS }),
+        // Reports are background work: under contention the thread committing spans goes first.
+        stats: new ReadPool({ path, name: "stats", threads, maxPending: MAX_PENDING_STATS, nice: 10 }),
       };
     }
     return store;
