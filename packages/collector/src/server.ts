@@ -28,6 +28,8 @@ export interface ServerOptions
   sqlTimeoutMs?: number;
   /** `POST /api/sql` queries that run at once, each in its own process. Default 2. */
   sqlConcurrency?: number;
+  /** About this many bytes of JSON at most in a `POST /api/sql` result. Default 32 MiB. */
+  sqlMaxBytes?: number;
   logger?: Logger;
   /** When runs that stopped sending heartbeats become `interrupted`. */
   interrupts?: Omit<InterruptSweeperOptions, "queries" | "onMarked" | "logger">;
@@ -64,6 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     db: options.db,
     timeoutMs: options.sqlTimeoutMs,
     concurrency: options.sqlConcurrency,
+    maxBytes: options.sqlMaxBytes,
   });
   const durability = DurabilityQueries.open(options.db);
   const collector = createCollectorApp({

@@ -41,6 +41,9 @@ export class QueryChild {
     this.process.once("exit", () => {
       this.exited = true;
     });
+    // A send to a process that just died fails here; its exit settles the query. Unhandled, the
+    // error event would end the collector.
+    this.process.on("error", () => {});
     this.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (reply: Reply) => {
         if (!("ready" in reply)) return;

@@ -155,8 +155,12 @@ export class SqlRunner {
       child = new QueryChild(this.options.db);
       this.children.add(child);
     }
-    await child.ready;
-    return child;
+    const starting = child;
+    await starting.ready.catch((error: unknown) => {
+      this.children.delete(starting);
+      throw error;
+    });
+    return starting;
   }
 
   async close(): Promise<void> {
