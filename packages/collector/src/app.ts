@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { RunEvents } from "./api/run-events.js";
-import { loopbackHostOnly, tokenAuth } from "./auth.js";
+import { detailsNeedToken, loopbackHostOnly, tokenAuth } from "./auth.js";
 import { HttpError } from "./errors.js";
 import { DecodePool } from "./ingest/decode-pool.js";
 import { WriteQueue } from "./ingest/write-queue.js";
@@ -14,6 +14,7 @@ import { eventsRoute } from "./routes/events.js";
 import { healthRoute } from "./routes/health.js";
 import { sqlRoute } from "./routes/sql.js";
 import { tracesRoute } from "./routes/traces.js";
+import { securityHeaders } from "./security-headers.js";
 import type { SqlRunner } from "./sql/sql-runner.js";
 import type { DurabilityQueries } from "./store/sqlite/durability-queries.js";
 import { type DecisionStore, StoreUnavailableError } from "./store/store.js";
@@ -26,8 +27,13 @@ export interface AppOptions {
   dbPath?: string;
   /** Directory of the built dashboard; omitted → a plain notice at `/`. */
   dashboardDir?: string;
-  /** When set, `/v1` and `/api` need `Authorization: Bearer <token>`. */
+  /** When set, `/v1`, `/api` and `/metrics` need `Authorization: Bearer <token>`, and `/health` details too. */
   token?: string;
+  /**
+   * Answer only to loopback names in the Host header (the DNS-rebinding guard). Default true;
+   * the server turns it off when it listens beyond loopback, where a token guards it instead.
+   */
+  loopbackHostOnly?: boolean;
   /** Largest OTLP body, after decompression. Default 16 MiB. */
   maxBodyBytes?: number;
   /** Spans accepted but not committed before ingest answers 429. Default 4,096. */
@@ -69,12 +75,12 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
     await next();
     metrics.observeRequest(routeLabel(c.req.path), c.res.status, (performance.now() - started) / 1000);
   });
+  app.use("*", securityHeaders());
+  if (options.loopbackHostOnly ?? true) app.use("*", loopbackHostOnly());
   if (options.token) {
     const auth = tokenAuth({ token: options.token, queryTokenPaths: ["/api/events"] });
-    app.use("/v1/*", auth);
-    app.use("/api/*", auth);
-  } else {
-    app.use("*", loopbackHostOnly());
+    for (const path of ["/v1/*", "/api/*", "/metrics"]) app.use(path, auth);
+    app.use("/health", detailsNeedToken({ token: options.token }));
   }
   app.route("/", healthRoute({ store: options.store, queue, dbPath: options.dbPath }));
   app.get("/metrics", (c) =>

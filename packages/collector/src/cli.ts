@@ -8,8 +8,8 @@ const USAGE = `Usage:
   flightrec serve [--db ./flightrec.db] [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--token T]
                   [--retain-days N] [--log-level debug|info|warn|error]
                   [--heartbeat-misses 3] [--sweep-interval-ms 1000]
-      --token (or FLIGHTREC_TOKEN) is required on /v1 and /api when set, and required to bind
-      to an address other than loopback.
+      --token (or FLIGHTREC_TOKEN), when set, is required on /v1, /api and /metrics and for the
+      details of /health; it is required to bind to a host that resolves beyond loopback.
   flightrec query "SELECT …" [--db ./flightrec.db] [--json] [--timeout-ms 5000] [--max-rows 10000]`;
 
 async function main(argv: string[]): Promise<number> {

@@ -1,8 +1,8 @@
 export { type AppOptions, type CollectorApp, createApp, createCollectorApp } from "./app.js";
+export { isLoopbackAddress, resolveHost } from "./loopback.js";
 export {
   DEFAULT_HOST,
   DEFAULT_PORT,
-  isLoopback,
   type RunningServer,
   type ServerOptions,
   startServer,

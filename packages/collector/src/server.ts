@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server";
 import { type AppOptions, createCollectorApp } from "./app.js";
 import { findDashboardDir } from "./dashboard-dir.js";
 import { createLogger, type Logger } from "./logger.js";
+import { resolveHost } from "./loopback.js";
 import { startRetention } from "./retention.js";
 import { SqlRunner } from "./sql/sql-runner.js";
 import { DurabilityQueries } from "./store/sqlite/durability-queries.js";
@@ -23,8 +24,12 @@ export interface ServerOptions
   dashboardDir?: string;
   /** Delete runs older than this many days (checked hourly, in small batches). */
   retainDays?: number;
-  /** Time limit of `POST /api/sql`. Default 5 s. */
+  /** Time limit of `POST /api/sql`, from when a query process takes the query. Default 5 s. */
   sqlTimeoutMs?: number;
+  /** `POST /api/sql` queries that run at once, each in its own process. Default 2. */
+  sqlConcurrency?: number;
+  /** About this many bytes of JSON at most in a `POST /api/sql` result. Default 32 MiB. */
+  sqlMaxBytes?: number;
   logger?: Logger;
   /** When runs that stopped sending heartbeats become `interrupted`. */
   interrupts?: Omit<InterruptSweeperOptions, "queries" | "onMarked" | "logger">;
@@ -40,17 +45,13 @@ export interface RunningServer {
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 4318;
 
-/** True for addresses only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
-}
-
 /** Starts the collector: OTLP ingest, query API and dashboard on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
-  if (!isLoopback(host) && !options.token) {
+  const resolved = await resolveHost(host);
+  if (!resolved.loopback && !options.token) {
     throw new Error(
-      `binding to ${host} exposes the collector beyond this machine: set --token (or FLIGHTREC_TOKEN)`,
+      `binding to ${host} (${resolved.addresses.join(", ")}) exposes the collector beyond this machine: set --token (or FLIGHTREC_TOKEN)`,
     );
   }
   if (options.retainDays !== undefined && !(options.retainDays > 0)) {
@@ -61,7 +62,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     onCheckpointerFailure: (error) =>
       logger.error("WAL checkpoints moved to the writer", { error: String(error.message) }),
   });
-  const sql = new SqlRunner({ db: options.db, timeoutMs: options.sqlTimeoutMs });
+  const sql = new SqlRunner({
+    db: options.db,
+    timeoutMs: options.sqlTimeoutMs,
+    concurrency: options.sqlConcurrency,
+    maxBytes: options.sqlMaxBytes,
+  });
   const durability = DurabilityQueries.open(options.db);
   const collector = createCollectorApp({
     ...options,
@@ -71,10 +77,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
     dbPath: options.db,
     dashboardDir: options.dashboardDir ?? findDashboardDir(),
+    loopbackHostOnly: resolved.loopback,
   });
   const server = serve({
     fetch: collector.app.fetch,
-    hostname: host,
+    // The address checked above, not the name: it cannot resolve elsewhere in between.
+    hostname: resolved.loopback ? resolved.addresses[0] : host,
     port: options.port ?? DEFAULT_PORT,
   }) as Server;
   let address: AddressInfo;

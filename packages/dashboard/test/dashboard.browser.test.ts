@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,13 +65,26 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await collector?.stop();
   });
 
+  /** Everything the browser refused under the collector's Content-Security-Policy, on any page. */
+  const cspViolations: string[] = [];
+  const documentPolicies = new Set<string>();
+
   async function open(path: string): Promise<Page> {
     const page = await launched.context.newPage();
     page.on("dialog", (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
-    await page.goto(`${collector.url}${path}`);
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    await page.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (event) => {
+        console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`);
+      });
+    });
+    const response = await page.goto(`${collector.url}${path}`);
+    documentPolicies.add(response?.headers()["content-security-policy"] ?? "(none)");
     return page;
   }
 
@@ -289,6 +303,16 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await page.getByRole("button", { name: "Export CSV" }).click();
     expect((await download).suggestedFilename()).toBe("flightrec-query.csv");
 
+    // Recorded text that a spreadsheet would run as a formula is exported as text.
+    await editor.fill(`SELECT '=HYPERLINK("http://evil.example","open")' AS cell, -1 AS n`);
+    await page.getByRole("button", { name: "Run query" }).click();
+    await expect.poll(() => page.getByTestId("sql-summary").textContent()).toMatch(/^1 row/);
+    const formula = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export CSV" }).click();
+    expect(readFileSync((await (await formula).path())!, "utf8")).toBe(
+      `cell,n\r\n"'=HYPERLINK(""http://evil.example"",""open"")",-1\r\n`,
+    );
+
     await editor.fill("DELETE FROM runs");
     await page.getByRole("button", { name: "Run query" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/read-only|not allowed|only/i);
@@ -382,5 +406,30 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await expect.poll(() => position(page), { timeout: 8000 }).toBe("3 / 3");
     expect(await page.locator("article.inspector h3").textContent()).toBe("poll_2");
     await page.close();
+  });
+
+  it("cannot be framed by a page of another origin", async () => {
+    const foreign: Server = createServer((_, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end(`<!doctype html><iframe id="victim" src="${collector.url}/"></iframe>`);
+    });
+    await new Promise<void>((resolve) => foreign.listen(0, "127.0.0.1", resolve));
+    const page = await launched.context.newPage();
+    try {
+      const { port } = foreign.address() as { port: number };
+      await page.goto(`http://127.0.0.1:${port}/`);
+      const frame = await (await page.locator("#victim").elementHandle())!.contentFrame();
+      await frame!.waitForLoadState("load");
+      // Framed, the dashboard's page would hold its #root; the browser shows an error page instead.
+      expect(await frame!.locator("#root").count()).toBe(0);
+    } finally {
+      await page.close();
+      foreign.close();
+    }
+  });
+
+  it("ran every page above under the collector's Content-Security-Policy, without a violation", () => {
+    expect([...documentPolicies]).toEqual([expect.stringContaining("frame-ancestors 'none'")]);
+    expect(cspViolations).toEqual([]);
   });
 });

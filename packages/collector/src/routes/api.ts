@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { failureListParams, parseParams, runListParams, statsParams } from "../api/params.js";
 import { HttpError } from "../errors.js";
-import { InvalidCursorError } from "../store/sqlite/cursor.js";
 import type { DecisionStore } from "../store/store.js";
 
 const HOUR_MS = 3_600_000;
@@ -12,7 +11,7 @@ export function apiRoutes({ store }: { store: DecisionStore }): Hono {
   app.get("/api/runs", async (c) => {
     const params = parseParams(runListParams, c.req.query());
     const range = { from: params.from && toUtc(params.from), to: params.to && toUtc(params.to) };
-    return c.json(await withCursor(() => store.listRuns({ ...params, ...range })));
+    return c.json(await store.listRuns({ ...params, ...range }));
   });
   app.get("/api/runs/:runId", async (c) => {
     const detail = await store.getRun(c.req.param("runId"));
@@ -21,7 +20,7 @@ export function apiRoutes({ store }: { store: DecisionStore }): Hono {
   });
   app.get("/api/failures", async (c) => {
     const params = parseParams(failureListParams, c.req.query());
-    return c.json(await withCursor(() => store.listFailures(params)));
+    return c.json(await store.listFailures(params));
   });
   app.get("/api/stats", async (c) => {
     const params = parseParams(statsParams, c.req.query());
@@ -40,14 +39,4 @@ const LAST_FOUR_DIGIT_YEAR_MS = Date.parse("9999-12-31T23:59:59.999Z");
 /** Stored times are UTC text; compare like with like. */
 function toUtc(iso: string): string {
   return new Date(Math.min(Date.parse(iso), LAST_FOUR_DIGIT_YEAR_MS)).toISOString();
-}
-
-async function withCursor<T>(query: () => Promise<T>): Promise<T> {
-  try {
-    return await query();
-  } catch (error) {
-    if (error instanceof InvalidCursorError)
-      throw new HttpError(400, `invalid query parameter "cursor": ${error.message}`);
-    throw error;
-  }
 }

@@ -1,9 +1,11 @@
 import type Database from "better-sqlite3";
+import { lowerThreadPriority } from "../thread-priority.js";
 import { openReadOnlyDatabase, runReadOnlyQuery } from "./read-only-query.js";
 
 /**
- * The child process that runs user SQL. better-sqlite3 cannot interrupt a running statement,
- * so the parent kills this process when a query overruns its time limit.
+ * A child process that runs user SQL, one statement at a time. better-sqlite3 cannot interrupt
+ * a running statement, so the parent kills this process when a query overruns its time limit
+ * or its client goes away. It says `ready` once loaded: the time limit starts only then.
  */
 interface Request {
   id: number;
@@ -18,6 +20,8 @@ if (!path || !process.send) {
   process.exit(2);
 }
 let db: Database.Database | null = null;
+// User SQL is background work: under contention the collector's own threads go first.
+lowerThreadPriority(10);
 
 process.on("message", (message: Request) => {
   try {
@@ -30,3 +34,4 @@ process.on("message", (message: Request) => {
   }
 });
 process.on("disconnect", () => process.exit(0));
+process.send({ ready: true });

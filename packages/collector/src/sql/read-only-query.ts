@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { HttpError } from "../errors.js";
 
 export interface QueryResult {
   columns: string[];
@@ -7,10 +8,19 @@ export interface QueryResult {
   truncated: boolean;
 }
 
-export class QueryRejectedError extends Error {
+/** The query cannot run or was stopped: not read-only, invalid, or over a limit. */
+export class QueryRejectedError extends HttpError {
   constructor(message: string) {
-    super(message);
+    super(400, message);
     this.name = "QueryRejectedError";
+  }
+}
+
+/** The caller went away (its request was aborted) before the query finished; it was stopped. */
+export class QueryCancelledError extends HttpError {
+  constructor() {
+    super(400, "query cancelled: its client went away");
+    this.name = "QueryCancelledError";
   }
 }
 

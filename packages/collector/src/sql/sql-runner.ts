@@ -1,137 +1,173 @@
-import { type ChildProcess, fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import {
-  DEFAULT_MAX_BYTES,
-  DEFAULT_MAX_ROWS,
-  QueryRejectedError,
-  type QueryResult,
-} from "./read-only-query.js";
+import { HttpError } from "../errors.js";
+import { QueryChild, type QueryLimits, type SqlResult } from "./query-child.js";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, QueryCancelledError } from "./read-only-query.js";
+
+export type { SqlResult } from "./query-child.js";
 
 /** Node timers hold at most 2^31 − 1 ms and run a longer delay after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface SqlRunnerOptions {
-  /** Path of the store file, opened read-only by the query process. */
+  /** Path of the store file, opened read-only by the query processes. */
   db: string;
-  /** A query still running after this long is stopped (its process killed). */
+  /** A query still running this long after a query process took it is stopped (the process killed). */
   timeoutMs?: number;
   maxRows?: number;
   /** About this many bytes of JSON at most; later rows are cut off (`truncated`). */
   maxBytes?: number;
-  /** Queries waiting for the query process; more are refused. */
+  /** Queries that run at once, each in its own process. Default 2. */
+  concurrency?: number;
+  /** Queries waiting for a free process; more are refused (429). Default 16. */
   maxWaiting?: number;
 }
 
-export interface SqlResult extends QueryResult {
-  elapsedMs: number;
+export interface RunOptions {
+  /** Aborting stops the query: dropped from the line, or its process killed if it runs. */
+  signal?: AbortSignal;
 }
 
-export class SqlBusyError extends Error {
-  constructor() {
-    super("too many SQL queries waiting; retry later");
+export class SqlBusyError extends HttpError {
+  constructor(running: number, waiting: number) {
+    super(429, `too many SQL queries: ${running} running and ${waiting} waiting; retry later`, {
+      "retry-after": "1",
+    });
     this.name = "SqlBusyError";
   }
 }
 
-interface Reply {
-  id: number;
-  ok: boolean;
-  result?: QueryResult;
-  elapsedMs?: number;
-  error?: string;
+interface Job {
+  sql: string;
+  signal?: AbortSignal;
+  resolve(result: SqlResult): void;
+  reject(error: unknown): void;
 }
 
 /**
- * Runs read-only SQL in a separate process, one query at a time, with a time limit that
- * really stops a runaway query: the process is killed and a fresh one started. The server's
- * own thread never runs user SQL, so ingest goes on meanwhile.
+ * Runs read-only SQL in child processes: at most `concurrency` at once, the rest in a bounded
+ * line. The time limit counts from when a loaded process takes the query, so a process's cold
+ * start (slow on a busy machine) never counts against it, and the limit really stops a runaway
+ * query: its process is killed and a fresh one started for the next. The server's own thread
+ * never runs user SQL, so ingest goes on meanwhile.
  */
 export class SqlRunner {
-  private child: ChildProcess | null = null;
-  private nextId = 1;
-  private chain: Promise<unknown> = Promise.resolve();
-  private waiting = 0;
-  private readonly timeoutMs: number;
-  private readonly maxRows: number;
-  private readonly maxBytes: number;
+  private readonly idle: QueryChild[] = [];
+  private readonly children = new Set<QueryChild>();
+  private readonly waiting: Job[] = [];
+  private running = 0;
+  private closed = false;
+  private readonly limits: QueryLimits;
+  private readonly concurrency: number;
   private readonly maxWaiting: number;
 
   constructor(private readonly options: SqlRunnerOptions) {
-    this.timeoutMs = options.timeoutMs ?? 5_000;
-    this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
-    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.limits = {
+      timeoutMs: options.timeoutMs ?? 5_000,
+      maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
+      maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    };
+    this.concurrency = options.concurrency ?? 2;
     this.maxWaiting = options.maxWaiting ?? 16;
     // A longer timer would fire at once and stop every query.
-    if (!(this.timeoutMs > 0 && this.timeoutMs <= MAX_TIMER_MS))
+    if (!(this.limits.timeoutMs > 0 && this.limits.timeoutMs <= MAX_TIMER_MS))
       throw new Error("SqlRunner: timeoutMs must be from 1 to 2^31 - 1");
     // The row limit is checked by equality with the row count.
-    if (!(Number.isInteger(this.maxRows) && this.maxRows > 0))
+    if (!(Number.isInteger(this.limits.maxRows) && this.limits.maxRows > 0))
       throw new Error("SqlRunner: maxRows must be a positive integer");
-    if (!(this.maxBytes > 0)) throw new Error("SqlRunner: maxBytes must be positive");
+    if (!(this.limits.maxBytes > 0)) throw new Error("SqlRunner: maxBytes must be positive");
+    if (!(Number.isInteger(this.concurrency) && this.concurrency > 0))
+      throw new Error("SqlRunner: concurrency must be a positive integer");
+    if (!(Number.isInteger(this.maxWaiting) && this.maxWaiting >= 0))
+      throw new Error("SqlRunner: maxWaiting must be a whole number");
   }
 
-  run(sql: string): Promise<SqlResult> {
-    if (this.waiting >= this.maxWaiting) return Promise.reject(new SqlBusyError());
-    this.waiting++;
-    const result = this.chain.then(() => this.execute(sql));
-    this.chain = result.catch(() => {}).finally(() => this.waiting--);
-    return result;
+  /** Queries running now, and queries waiting for a free process. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.waiting.length };
   }
 
-  private execute(sql: string): Promise<SqlResult> {
-    const child = this.ensureChild();
-    const id = this.nextId++;
+  run(sql: string, { signal }: RunOptions = {}): Promise<SqlResult> {
+    if (this.closed) return Promise.reject(new HttpError(503, "the SQL runner is closed"));
+    if (signal?.aborted) return Promise.reject(new QueryCancelledError());
+    if (this.running >= this.concurrency && this.waiting.length >= this.maxWaiting)
+      return Promise.reject(new SqlBusyError(this.running, this.waiting.length));
     return new Promise<SqlResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        cleanup();
-        this.kill();
-        reject(new QueryRejectedError(`query stopped: it ran longer than the ${this.timeoutMs} ms limit`));
-      }, this.timeoutMs);
-      const onMessage = (reply: Reply) => {
-        if (reply.id !== id) return;
-        cleanup();
-        if (reply.ok) resolve({ ...reply.result!, elapsedMs: Math.round(reply.elapsedMs! * 10) / 10 });
-        else reject(new QueryRejectedError(reply.error ?? "query failed"));
+      const onAbort = () => {
+        const index = this.waiting.indexOf(job);
+        if (index === -1) return; // running: its query process is killed instead
+        this.waiting.splice(index, 1);
+        job.reject(new QueryCancelledError());
       };
-      const onExit = () => {
-        cleanup();
-        this.child = null;
-        reject(new QueryRejectedError("the query process ended unexpectedly"));
+      const job: Job = {
+        sql,
+        signal,
+        resolve: (result) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(result);
+        },
+        reject: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
       };
-      const cleanup = () => {
-        clearTimeout(timer);
-        child.off("message", onMessage);
-        child.off("exit", onExit);
-      };
-      child.on("message", onMessage);
-      child.once("exit", onExit);
-      child.send({ id, sql, maxRows: this.maxRows, maxBytes: this.maxBytes });
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push(job);
+      this.dispatch();
     });
   }
 
-  private ensureChild(): ChildProcess {
-    if (this.child && this.child.exitCode === null && this.child.connected) return this.child;
-    const script = new URL(
-      `./query-process${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
-      import.meta.url,
-    );
-    // Running from TypeScript sources (tests, benches): the child needs the same loader.
-    const execArgv = script.pathname.endsWith(".ts") ? ["--import", "tsx"] : [];
-    this.child = fork(fileURLToPath(script), [this.options.db], {
-      execArgv,
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
-    });
-    this.child.unref();
-    this.child.channel?.unref();
-    return this.child;
+  /** Hands waiting queries to free processes, starting processes up to `concurrency`. */
+  private dispatch(): void {
+    while (this.waiting.length > 0 && this.running < this.concurrency) {
+      const job = this.waiting.shift()!;
+      this.running++;
+      void this.execute(job).finally(() => {
+        this.running--;
+        this.dispatch();
+      });
+    }
   }
 
-  private kill(): void {
-    this.child?.kill("SIGKILL");
-    this.child = null;
+  private async execute(job: Job): Promise<void> {
+    try {
+      const child = await this.readyChild();
+      if (job.signal?.aborted) {
+        this.idle.push(child);
+        throw new QueryCancelledError();
+      }
+      const result = await child.run(job.sql, this.limits, job.signal).finally(() => {
+        if (child.usable && !this.closed) this.idle.push(child);
+        else this.children.delete(child);
+      });
+      job.resolve(result);
+    } catch (error) {
+      job.reject(error);
+    }
+  }
+
+  /** An idle loaded process, or a new one once it has loaded. */
+  private async readyChild(): Promise<QueryChild> {
+    let child = this.idle.pop();
+    while (child && !child.usable) {
+      this.children.delete(child);
+      child = this.idle.pop();
+    }
+    if (!child) {
+      child = new QueryChild(this.options.db);
+      this.children.add(child);
+    }
+    const starting = child;
+    await starting.ready.catch((error: unknown) => {
+      this.children.delete(starting);
+      throw error;
+    });
+    return starting;
   }
 
   async close(): Promise<void> {
-    this.kill();
+    this.closed = true;
+    for (const job of this.waiting.splice(0)) job.reject(new HttpError(503, "the SQL runner is closed"));
+    this.idle.length = 0;
+    for (const child of this.children) child.kill();
+    this.children.clear();
   }
 }

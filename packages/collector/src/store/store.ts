@@ -188,6 +188,22 @@ export class StoreUnavailableError extends HttpError {
   }
 }
 
+/** A page cursor the store did not write (or a client changed): 400, naming the parameter. */
+export class InvalidCursorError extends HttpError {
+  constructor() {
+    super(400, 'invalid query parameter "cursor": pass the nextCursor of a previous page unchanged');
+    this.name = "InvalidCursorError";
+  }
+}
+
+/** Too many reads wait already; the client should retry shortly rather than queue without bound. */
+export class StoreBusyError extends HttpError {
+  constructor(message: string) {
+    super(429, message, { "retry-after": "1" });
+    this.name = "StoreBusyError";
+  }
+}
+
 /**
  * The decision store. SQLite is the embedded implementation; the interface is async so a
  * networked store (PostgreSQL) can implement it too.

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { THREAD_START } from "../../test/patience.js";
 import { spanRecord } from "../../test/span-record.js";
 import { createLogger } from "../logger.js";
 import { DurabilityQueries, type OpenAttempt } from "../store/sqlite/durability-queries.js";
@@ -74,7 +75,7 @@ describe("startInterruptSweeper", () => {
     });
     try {
       // Passes go on failing; the failure is reported once.
-      await vi.waitFor(() => expect(lines.length).toBeGreaterThan(0));
+      await vi.waitFor(() => expect(lines.length).toBeGreaterThan(0), THREAD_START);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(lines).toHaveLength(1);
       expect(JSON.parse(lines[0]!)).toMatchObject({

@@ -1,5 +1,9 @@
 import { z } from "zod";
 
+// The collector's Content-Security-Policy forbids eval; zod would probe for it (new Function) and
+// the browser reports each probe as a violation. Its interpreter is fast enough for API answers.
+z.config({ jitless: true });
+
 /**
  * The query API's shapes (docs/decisions/0002-query-api.md), checked at the edge so a view
  * never renders a shape it does not expect. Numbers the store may leave empty are nullish.

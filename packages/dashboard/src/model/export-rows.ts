@@ -1,4 +1,8 @@
-/** Query results as CSV (RFC 4180: quote fields with commas, quotes or line breaks). */
+/**
+ * Query results as CSV (RFC 4180: quote fields with commas, quotes or line breaks). Text that a
+ * spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return) gets a
+ * leading apostrophe, so recorded prompts and outputs open as text; numbers stay numbers.
+ */
 export function toCsv(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const lines = [columns.map(csvField).join(",")];
   for (const row of rows) lines.push(row.map(csvField).join(","));
@@ -7,7 +11,8 @@ export function toCsv(columns: readonly string[], rows: readonly (readonly unkno
 
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return "";
-  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  let text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (typeof value !== "number" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

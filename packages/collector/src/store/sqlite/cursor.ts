@@ -1,3 +1,5 @@
+import { InvalidCursorError } from "../store.js";
+
 /** Opaque page cursors: the last row's sort value and tie-breaker, as base64url JSON. */
 export function encodeCursor(value: unknown, id: unknown): string {
   return Buffer.from(JSON.stringify([value, id])).toString("base64url");
@@ -29,11 +31,4 @@ export function cursorInteger(value: CursorValue): bigint {
 
 function isCursorValue(value: unknown): value is CursorValue {
   return value === null || typeof value === "string" || (typeof value === "number" && Number.isFinite(value));
-}
-
-export class InvalidCursorError extends Error {
-  constructor() {
-    super("invalid cursor: pass the nextCursor of a previous page unchanged");
-    this.name = "InvalidCursorError";
-  }
 }

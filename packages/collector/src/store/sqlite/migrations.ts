@@ -148,6 +148,29 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX runs_by_status_updated ON runs (status, updated_at);
   `,
+  // 3: GET /api/stats reads indexes only. Runs by start carry what the series sums; each run's
+  // LLM calls and tool calls have partial indexes with what their stats read. A tool's name is
+  // a generated column (computed on read, stored only in the index), so the index can hold it;
+  // invalid attributes JSON falls back to the span name rather than failing the insert.
+  `
+  DROP INDEX runs_by_started;
+  CREATE INDEX runs_by_started ON runs (started_at, run_id, status, input_tokens, output_tokens, cost_usd);
+  CREATE INDEX spans_llm_by_run ON spans (run_id, model, duration_ms, input_tokens, output_tokens, cost_usd)
+    WHERE kind = 'llm';
+  ALTER TABLE spans ADD COLUMN tool TEXT GENERATED ALWAYS AS (
+    CASE WHEN kind <> 'tool' THEN NULL
+         WHEN json_valid(attributes) THEN
+           coalesce(json_extract(attributes, '$."gen_ai.tool.name"'), json_extract(attributes, '$."tool.name"'),
+                    json_extract(attributes, '$."ai.toolCall.name"'),
+                    json_extract(attributes, '$."traceloop.entity.name"'), name)
+         ELSE name END) VIRTUAL;
+  CREATE INDEX spans_tool_by_run ON spans (run_id, tool, status, duration_ms) WHERE kind = 'tool';
+  DROP VIEW tool_calls;
+  CREATE VIEW tool_calls AS
+    SELECT run_id, attempt, trace_id, span_id, parent_span_id, tool, status, started_at, ended_at, duration_ms,
+           input AS arguments, output AS result, error
+    FROM spans WHERE kind = 'tool';
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

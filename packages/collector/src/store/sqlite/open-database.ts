@@ -11,3 +11,13 @@ export function openWritableDatabase(path: string): Database.Database {
   migrate(db);
   return db;
 }
+
+/**
+ * Opens a store file for reading only (read threads): the connection cannot write whatever it
+ * runs. In WAL it reads the last commit while the writer goes on.
+ */
+export function openReadDatabase(path: string): Database.Database {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma("busy_timeout = 5000");
+  return db;
+}

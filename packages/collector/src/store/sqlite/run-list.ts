@@ -2,6 +2,10 @@ import type { RunListPage, RunListQuery, RunRow } from "../store.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type { StatementCache } from "./statement-cache.js";
 
+/** The columns of a `RunRow`. */
+export const RUN_COLUMNS = `run_id, name, status, started_at, ended_at, duration_ms, current_step, current_step_name, steps,
+  attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, trace_id, last_seen_at, updated_at`;
+
 /**
  * The run list: filters, then keyset pagination on (sort column, run_id). NULLs sort as
  * SQLite sorts them (first ascending, last descending) so every sort can walk its index.
@@ -50,9 +54,7 @@ export function listRuns(statements: StatementCache, query: RunListQuery): RunLi
     where.push(keysetCondition(col, desc, value === null));
   }
   const dir = desc ? "DESC" : "ASC";
-  const sql = `SELECT run_id, name, status, started_at, ended_at, duration_ms, current_step, current_step_name, steps,
-      attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, trace_id, last_seen_at, updated_at
-    FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+  const sql = `SELECT ${RUN_COLUMNS} FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ORDER BY ${col} ${dir}, run_id ${dir} LIMIT @limit`;
   const rows = statements.get(sql).all(params) as RunRow[];
   const more = rows.length > query.limit;

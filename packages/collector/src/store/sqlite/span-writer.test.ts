@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { THREAD_START } from "../../../test/patience.js";
 import { spanRecord } from "../../../test/span-record.js";
 import type { SpanRecord } from "../../domain.js";
 import { SqliteStore } from "./sqlite-store.js";
@@ -224,7 +225,7 @@ describe("SqliteStore ingest", () => {
       const thread = (other as unknown as { checkpointer: { worker: import("node:worker_threads").Worker } })
         .checkpointer.worker;
       await thread.terminate();
-      await vi.waitFor(() => expect(failures).toHaveLength(1));
+      await vi.waitFor(() => expect(failures).toHaveLength(1), THREAD_START);
       expect(other.db.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
       expect((await other.ingest([span({})])).stored).toBe(1);
     } finally {

@@ -3,11 +3,9 @@ import { resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { SpanRecord } from "../../domain.js";
 import type {
-  DecisionRow,
   DecisionStore,
   FailureListPage,
   FailureListQuery,
-  FailureRow,
   IngestSummary,
   RunDetail,
   RunListPage,
@@ -19,58 +17,52 @@ import type {
 } from "../store.js";
 import { StoreUnavailableError } from "../store.js";
 import { Checkpointer } from "./checkpointer.js";
-import { listFailures } from "./failure-list.js";
 import { openWritableDatabase } from "./open-database.js";
-import { listRuns } from "./run-list.js";
-import { parentsFirst, type TimedSpanRow } from "./span-order.js";
+import { type ReadMethod, ReadPool } from "./read-pool.js";
 import { SpanWriter } from "./span-writer.js";
-import { StatementCache } from "./statement-cache.js";
-import { stats } from "./stats.js";
+import { StoreReader } from "./store-reader.js";
 
-const RUN_COLUMNS = `run_id, name, status, started_at, ended_at, duration_ms, current_step, current_step_name, steps,
-  attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, trace_id, last_seen_at, updated_at`;
-const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at, ended_at,
-  duration_ms, step_index, model, provider, input_tokens, output_tokens, cost_usd, input, output, error, service,
-  attributes`;
-/** Internal tables the SQL editor does not offer. */
-const HIDDEN_TABLES = new Set(["trace_runs"]);
+export interface SqliteStoreOptions {
+  /** Hears when commits take over WAL checkpoints from the stopped thread. */
+  onCheckpointerFailure?: (error: Error) => void;
+  /**
+   * Read threads per lane: one lane for lookups (run list, run detail, failures, schema), one
+   * for stats, so that slow reports never hold up a lookup. 0 reads on the calling thread,
+   * through the writer's connection. Default 1.
+   */
+  readThreads?: number;
+}
 
-/** The embedded decision store: one SQLite file, WAL, one writer connection. */
+/** Reads waiting for a lane before more are refused with 429. */
+const MAX_PENDING_LOOKUPS = 256;
+const MAX_PENDING_STATS = 16;
+
+/**
+ * The embedded decision store: one SQLite file, WAL, one writer connection on the calling thread,
+ * and read threads with read-only connections for the query API, so that no read — however large
+ * the store — holds up the thread that accepts and commits spans.
+ */
 export class SqliteStore implements DecisionStore {
   private readonly writer: SpanWriter;
-  private readonly statements: StatementCache;
-  private readonly selectRun: Database.Statement;
-  private readonly selectSpans: Database.Statement;
-  private readonly selectDecisions: Database.Statement;
-  private readonly selectFailures: Database.Statement;
   private readonly deleteOldRuns: ReturnType<typeof retention>;
   private readonly deleteOldSpansWithoutRun: (beforeIso: string, limit: number) => number;
+  /** Reads on the writer's connection, for a store made from a connection (no file to share). */
+  private readonly inline: StoreReader;
+  private lanes: { lookups: ReadPool; stats: ReadPool } | null = null;
+  /** Identical stats asked for while one is computed share its answer. */
+  private readonly statsInFlight = new Map<string, Promise<Stats>>();
   private checkpointer: Checkpointer | null = null;
   /** The store file as opened; null for a store made from a connection. */
   private file: { path: string; opened: FileStats } | null = null;
 
   constructor(readonly db: Database.Database) {
     this.writer = new SpanWriter(db);
-    this.statements = new StatementCache(db);
-    this.selectRun = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`);
-    this.selectSpans = db.prepare(
-      `SELECT ${SPAN_COLUMNS}, CAST(start_ns AS TEXT) AS _start FROM spans WHERE run_id = ?
-       ORDER BY start_ns, parent_span_id IS NOT NULL, span_id`,
-    );
-    this.selectDecisions = db.prepare(
-      `SELECT run_id, attempt, step, action, reasoning, input_tokens, output_tokens, cost_usd, ts, trace_id, span_id
-       FROM decisions WHERE run_id = ? ORDER BY ts_ns, rowid`,
-    );
-    this.selectFailures = db.prepare(
-      `SELECT run_id, attempt, trace_id, span_id, step, kind, name, error_type, message, stack, input, context, ts
-       FROM failures WHERE run_id = ? ORDER BY ts_ns`,
-    );
+    this.inline = new StoreReader(db);
     this.deleteOldRuns = retention(db);
     this.deleteOldSpansWithoutRun = spansWithoutRunRetention(db);
   }
 
-  /** `onCheckpointerFailure` hears when commits take over WAL checkpoints from the stopped thread. */
-  static open(path: string, options: { onCheckpointerFailure?: (error: Error) => void } = {}): SqliteStore {
+  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     const store = new SqliteStore(openWritableDatabase(path));
     store.db.pragma("wal_autocheckpoint = 0");
     store.checkpointer = new Checkpointer({
@@ -82,6 +74,14 @@ export class SqliteStore implements DecisionStore {
       },
     });
     store.file = { path: resolve(path), opened: statSync(path) };
+    const threads = options.readThreads ?? 1;
+    if (threads > 0) {
+      store.lanes = {
+        lookups: new ReadPool({ path, name: "lookup", threads, maxPending: MAX_PENDING_LOOKUPS }),
+        // Reports are background work: under contention the thread committing spans goes first.
+        stats: new ReadPool({ path, name: "stats", threads, maxPending: MAX_PENDING_STATS, nice: 10 }),
+      };
+    }
     return store;
   }
 
@@ -100,54 +100,47 @@ export class SqliteStore implements DecisionStore {
     }
   }
 
-  async listRuns(query: RunListQuery): Promise<RunListPage> {
-    return listRuns(this.statements, query);
+  listRuns(query: RunListQuery): Promise<RunListPage> {
+    return this.read("lookups", "listRuns", query);
   }
 
-  async getRun(runId: string): Promise<RunDetail | null> {
-    const run = this.selectRun.get(runId) as RunRow | undefined;
-    if (!run) return null;
-    return {
-      run,
-      spans: parentsFirst(this.selectSpans.all(runId) as TimedSpanRow[]),
-      decisions: this.selectDecisions.all(runId) as DecisionRow[],
-      failures: this.selectFailures.all(runId) as FailureRow[],
-    };
+  getRun(runId: string): Promise<RunDetail | null> {
+    return this.read("lookups", "getRun", runId);
   }
 
-  async getRuns(runIds: readonly string[]): Promise<RunRow[]> {
-    if (runIds.length === 0) return [];
-    return this.statements
-      .get(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id IN (SELECT value FROM json_each(?))`)
-      .all(JSON.stringify(runIds)) as RunRow[];
+  getRuns(runIds: readonly string[]): Promise<RunRow[]> {
+    if (runIds.length === 0) return Promise.resolve([]);
+    return this.read("lookups", "getRuns", runIds);
   }
 
-  async listFailures(query: FailureListQuery): Promise<FailureListPage> {
-    return listFailures(this.statements, query);
+  listFailures(query: FailureListQuery): Promise<FailureListPage> {
+    return this.read("lookups", "listFailures", query);
   }
 
-  async stats(query: StatsQuery): Promise<Stats> {
-    return stats(this.statements, query);
+  stats(query: StatsQuery): Promise<Stats> {
+    const key = JSON.stringify([query.from, query.to, query.bucket]);
+    let answer = this.statsInFlight.get(key);
+    if (!answer) {
+      answer = this.read("stats", "stats", query).finally(() => this.statsInFlight.delete(key));
+      this.statsInFlight.set(key, answer);
+    }
+    return answer;
   }
 
-  async schema(): Promise<SchemaTable[]> {
-    const tables = this.db
-      .prepare(
-        "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY type, name",
-      )
-      .pluck()
-      .all() as string[];
-    return tables
-      .filter((name) => !HIDDEN_TABLES.has(name))
-      .map((name) => ({
-        name,
-        columns: (
-          this.db.prepare("SELECT name, type FROM pragma_table_info(?)").all(name) as {
-            name: string;
-            type: string;
-          }[]
-        ).map((c) => ({ name: c.name, type: c.type })),
-      }));
+  schema(): Promise<SchemaTable[]> {
+    return this.read("lookups", "schema");
+  }
+
+  private read<M extends ReadMethod>(
+    lane: "lookups" | "stats",
+    method: M,
+    ...args: Parameters<StoreReader[M]>
+  ): Promise<ReturnType<StoreReader[M]>> {
+    if (this.lanes) return this.lanes[lane].call(method, ...args);
+    const reader = this.inline;
+    return Promise.resolve().then(() =>
+      (reader[method] as (...a: unknown[]) => ReturnType<StoreReader[M]>)(...args),
+    );
   }
 
   async deleteRunsBefore(
@@ -195,6 +188,9 @@ export class SqliteStore implements DecisionStore {
   }
 
   async close(): Promise<void> {
+    // Read threads first: their snapshots would keep the last checkpoint from truncating the WAL.
+    await this.lanes?.lookups.close();
+    await this.lanes?.stats.close();
     await this.checkpointer?.close();
     this.checkpointer = null;
     if (this.db.open) {

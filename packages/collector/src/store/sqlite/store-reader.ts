@@ -1,0 +1,111 @@
+import type Database from "better-sqlite3";
+import type {
+  DecisionRow,
+  FailureListPage,
+  FailureListQuery,
+  FailureRow,
+  RunDetail,
+  RunListPage,
+  RunListQuery,
+  RunRow,
+  SchemaTable,
+  Stats,
+  StatsQuery,
+} from "../store.js";
+import { listFailures } from "./failure-list.js";
+import { listRuns, RUN_COLUMNS } from "./run-list.js";
+import { parentsFirst, type TimedSpanRow } from "./span-order.js";
+import { StatementCache } from "./statement-cache.js";
+import { registerStatsFunctions, stats } from "./stats.js";
+
+const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at, ended_at,
+  duration_ms, step_index, model, provider, input_tokens, output_tokens, cost_usd, input, output, error, service,
+  attributes`;
+/** Internal tables the SQL editor does not offer. */
+const HIDDEN_TABLES = new Set(["trace_runs"]);
+
+/**
+ * Every read of the query API, answered synchronously from one connection. The store runs it on
+ * read threads (see read-pool.ts), each with its own read-only connection; WAL lets them read
+ * while the writer commits.
+ */
+export class StoreReader {
+  private readonly statements: StatementCache;
+  private readonly selectRun: Database.Statement;
+  private readonly selectSpans: Database.Statement;
+  private readonly selectDecisions: Database.Statement;
+  private readonly selectFailures: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    registerStatsFunctions(db);
+    this.statements = new StatementCache(db);
+    this.selectRun = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`);
+    this.selectSpans = db.prepare(
+      `SELECT ${SPAN_COLUMNS}, CAST(start_ns AS TEXT) AS _start FROM spans WHERE run_id = ?
+       ORDER BY start_ns, parent_span_id IS NOT NULL, span_id`,
+    );
+    this.selectDecisions = db.prepare(
+      `SELECT run_id, attempt, step, action, reasoning, input_tokens, output_tokens, cost_usd, ts, trace_id, span_id
+       FROM decisions WHERE run_id = ? ORDER BY ts_ns, rowid`,
+    );
+    this.selectFailures = db.prepare(
+      `SELECT run_id, attempt, trace_id, span_id, step, kind, name, error_type, message, stack, input, context, ts
+       FROM failures WHERE run_id = ? ORDER BY ts_ns`,
+    );
+  }
+
+  listRuns(query: RunListQuery): RunListPage {
+    return listRuns(this.statements, query);
+  }
+
+  getRun(runId: string): RunDetail | null {
+    // One read transaction, so the run and its rows are one snapshot although the writer commits between them.
+    return this.db.transaction(() => {
+      const run = this.selectRun.get(runId) as RunRow | undefined;
+      if (!run) return null;
+      return {
+        run,
+        spans: parentsFirst(this.selectSpans.all(runId) as TimedSpanRow[]),
+        decisions: this.selectDecisions.all(runId) as DecisionRow[],
+        failures: this.selectFailures.all(runId) as FailureRow[],
+      };
+    })();
+  }
+
+  getRuns(runIds: readonly string[]): RunRow[] {
+    if (runIds.length === 0) return [];
+    return this.statements
+      .get(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(runIds)) as RunRow[];
+  }
+
+  listFailures(query: FailureListQuery): FailureListPage {
+    return listFailures(this.statements, query);
+  }
+
+  stats(query: StatsQuery): Stats {
+    return stats(this.statements, query);
+  }
+
+  schema(): SchemaTable[] {
+    const tables = this.statements
+      .get(
+        "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY type, name",
+      )
+      .pluck()
+      .all() as string[];
+    const columns = this.statements.get(
+      // table_xinfo also lists generated columns (spans.tool); hidden 1 is a virtual table's own.
+      "SELECT name, type FROM pragma_table_xinfo(?) WHERE hidden <> 1",
+    );
+    return tables
+      .filter((name) => !HIDDEN_TABLES.has(name))
+      .map((name) => ({
+        name,
+        columns: (columns.all(name) as { name: string; type: string }[]).map((c) => ({
+          name: c.name,
+          type: c.type,
+        })),
+      }));
+  }
+}
