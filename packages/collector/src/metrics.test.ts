@@ -15,3 +15,16 @@ describe("Metrics", () => {
     expect(metrics.lastIngestRefusalAt).toBeGreaterThanOrEqual(before);
   });
 });
+
+describe("Metrics gauges", () => {
+  it("reads each registered gauge when rendered, and refuses a name twice", () => {
+    const metrics = new Metrics();
+    let value = 1;
+    metrics.gauge("flightrec_test_value", "A value.", () => value);
+    value = 7;
+    expect(metrics.render({ queueDepth: 0, sseClients: 0 })).toMatch(
+      /# TYPE flightrec_test_value gauge\nflightrec_test_value 7\n/,
+    );
+    expect(() => metrics.gauge("flightrec_test_value", "Again.", () => 0)).toThrow(/registered twice/);
+  });
+});

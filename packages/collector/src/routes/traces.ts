@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { NormalizedBatch, RejectedSpan, SpanRecord } from "../domain.js";
 import type { DecodePool } from "../ingest/decode-pool.js";
+import { InflightBudget } from "../ingest/inflight-budget.js";
 import { discardBody, readBody } from "../ingest/read-body.js";
 import { QueueFullError, type WriteQueue } from "../ingest/write-queue.js";
 import type { Metrics } from "../metrics.js";
@@ -44,11 +45,21 @@ export function tracesRoute({
   maxInflightBytes,
 }: TracesRouteOptions): Hono {
   const app = new Hono();
-  let inflightBytes = 0;
+  const budget = new InflightBudget(maxInflightBytes);
+  metrics.gauge(
+    "flightrec_ingest_bodies_in_flight",
+    "OTLP bodies being read or decoded.",
+    () => budget.bodies,
+  );
+  metrics.gauge(
+    "flightrec_ingest_inflight_bytes",
+    "Bytes of OTLP bodies held while being read or decoded.",
+    () => budget.bytes,
+  );
   app.post("/v1/traces", async (c) => {
     const encoding = encodingOf(c.req.header("content-type"));
     const declared = Number(c.req.header("content-length") ?? 0) || 0;
-    if (queue.isFull() || (inflightBytes > 0 && inflightBytes + declared > maxInflightBytes)) {
+    if (queue.isFull() || (budget.bytes > 0 && budget.bytes + declared > maxInflightBytes)) {
       metrics.requestsRefused++;
       await discardBody(c.req.raw, {
         maxBytes: maxBodyBytes,
@@ -56,25 +67,22 @@ export function tracesRoute({
       });
       throw new QueueFullError("collector is busy; retry later");
     }
-    // A body without Content-Length (chunked) takes its share of the budget as it arrives.
-    let reserved = declared;
-    inflightBytes += reserved;
-    const reserve = (bytesRead: number) => {
-      if (bytesRead <= reserved) return;
-      const others = inflightBytes - reserved;
-      if (others > 0 && inflightBytes + (bytesRead - reserved) > maxInflightBytes) {
-        metrics.requestsRefused++;
-        throw new QueueFullError("collector is busy; retry later");
-      }
-      inflightBytes += bytesRead - reserved;
-      reserved = bytesRead;
-    };
+    const claim = budget.claim();
     let batch: NormalizedBatch;
     try {
+      claim.grow(declared);
+      const reserve = (bytesRead: number) => {
+        try {
+          claim.grow(bytesRead);
+        } catch (error) {
+          metrics.requestsRefused++;
+          throw error;
+        }
+      };
       const body = await readBody(c.req.raw, { maxBytes: maxBodyBytes, onProgress: reserve });
       batch = await decoder.decode(body, encoding);
     } finally {
-      inflightBytes -= reserved;
+      claim.release();
     }
     metrics.spansReceived += batch.spans.length + batch.rejected.length;
     metrics.spansRejected += batch.rejected.length;
