@@ -1,15 +1,16 @@
 import { Hono } from "hono";
 import type { NormalizedBatch, RejectedSpan, SpanRecord } from "../domain.js";
+import type { HttpError } from "../errors.js";
 import type { DecodePool } from "../ingest/decode-pool.js";
 import { InflightBudget } from "../ingest/inflight-budget.js";
-import { discardBody, readBody } from "../ingest/read-body.js";
+import { type BodySource, readBody, refuseBody } from "../ingest/read-body.js";
 import { QueueFullError, type WriteQueue } from "../ingest/write-queue.js";
 import type { Metrics } from "../metrics.js";
-import { encodingOf } from "../otlp/decode.js";
+import { encodingOf, type OtlpEncoding } from "../otlp/decode.js";
 import { encodeExportResponse } from "../otlp/encode-response.js";
 import type { IngestSummary } from "../store/store.js";
 
-/** What @hono/node-server passes as the environment: the Node request, for cheap draining. */
+/** What @hono/node-server passes as the environment: the Node request, read directly. */
 interface NodeBindings {
   incoming?: import("node:http").IncomingMessage;
 }
@@ -20,8 +21,10 @@ export interface TracesRouteOptions {
   metrics: Metrics;
   /** Largest body accepted, after decompression. */
   maxBodyBytes: number;
-  /** Bodies being read and decoded at once, in bytes; beyond it new requests get 429. */
+  /** Bytes of bodies held at once, counted as they arrive; beyond it new requests get 429. */
   maxInflightBytes: number;
+  /** The whole body must arrive within this many milliseconds of its headers, else 408. */
+  bodyTimeoutMs: number;
 }
 
 /** The spans of this request the store could not take; a group commit's summary names those of all its requests. */
@@ -37,53 +40,15 @@ function unstoredOf(spans: readonly SpanRecord[], summary: IngestSummary): Rejec
  * OTLP/HTTP trace ingest: read (limit, gzip) → decode (JSON or protobuf) → normalize → write
  * queue. The answer comes only after the batch is committed, in the request's encoding.
  */
-export function tracesRoute({
-  queue,
-  decoder,
-  metrics,
-  maxBodyBytes,
-  maxInflightBytes,
-}: TracesRouteOptions): Hono {
+export function tracesRoute(options: TracesRouteOptions): Hono {
+  const { queue, metrics } = options;
   const app = new Hono();
-  const budget = new InflightBudget(maxInflightBytes);
-  metrics.gauge(
-    "flightrec_ingest_bodies_in_flight",
-    "OTLP bodies being read or decoded.",
-    () => budget.bodies,
-  );
-  metrics.gauge(
-    "flightrec_ingest_inflight_bytes",
-    "Bytes of OTLP bodies held while being read or decoded.",
-    () => budget.bytes,
-  );
+  const receive = bodyReceiver(options);
   app.post("/v1/traces", async (c) => {
-    const encoding = encodingOf(c.req.header("content-type"));
-    const declared = Number(c.req.header("content-length") ?? 0) || 0;
-    if (queue.isFull() || (budget.bytes > 0 && budget.bytes + declared > maxInflightBytes)) {
-      metrics.requestsRefused++;
-      await discardBody(c.req.raw, {
-        maxBytes: maxBodyBytes,
-        incoming: (c.env as NodeBindings | undefined)?.incoming,
-      });
-      throw new QueueFullError("collector is busy; retry later");
-    }
-    const claim = budget.claim();
-    let batch: NormalizedBatch;
-    try {
-      claim.grow(declared);
-      const reserve = (bytesRead: number) => {
-        try {
-          claim.grow(bytesRead);
-        } catch (error) {
-          metrics.requestsRefused++;
-          throw error;
-        }
-      };
-      const body = await readBody(c.req.raw, { maxBytes: maxBodyBytes, onProgress: reserve });
-      batch = await decoder.decode(body, encoding);
-    } finally {
-      claim.release();
-    }
+    const { batch, encoding } = await receive({
+      request: c.req.raw,
+      incoming: (c.env as NodeBindings | undefined)?.incoming,
+    });
     metrics.spansReceived += batch.spans.length + batch.rejected.length;
     metrics.spansRejected += batch.rejected.length;
     const rejected = [...batch.rejected];
@@ -111,4 +76,63 @@ export function tracesRoute({
     return c.body(response.body as string, 200, { "content-type": response.contentType });
   });
   return app;
+}
+
+/**
+ * Reads and decodes request bodies within the in-flight budget. The budget counts bytes as they
+ * arrive, never the declared length, so a client that declares much and sends little holds
+ * little; and a body must arrive within the body timeout, so a slow one cannot stay forever.
+ */
+function bodyReceiver({
+  queue,
+  decoder,
+  metrics,
+  maxBodyBytes,
+  maxInflightBytes,
+  bodyTimeoutMs,
+}: TracesRouteOptions): (source: BodySource) => Promise<{ batch: NormalizedBatch; encoding: OtlpEncoding }> {
+  const budget = new InflightBudget(maxInflightBytes);
+  metrics.gauge(
+    "flightrec_ingest_bodies_in_flight",
+    "OTLP bodies being read or decoded.",
+    () => budget.bodies,
+  );
+  metrics.gauge(
+    "flightrec_ingest_inflight_bytes",
+    "Bytes of OTLP bodies held while being read or decoded.",
+    () => budget.bytes,
+  );
+  return async (source) => {
+    let encoding: OtlpEncoding;
+    try {
+      encoding = encodingOf(source.request.headers.get("content-type") ?? undefined);
+    } catch (error) {
+      return refuseBody(source, error as HttpError, { timeoutMs: bodyTimeoutMs });
+    }
+    if (queue.isFull() || budget.isExhausted()) {
+      metrics.requestsRefused++;
+      return refuseBody(source, new QueueFullError("collector is busy; retry later"), {
+        timeoutMs: bodyTimeoutMs,
+      });
+    }
+    const claim = budget.claim();
+    try {
+      const body = await readBody(source, {
+        maxBytes: maxBodyBytes,
+        timeoutMs: bodyTimeoutMs,
+        onProgress: (bytesRead) => {
+          try {
+            claim.grow(bytesRead);
+          } catch (error) {
+            metrics.requestsRefused++;
+            throw error;
+          }
+        },
+        onRefused: claim.release,
+      });
+      return { batch: await decoder.decode(body, encoding), encoding };
+    } finally {
+      claim.release();
+    }
+  };
 }
