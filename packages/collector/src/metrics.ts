@@ -10,12 +10,26 @@ export class Metrics {
   private readonly buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
   private readonly durationCounts = new Map<string, number[]>();
   private readonly durationSums = new Map<string, number>();
-  private readonly gauges: { name: string; help: string; read: () => number }[] = [];
+  private readonly registered: {
+    name: string;
+    help: string;
+    type: "gauge" | "counter";
+    read: () => number;
+  }[] = [];
 
   /** A gauge read when /metrics is scraped; each part of the collector registers its own. */
   gauge(name: string, help: string, read: () => number): void {
-    if (this.gauges.some((g) => g.name === name)) throw new Error(`Metrics: gauge ${name} registered twice`);
-    this.gauges.push({ name, help, read });
+    this.register(name, help, "gauge", read);
+  }
+
+  /** A counter kept elsewhere, read when /metrics is scraped. */
+  counter(name: string, help: string, read: () => number): void {
+    this.register(name, help, "counter", read);
+  }
+
+  private register(name: string, help: string, type: "gauge" | "counter", read: () => number): void {
+    if (this.registered.some((m) => m.name === name)) throw new Error(`Metrics: ${name} registered twice`);
+    this.registered.push({ name, help, type, read });
   }
 
   observeRequest(route: string, status: number, seconds: number): void {
@@ -45,10 +59,10 @@ export class Metrics {
       "# HELP flightrec_sse_clients Connected live-update clients.",
       "# TYPE flightrec_sse_clients gauge",
       `flightrec_sse_clients ${gauges.sseClients}`,
-      ...this.gauges.flatMap((g) => [
-        `# HELP ${g.name} ${g.help}`,
-        `# TYPE ${g.name} gauge`,
-        `${g.name} ${g.read()}`,
+      ...this.registered.flatMap((m) => [
+        `# HELP ${m.name} ${m.help}`,
+        `# TYPE ${m.name} ${m.type}`,
+        `${m.name} ${m.read()}`,
       ]),
       "# HELP flightrec_http_requests_total HTTP requests by route and status.",
       "# TYPE flightrec_http_requests_total counter",
