@@ -1,20 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { postTraces, startTestCollector, type TestCollector } from "./helpers.js";
+import { otlpJson } from "./otlp-builder.js";
 import { metric, type RawConnection, rawRequest, statusOf, until, uploadHead } from "./raw-http.js";
 
-const span = (spanId: string) => ({
-  traceId: "5ce0e9a56015fec5aadfa328ae398115",
-  spanId,
-  name: "invoke_agent demo",
-  startTimeUnixNano: "1763900000000000000",
-  endTimeUnixNano: "1763900001000000000",
-  attributes: [
-    { key: "flightrec.span.kind", value: { stringValue: "run" } },
-    { key: "flightrec.run.id", value: { stringValue: `run-${spanId}` } },
-  ],
-});
 const body = (spanId: string) =>
-  JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span(spanId)] }] }] });
+  otlpJson([
+    {
+      spanId,
+      name: "invoke_agent demo",
+      startMs: 1_763_900_000_000,
+      attributes: { "flightrec.span.kind": "run", "flightrec.run.id": `run-${spanId}` },
+    },
+  ]);
 
 /** An upload that declares 4 MiB and sends only its first bytes, as a client on a stalled link would. */
 async function openSlowUpload(url: string): Promise<RawConnection> {
