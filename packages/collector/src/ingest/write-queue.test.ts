@@ -76,7 +76,8 @@ describe("WriteQueue", () => {
     const queue = new WriteQueue({ store: slow, maxQueuedSpans: 1_000, maxGroupMs: 10, now: () => clock });
     const batch = (from: number) => Array.from({ length: 4 }, (_, i) => record(from + i));
     const bigBatch = Array.from({ length: 30 }, (_, i) => record(500 + i));
-    // The first group is sized before any commit was timed; every later one by what was learned.
+    // The first group is sized by a guess (20 µs a span: 500 spans in 10 ms); every later one by
+    // what was learned.
     await Promise.all(Array.from({ length: 10 }, (_, i) => queue.submit(batch(1 + 4 * i))));
     await Promise.all(Array.from({ length: 10 }, (_, i) => queue.submit(batch(101 + 4 * i))));
     // A batch longer than maxGroupMs still goes, alone.

@@ -67,8 +67,12 @@ export class WriteQueue {
   private readonly maxGroupSpans: number;
   private readonly maxGroupMs: number;
   private readonly now: () => number;
-  /** Recent commit time a span, in ms (moving average); unknown (0) until the first commit. */
-  private msPerSpan = 0;
+  /**
+   * Recent commit time a span, in ms (moving average). Until the first commit is timed, a guess of
+   * twice what a quiet machine takes, so even the first group is short.
+   */
+  private msPerSpan = 0.02;
+  private timedCommits = 0;
 
   /** Spans waiting to be committed. */
   get depth(): number {
@@ -125,17 +129,14 @@ export class WriteQueue {
     const summary = await this.options.store.ingest(spans);
     if (spans.length > 0) {
       const measured = (this.now() - started) / spans.length;
-      this.msPerSpan = this.msPerSpan === 0 ? measured : 0.7 * this.msPerSpan + 0.3 * measured;
+      this.msPerSpan = this.timedCommits++ === 0 ? measured : 0.7 * this.msPerSpan + 0.3 * measured;
     }
     return summary;
   }
 
   /** The oldest batch, and the ones behind it while the group stays within maxGroupSpans and maxGroupMs. */
   private takeGroup(): Pending[] {
-    const limit =
-      this.msPerSpan > 0
-        ? Math.min(this.maxGroupSpans, Math.floor(this.maxGroupMs / this.msPerSpan))
-        : this.maxGroupSpans;
+    const limit = Math.min(this.maxGroupSpans, Math.floor(this.maxGroupMs / this.msPerSpan));
     const group = [this.items.shift()!];
     let spans = group[0]!.spans.length;
     while (this.items.length > 0 && spans + this.items[0]!.spans.length <= limit) {
