@@ -33,7 +33,13 @@ async function readingClient(url: string) {
       }
     }
   })().catch(() => {});
-  return { status: response.status, seen, close: () => controller.abort(), reading };
+  return {
+    status: response.status,
+    encoding: response.headers.get("content-encoding"),
+    seen,
+    close: () => controller.abort(),
+    reading,
+  };
 }
 
 describe("live updates with a client that never reads", () => {
@@ -52,6 +58,7 @@ describe("live updates with a client that never reads", () => {
     stalled.socket.pause(); // never reads: the collector's writes pile up for it
     const reader = await readingClient(url);
     expect(reader.status).toBe(200);
+    expect(reader.encoding).toBe("gzip"); // fetch, like EventSource, takes gzip
     await until(async () => (await metric(url, "flightrec_sse_clients")) === 2);
 
     const posted: string[] = [];

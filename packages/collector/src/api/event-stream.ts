@@ -1,8 +1,11 @@
 import type { ServerResponse } from "node:http";
+import { GZIP_HEADER, type SseFrame, type StreamEncoding } from "./sse-frame.js";
 
 export interface EventStreamOptions {
   /** Bytes a client may leave unsent before a new frame, beyond which it is dropped. */
   maxUnsentBytes: number;
+  /** gzip for clients that take it: every frame's bytes then come compressed, after GZIP_HEADER. */
+  encoding: StreamEncoding;
   /** The Node response under the stream (when served by Node): its buffer counts as unsent, and dropping destroys it. */
   outgoing?: ServerResponse;
   /** Called once when the stream ends, whatever ended it. */
@@ -26,6 +29,7 @@ export class EventStream {
       {
         start: (controller) => {
           this.controller = controller;
+          if (options.encoding === "gzip") controller.enqueue(GZIP_HEADER);
         },
         cancel: () => this.end("closed"),
       },
@@ -42,14 +46,15 @@ export class EventStream {
   }
 
   /** Queues a frame; false when the client was too far behind and is dropped instead. */
-  send(frame: Uint8Array): boolean {
+  send(frame: SseFrame): boolean {
     if (this.ended) return false;
+    const bytes = frame.bytes(this.options.encoding);
     const unsent = this.unsentBytes;
-    if (unsent > 0 && unsent + frame.byteLength > this.options.maxUnsentBytes) {
+    if (unsent > 0 && unsent + bytes.byteLength > this.options.maxUnsentBytes) {
       this.drop();
       return false;
     }
-    this.controller.enqueue(frame);
+    this.controller.enqueue(bytes);
     return true;
   }
 

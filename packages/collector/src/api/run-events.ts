@@ -1,4 +1,5 @@
 import type { DecisionStore, RunRow } from "../store/store.js";
+import { SseFrame } from "./sse-frame.js";
 
 export interface RunEventsOptions {
   store: DecisionStore;
@@ -7,19 +8,20 @@ export interface RunEventsOptions {
 }
 
 /** Receives each tick's changes as one server-sent events frame, shared by every listener. */
-type Listener = (frame: Uint8Array) => void;
+type Listener = (frame: SseFrame) => void;
 
 /** `event: run` with the row as data, for each row. JSON text has no raw newline, so each data is one line. */
-export function runEventsFrame(rows: readonly RunRow[]): Uint8Array {
+export function runEventsFrame(rows: readonly RunRow[]): SseFrame {
   let text = "";
   for (const row of rows) text += `event: run\ndata: ${JSON.stringify(row)}\n\n`;
-  return Buffer.from(text);
+  return SseFrame.of(text);
 }
 
 /**
  * Fans run changes out to live clients (server-sent events). Each tick reads the changed runs
- * once and serializes them once; every client is handed the same bytes, so a tick costs
- * O(changes) plus one hand-over per client, never O(changes × clients).
+ * once and serializes them once (and compresses them once, for clients that take gzip); every
+ * client is handed the same bytes, so a tick costs O(changes) plus one hand-over per client,
+ * never O(changes × clients).
  */
 export class RunEvents {
   private readonly listeners = new Set<Listener>();

@@ -2,11 +2,12 @@ import type { ServerResponse } from "node:http";
 import { Hono } from "hono";
 import { EventStream } from "../api/event-stream.js";
 import type { RunEvents } from "../api/run-events.js";
+import { acceptsGzip, SseFrame } from "../api/sse-frame.js";
 import type { Metrics } from "../metrics.js";
 
 const KEEPALIVE_MS = 15_000;
-const CONNECTED = Buffer.from(": connected\n\n");
-const KEEPALIVE = Buffer.from(": keepalive\n\n");
+const CONNECTED = SseFrame.of(": connected\n\n");
+const KEEPALIVE = SseFrame.of(": keepalive\n\n");
 
 /** What @hono/node-server passes as the environment: the Node response under the stream. */
 interface NodeBindings {
@@ -23,7 +24,10 @@ export interface EventsRouteOptions {
   maxUnsentBytes?: number;
 }
 
-/** `GET /api/events`: `event: run` with a RunRow whenever a run changes; a comment keeps proxies open. */
+/**
+ * `GET /api/events`: `event: run` with a RunRow whenever a run changes; a comment keeps proxies
+ * open. Compressed with gzip for clients that take it (browsers do).
+ */
 export function eventsRoute({ events, metrics, maxUnsentBytes = 256 * 1024 }: EventsRouteOptions): Hono {
   const app = new Hono();
   const streams = new Set<EventStream>();
@@ -48,8 +52,10 @@ export function eventsRoute({ events, metrics, maxUnsentBytes = 256 * 1024 }: Ev
   });
 
   app.get("/api/events", (c) => {
+    const encoding = acceptsGzip(c.req.header("accept-encoding")) ? "gzip" : "identity";
     const stream = new EventStream({
       maxUnsentBytes,
+      encoding,
       outgoing: (c.env as NodeBindings | undefined)?.outgoing,
       onEnd: (reason) => {
         if (reason === "dropped") dropped++;
@@ -64,6 +70,8 @@ export function eventsRoute({ events, metrics, maxUnsentBytes = 256 * 1024 }: Ev
       "content-type": "text/event-stream",
       "cache-control": "no-cache",
       "transfer-encoding": "chunked",
+      vary: "accept-encoding",
+      ...(encoding === "gzip" ? { "content-encoding": "gzip" } : {}),
     });
   });
   return app;
