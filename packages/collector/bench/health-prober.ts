@@ -5,27 +5,34 @@ const PROBER_CODE = `
 const { get } = require("node:http");
 const { workerData, parentPort } = require("node:worker_threads");
 const probes = [];
+let pending = 0;
 let stopping = false;
-parentPort.on("message", () => { stopping = true; });
+const done = (result) => {
+  probes.push(result);
+  pending--;
+  if (stopping && pending === 0) parentPort.postMessage(probes);
+};
 const probe = () => {
+  pending++;
   const started = performance.now();
   get(workerData.url + "/health", { agent: false }, (res) => {
     res.resume();
-    res.on("end", () => next({ ms: performance.now() - started, status: res.statusCode }));
-  }).on("error", () => next({ ms: performance.now() - started, status: 0 }));
+    res.on("end", () => done({ ms: performance.now() - started, status: res.statusCode }));
+  }).on("error", () => done({ ms: performance.now() - started, status: 0 }));
 };
-const next = (result) => {
-  probes.push(result);
-  if (stopping) parentPort.postMessage(probes);
-  else setTimeout(probe, workerData.everyMs);
-};
-probe();
+const timer = setInterval(probe, workerData.everyMs);
+parentPort.on("message", () => {
+  stopping = true;
+  clearInterval(timer);
+  if (pending === 0) parentPort.postMessage(probes);
+});
 `;
 
 /**
- * Asks /health every `everyMs` on a new connection, as a liveness probe would, from a thread of
- * its own: timed on the load generator's own event loop, the answers would also carry the delay
- * of the senders' work there.
+ * Asks /health every `everyMs` on a new connection, whether or not the last answer came, as a
+ * liveness probe does; from a thread of its own, since timed on the load generator's event loop
+ * the answers would also carry the delay of the senders' work there. `stop` waits for the answers
+ * still due.
  */
 export function healthProber(
   url: string,

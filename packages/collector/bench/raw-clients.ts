@@ -46,10 +46,18 @@ export async function slowUploads(url: string, count: number): Promise<OpenClien
   return clients(sockets, () => clearInterval(trickle));
 }
 
-/** Live-update clients that connect and never read a byte: a stalled tab, or an attacker. */
-export async function stalledEventStreams(url: string, count: number): Promise<OpenClients> {
+/** The request of a live-update client; browsers' EventSource asks for gzip. */
+function eventsHead(url: string, gzip: boolean): string {
   const { host } = new URL(url);
-  const head = `GET /api/events HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
+  return `GET /api/events HTTP/1.1\r\nHost: ${host}\r\n${gzip ? "Accept-Encoding: gzip, deflate, br\r\n" : ""}\r\n`;
+}
+
+/**
+ * Live-update clients that connect and never read a byte: a stalled browser tab (`gzip`), or a
+ * client written by hand that does not take gzip either.
+ */
+export async function stalledEventStreams(url: string, count: number, gzip: boolean): Promise<OpenClients> {
+  const head = eventsHead(url, gzip);
   const sockets = await openMany(count, async () => {
     const socket = await open(url, head);
     socket.pause();
@@ -58,10 +66,9 @@ export async function stalledEventStreams(url: string, count: number): Promise<O
   return clients(sockets);
 }
 
-/** Live-update clients that read everything, as dashboards do. */
+/** Live-update clients that read everything, as dashboards do (asking for gzip, as browsers do). */
 export async function readingEventStreams(url: string, count: number): Promise<OpenClients> {
-  const { host } = new URL(url);
-  const head = `GET /api/events HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
+  const head = eventsHead(url, true);
   const sockets = await openMany(count, async () => {
     const socket = await open(url, head);
     socket.on("data", () => {});

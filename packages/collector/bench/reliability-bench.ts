@@ -29,6 +29,8 @@ interface Phase {
 
 interface Sample {
   runsPerSecond: number;
+  /** Server CPU (all threads) a run acknowledged: steadier than the rate when the cores are shared. */
+  cpuUsPerRun: number;
   peakRssMiB: number;
   /** Live-update clients the collector dropped during the phase. */
   dropped: number;
@@ -42,9 +44,13 @@ const PHASES: Phase[] = [
     target: "≥ 90%",
   },
   {
-    name: `with ${STALLED_STREAMS} SSE clients not reading`,
-    open: (url) => stalledEventStreams(url, STALLED_STREAMS),
+    name: `with ${STALLED_STREAMS} SSE clients not reading (asking for gzip, as browsers do)`,
+    open: (url) => stalledEventStreams(url, STALLED_STREAMS, true),
     target: "≥ 80%, RSS < 300 MB = 286 MiB",
+  },
+  {
+    name: `with ${STALLED_STREAMS} SSE clients not reading, without gzip`,
+    open: (url) => stalledEventStreams(url, STALLED_STREAMS, false),
   },
   {
     name: `with ${READING_STREAMS} SSE clients reading`,
@@ -61,10 +67,15 @@ async function droppedSoFar(url: string): Promise<number> {
  * Well-behaved senders of fresh runs for `seconds`: runs acknowledged a second. A refused
  * request is retried after a short pause, as an exporter would after Retry-After.
  */
-async function ingestRate(server: ServerProcess, nextBody: () => Buffer, seconds: number): Promise<number> {
+async function ingestRate(
+  server: ServerProcess,
+  nextBody: () => Buffer,
+  seconds: number,
+): Promise<{ runsPerSecond: number; cpuUsPerRun: number }> {
   const target = new URL("/v1/traces", server.url);
   const agent = keepAliveAgent(SENDERS);
   let runs = 0;
+  const cpuBefore = server.cpuSeconds();
   const started = performance.now();
   const until = started + seconds * 1000;
   const sender = async () => {
@@ -83,7 +94,10 @@ async function ingestRate(server: ServerProcess, nextBody: () => Buffer, seconds
   };
   await Promise.all(Array.from({ length: SENDERS }, sender));
   agent.destroy();
-  return runs / ((performance.now() - started) / 1000);
+  return {
+    runsPerSecond: runs / ((performance.now() - started) / 1000),
+    cpuUsPerRun: ((server.cpuSeconds() - cpuBefore) * 1e6) / runs,
+  };
 }
 
 async function runPhase(server: ServerProcess, phase: Phase, nextBody: () => Buffer): Promise<Sample> {
@@ -94,8 +108,8 @@ async function runPhase(server: ServerProcess, phase: Phase, nextBody: () => Buf
     peakRssMiB = Math.max(peakRssMiB, server.rssMiB());
   }, 50);
   try {
-    const runsPerSecond = await ingestRate(server, nextBody, PHASE_SECONDS);
-    return { runsPerSecond, peakRssMiB, dropped: (await droppedSoFar(server.url)) - droppedBefore };
+    const rate = await ingestRate(server, nextBody, PHASE_SECONDS);
+    return { ...rate, peakRssMiB, dropped: (await droppedSoFar(server.url)) - droppedBefore };
   } finally {
     clearInterval(sampler);
     clients?.close();
@@ -134,6 +148,7 @@ export async function reliabilityBench(): Promise<void> {
 
 function report(samples: Sample[][], rssAfterMiB: number): void {
   const rates = samples.map((s) => s.map((x) => x.runsPerSecond));
+  const cpu = samples.map((s) => median(s.map((x) => x.cpuUsPerRun)));
   const alone = median(rates[0]!);
   console.log(
     `reliability: ${SENDERS} senders of ${RUNS_PER_BODY} new runs a request, ${PHASE_SECONDS} s a phase, ${ROUNDS} rounds interleaved (median; range)`,
@@ -142,10 +157,11 @@ function report(samples: Sample[][], rssAfterMiB: number): void {
     const rate = median(rates[i]!);
     const range = `${fmt(Math.min(...rates[i]!))}–${fmt(Math.max(...rates[i]!))}`;
     const ratio = i === 0 ? "" : ` = ${pct(rate / alone)} of alone`;
+    const cpuRatio = i === 0 ? "" : ` (${(cpu[i]! / cpu[0]!).toFixed(2)}×)`;
     const peak = Math.max(...samples[i]!.map((s) => s.peakRssMiB));
     const dropped = samples[i]!.reduce((n, s) => n + s.dropped, 0);
     console.log(
-      `  ingest ${phase.name}: ${fmt(rate)} runs/s${ratio}, peak server RSS ${peak.toFixed(0)} MiB${phase.target ? ` (target ${phase.target})` : ""}; range ${range}${dropped ? `; ${dropped} clients dropped by the collector` : ""}`,
+      `  ingest ${phase.name}: ${fmt(rate)} runs/s${ratio}, peak server RSS ${peak.toFixed(0)} MiB${phase.target ? ` (target ${phase.target})` : ""}; range ${range}; server CPU ${cpu[i]!.toFixed(0)} µs a run${cpuRatio}${dropped ? `; ${dropped} clients dropped by the collector` : ""}`,
     );
   }
   console.log(`  server RSS after the clients left: ${rssAfterMiB.toFixed(0)} MiB`);
