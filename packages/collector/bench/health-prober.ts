@@ -5,34 +5,28 @@ const PROBER_CODE = `
 const { get } = require("node:http");
 const { workerData, parentPort } = require("node:worker_threads");
 const probes = [];
-let pending = 0;
 let stopping = false;
-const done = (result) => {
-  probes.push(result);
-  pending--;
-  if (stopping && pending === 0) parentPort.postMessage(probes);
-};
+parentPort.on("message", () => { stopping = true; });
 const probe = () => {
-  pending++;
   const started = performance.now();
   get(workerData.url + "/health", { agent: false }, (res) => {
     res.resume();
-    res.on("end", () => done({ ms: performance.now() - started, status: res.statusCode }));
-  }).on("error", () => done({ ms: performance.now() - started, status: 0 }));
+    res.on("end", () => next({ ms: performance.now() - started, status: res.statusCode }));
+  }).on("error", () => next({ ms: performance.now() - started, status: 0 }));
 };
-const timer = setInterval(probe, workerData.everyMs);
-parentPort.on("message", () => {
-  stopping = true;
-  clearInterval(timer);
-  if (pending === 0) parentPort.postMessage(probes);
-});
+const next = (result) => {
+  probes.push(result);
+  if (stopping) parentPort.postMessage(probes);
+  else setTimeout(probe, workerData.everyMs);
+};
+probe();
 `;
 
 /**
- * Asks /health every `everyMs` on a new connection, whether or not the last answer came, as a
- * liveness probe does; from a thread of its own, since timed on the load generator's event loop
- * the answers would also carry the delay of the senders' work there. `stop` waits for the answers
- * still due.
+ * Asks /health on a new connection, as a liveness probe does, `everyMs` after each answer: one
+ * probe at a time, as one prober sends them (many at once would queue behind each other, since
+ * Node accepts one connection per turn of its event loop). From a thread of its own: timed on the
+ * load generator's event loop, the answers would also carry the delay of the senders' work there.
  */
 export function healthProber(
   url: string,

@@ -9,8 +9,8 @@ import { agentSpans, batches } from "./workload.js";
 
 const SENDERS = 48;
 const SECONDS = 8;
-/** How often the liveness probe asks /health. */
-const PROBE_EVERY_MS = 50;
+/** The pause between one /health answer and the next probe. */
+const PROBE_EVERY_MS = 20;
 
 export interface OverloadResult {
   ok: number;

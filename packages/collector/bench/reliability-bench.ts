@@ -17,7 +17,7 @@ const SLOW_UPLOADS = 100;
 const STALLED_STREAMS = 300;
 const READING_STREAMS = 50;
 const OVERLOAD_SENDERS = 64;
-const OVERLOAD_SECONDS = 8;
+const OVERLOAD_SECONDS = 15;
 
 interface Phase {
   name: string;
