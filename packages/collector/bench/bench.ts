@@ -1,10 +1,13 @@
 import { ingestBench } from "./ingest-bench.js";
 import { overloadBench } from "./overload-bench.js";
 import { queryBench } from "./query-bench.js";
+import { reliabilityBench } from "./reliability-bench.js";
 import { statsStallBench } from "./stats-stall-bench.js";
 
 const only = process.argv[2];
 if (!only || only === "ingest") await ingestBench();
 if (!only || only === "query") await queryBench();
 if (!only || only === "overload") await overloadBench();
-if (!only || only === "stats") await statsStallBench();
+// The reliability report: misbehaving clients, then heavy reads beside ingest.
+if (!only || only === "reliability") await reliabilityBench();
+if (!only || only === "reliability" || only === "stats") await statsStallBench();

@@ -40,6 +40,10 @@ export interface AppOptions {
   maxQueuedSpans?: number;
   /** Bytes of OTLP bodies being read at once before ingest answers 429. Default 4 MiB; decoded, a body takes several times its size. */
   maxInflightBytes?: number;
+  /** Time for a whole OTLP body to arrive after its headers before ingest answers 408. Default 30 s. */
+  bodyTimeoutMs?: number;
+  /** Bytes of live events a client may leave unsent before it is dropped. Default 256 KiB. */
+  maxUnsentEventBytes?: number;
   logger?: Logger;
   /** Threads that decode and normalize OTLP bodies; 0 = the server thread. Default: cores − 1. */
   decodeThreads?: number;
@@ -96,9 +100,10 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
       metrics,
       maxBodyBytes,
       maxInflightBytes: options.maxInflightBytes ?? 4 * 1024 * 1024,
+      bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
     }),
   );
-  app.route("/", eventsRoute({ events }));
+  app.route("/", eventsRoute({ events, metrics, maxUnsentBytes: options.maxUnsentEventBytes }));
   if (options.durability) app.route("/", checkpointRoutes({ durability: options.durability }));
   app.route("/", apiRoutes(options));
   if (options.sql) app.route("/", sqlRoute({ sql: options.sql }));

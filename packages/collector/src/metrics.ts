@@ -10,6 +10,27 @@ export class Metrics {
   private readonly buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
   private readonly durationCounts = new Map<string, number[]>();
   private readonly durationSums = new Map<string, number>();
+  private readonly registered: {
+    name: string;
+    help: string;
+    type: "gauge" | "counter";
+    read: () => number;
+  }[] = [];
+
+  /** A gauge read when /metrics is scraped; each part of the collector registers its own. */
+  gauge(name: string, help: string, read: () => number): void {
+    this.register(name, help, "gauge", read);
+  }
+
+  /** A counter kept elsewhere, read when /metrics is scraped. */
+  counter(name: string, help: string, read: () => number): void {
+    this.register(name, help, "counter", read);
+  }
+
+  private register(name: string, help: string, type: "gauge" | "counter", read: () => number): void {
+    if (this.registered.some((m) => m.name === name)) throw new Error(`Metrics: ${name} registered twice`);
+    this.registered.push({ name, help, type, read });
+  }
 
   observeRequest(route: string, status: number, seconds: number): void {
     if (route === "/v1/traces" && (status === 429 || status >= 500)) this.lastIngestRefusalAt = Date.now();
@@ -38,6 +59,11 @@ export class Metrics {
       "# HELP flightrec_sse_clients Connected live-update clients.",
       "# TYPE flightrec_sse_clients gauge",
       `flightrec_sse_clients ${gauges.sseClients}`,
+      ...this.registered.flatMap((m) => [
+        `# HELP ${m.name} ${m.help}`,
+        `# TYPE ${m.name} ${m.type}`,
+        `${m.name} ${m.read()}`,
+      ]),
       "# HELP flightrec_http_requests_total HTTP requests by route and status.",
       "# TYPE flightrec_http_requests_total counter",
       ...[...this.requests].map(([labels, n]) => `flightrec_http_requests_total{${labels}} ${n}`),

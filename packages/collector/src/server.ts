@@ -14,7 +14,13 @@ import { type InterruptSweeperOptions, startInterruptSweeper } from "./verdict/i
 export interface ServerOptions
   extends Pick<
     AppOptions,
-    "token" | "maxBodyBytes" | "maxQueuedSpans" | "maxInflightBytes" | "decodeThreads"
+    | "token"
+    | "maxBodyBytes"
+    | "maxQueuedSpans"
+    | "maxInflightBytes"
+    | "bodyTimeoutMs"
+    | "maxUnsentEventBytes"
+    | "decodeThreads"
   > {
   /** Path of the SQLite store file. */
   db: string;

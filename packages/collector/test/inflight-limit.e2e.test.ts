@@ -1,6 +1,7 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCollector, type TestCollector } from "./helpers.js";
+import { metric, rawRequest, until, uploadHead } from "./raw-http.js";
 
 /** A valid one-span OTLP/JSON body of about `size` bytes (a padded attribute). */
 function bodyOf(size: number, spanId: string): string {
@@ -66,5 +67,29 @@ describe("bodies being read at once are bounded, whether or not they declare the
       { span_id: "a000000000000001" },
       { span_id: "a000000000000003" },
     ]);
+  });
+});
+
+describe("a sender refused for overload", () => {
+  let collector: TestCollector;
+  beforeAll(async () => {
+    collector = await startTestCollector({ maxInflightBytes: 1024 });
+  });
+  afterAll(async () => {
+    await collector?.stop();
+  });
+
+  it("gets its 429 only after a hold, so retrying at once cannot keep the collector refusing", async () => {
+    const url = collector.server.url;
+    // An upload that has sent 2 KiB of its body and stalls holds the whole budget.
+    const upload = await rawRequest(url, uploadHead(url, 64 * 1024));
+    upload.socket.write(" ".repeat(2048));
+    await until(async () => (await metric(url, "flightrec_ingest_inflight_bytes")) >= 2048);
+    const started = performance.now();
+    const status = await post(url, bodyOf(100, "a000000000000004"));
+    // A lower bound only: a busy machine makes the answer later, never earlier.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(240);
+    expect(status).toBe(429);
+    upload.socket.destroy();
   });
 });

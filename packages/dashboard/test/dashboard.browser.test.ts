@@ -327,6 +327,10 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     }
     await postOtlp(collector.url, interruptedRun("arrived-later-6", Date.now()));
     await page.locator('tr[data-run-id="arrived-later-6"]').waitFor({ timeout: 8000 });
+    // Still live: the row came over the (gzip) event stream, not from polling after it broke.
+    if (await serves(collector.url, "GET", "/api/events")) {
+      expect(await page.locator(".live").textContent()).toBe("● live");
+    }
     await page.close();
   });
 

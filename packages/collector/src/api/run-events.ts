@@ -1,4 +1,5 @@
 import type { DecisionStore, RunRow } from "../store/store.js";
+import { SseFrame } from "./sse-frame.js";
 
 export interface RunEventsOptions {
   store: DecisionStore;
@@ -6,9 +7,22 @@ export interface RunEventsOptions {
   intervalMs?: number;
 }
 
-type Listener = (rows: RunRow[]) => void;
+/** Receives each tick's changes as one server-sent events frame, shared by every listener. */
+type Listener = (frame: SseFrame) => void;
 
-/** Fans run changes out to live clients (server-sent events). */
+/** `event: run` with the row as data, for each row. JSON text has no raw newline, so each data is one line. */
+export function runEventsFrame(rows: readonly RunRow[]): SseFrame {
+  let text = "";
+  for (const row of rows) text += `event: run\ndata: ${JSON.stringify(row)}\n\n`;
+  return SseFrame.of(text);
+}
+
+/**
+ * Fans run changes out to live clients (server-sent events). Each tick reads the changed runs
+ * once and serializes them once (and compresses them once, for clients that take gzip); every
+ * client is handed the same bytes, so a tick costs O(changes) plus one hand-over per client,
+ * never O(changes × clients).
+ */
 export class RunEvents {
   private readonly listeners = new Set<Listener>();
   private readonly changed = new Set<string>();
@@ -46,7 +60,9 @@ export class RunEvents {
     if (ids.length === 0 || this.listeners.size === 0) return;
     try {
       const rows = await this.options.store.getRuns(ids);
-      for (const listener of this.listeners) listener(rows);
+      if (rows.length === 0) return;
+      const frame = runEventsFrame(rows);
+      for (const listener of this.listeners) listener(frame);
     } catch {
       // The store is closing; live clients simply miss this tick.
     }

@@ -57,4 +57,35 @@ describe("WriteQueue", () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it("cuts a group at the spans the writer is expected to commit within maxGroupMs, so the server thread is freed between groups", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flightrec-queue-"));
+    const store = SqliteStore.open(join(dir, "s.db"));
+    // A clock that says each span takes 1 ms to commit, whatever this machine's speed.
+    let clock = 0;
+    const commits: number[] = [];
+    const slow = Object.create(store, {
+      ingest: {
+        value: (spans: readonly SpanRecord[]) => {
+          commits.push(spans.length);
+          clock += spans.length;
+          return store.ingest(spans);
+        },
+      },
+    }) as SqliteStore;
+    const queue = new WriteQueue({ store: slow, maxQueuedSpans: 1_000, maxGroupMs: 10, now: () => clock });
+    const batch = (from: number) => Array.from({ length: 4 }, (_, i) => record(from + i));
+    const bigBatch = Array.from({ length: 30 }, (_, i) => record(500 + i));
+    // The first group is sized by a guess (20 µs a span: 500 spans in 10 ms); every later one by
+    // what was learned.
+    await Promise.all(Array.from({ length: 10 }, (_, i) => queue.submit(batch(1 + 4 * i))));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => queue.submit(batch(101 + 4 * i))));
+    // A batch longer than maxGroupMs still goes, alone.
+    await Promise.all([queue.submit(bigBatch), queue.submit(batch(201))]);
+    // Learned: 1 ms a span, so two batches of 4 (8 ms) make a group, three would pass 10 ms.
+    expect(commits).toEqual([40, 8, 8, 8, 8, 8, 30, 4]);
+    await queue.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

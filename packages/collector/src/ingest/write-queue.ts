@@ -11,6 +11,15 @@ export interface WriteQueueOptions {
    * commit: fewer commits, and a run's rollup row written once for all of them). Default 4096.
    */
   maxGroupSpans?: number;
+  /**
+   * A group also stops at the spans the writer is expected to commit in this many milliseconds,
+   * judged from the commits before it (one batch always goes). The writer runs on the server
+   * thread, so this bounds how long /health and every other request can wait behind one commit.
+   * Default 20.
+   */
+  maxGroupMs?: number;
+  /** Milliseconds clock; tests pass their own. Default performance.now. */
+  now?: () => number;
   /** Called after each commit, e.g. to push run changes to live clients. */
   onCommitted?: (summary: IngestSummary) => void;
 }
@@ -47,10 +56,23 @@ export class WriteQueue {
     if (options.maxGroupSpans !== undefined && !(options.maxGroupSpans > 0)) {
       throw new Error("WriteQueue: maxGroupSpans must be positive");
     }
+    if (options.maxGroupMs !== undefined && !(options.maxGroupMs > 0)) {
+      throw new Error("WriteQueue: maxGroupMs must be positive");
+    }
     this.maxGroupSpans = options.maxGroupSpans ?? 4096;
+    this.maxGroupMs = options.maxGroupMs ?? 20;
+    this.now = options.now ?? (() => performance.now());
   }
 
   private readonly maxGroupSpans: number;
+  private readonly maxGroupMs: number;
+  private readonly now: () => number;
+  /**
+   * Recent commit time a span, in ms (moving average). Until the first commit is timed, a guess of
+   * twice what a quiet machine takes, so even the first group is short.
+   */
+  private msPerSpan = 0.02;
+  private timedCommits = 0;
 
   /** Spans waiting to be committed. */
   get depth(): number {
@@ -84,7 +106,7 @@ export class WriteQueue {
       const group = this.takeGroup();
       const spans = group.length === 1 ? group[0]!.spans : group.flatMap((item) => item.spans);
       try {
-        const summary = await this.options.store.ingest(spans);
+        const summary = await this.timed(spans);
         for (const item of group) item.resolve(summary);
         this.options.onCommitted?.(summary);
       } catch (error) {
@@ -101,11 +123,23 @@ export class WriteQueue {
     for (const done of this.idle.splice(0)) done();
   }
 
-  /** The oldest batch, and the ones behind it while the group stays within maxGroupSpans. */
+  /** Commits `spans`, learning how long a span takes. */
+  private async timed(spans: readonly SpanRecord[]): Promise<IngestSummary> {
+    const started = this.now();
+    const summary = await this.options.store.ingest(spans);
+    if (spans.length > 0) {
+      const measured = (this.now() - started) / spans.length;
+      this.msPerSpan = this.timedCommits++ === 0 ? measured : 0.7 * this.msPerSpan + 0.3 * measured;
+    }
+    return summary;
+  }
+
+  /** The oldest batch, and the ones behind it while the group stays within maxGroupSpans and maxGroupMs. */
   private takeGroup(): Pending[] {
+    const limit = Math.min(this.maxGroupSpans, Math.floor(this.maxGroupMs / this.msPerSpan));
     const group = [this.items.shift()!];
     let spans = group[0]!.spans.length;
-    while (this.items.length > 0 && spans + this.items[0]!.spans.length <= this.maxGroupSpans) {
+    while (this.items.length > 0 && spans + this.items[0]!.spans.length <= limit) {
       const item = this.items.shift()!;
       spans += item.spans.length;
       group.push(item);

@@ -1,43 +1,78 @@
+import type { ServerResponse } from "node:http";
 import { Hono } from "hono";
-import { streamSSE } from "hono/streaming";
+import { EventStream } from "../api/event-stream.js";
 import type { RunEvents } from "../api/run-events.js";
+import { acceptsGzip, SseFrame } from "../api/sse-frame.js";
+import type { Metrics } from "../metrics.js";
 
 const KEEPALIVE_MS = 15_000;
+const CONNECTED = SseFrame.of(": connected\n\n");
+const KEEPALIVE = SseFrame.of(": keepalive\n\n");
+
+/** What @hono/node-server passes as the environment: the Node response under the stream. */
+interface NodeBindings {
+  outgoing?: ServerResponse;
+}
 
 export interface EventsRouteOptions {
   events: RunEvents;
+  metrics?: Metrics;
   /**
-   * Bytes of events a client may leave unread before it is dropped. A client that stops reading
-   * but keeps its connection would otherwise hold every later event in memory; EventSource
-   * reconnects, and the dashboard polls meanwhile.
+   * Bytes of events a client may leave unsent before it is dropped. A client that stops reading
+   * but keeps its connection would otherwise hold every later event in memory. Default 256 KiB.
    */
   maxUnsentBytes?: number;
 }
 
-/** `GET /api/events`: `event: run` with a RunRow whenever a run changes; a comment keeps proxies open. */
-export function eventsRoute({ events, maxUnsentBytes = 4 * 1024 * 1024 }: EventsRouteOptions): Hono {
+/**
+ * `GET /api/events`: `event: run` with a RunRow whenever a run changes; a comment keeps proxies
+ * open. Compressed with gzip for clients that take it (browsers do).
+ */
+export function eventsRoute({ events, metrics, maxUnsentBytes = 256 * 1024 }: EventsRouteOptions): Hono {
   const app = new Hono();
-  app.get("/api/events", (c) =>
-    streamSSE(c, async (stream) => {
-      // Registered before the first await, so an early disconnect is not missed.
-      const aborted = new Promise<void>((resolve) => stream.onAbort(resolve));
-      let unsent = 0;
-      const unsubscribe = events.subscribe((rows) => {
-        for (const row of rows) {
-          const data = JSON.stringify(row);
-          unsent += data.length;
-          void stream.writeSSE({ event: "run", data }).then(() => {
-            unsent -= data.length;
-          });
-        }
-        if (unsent > maxUnsentBytes) stream.abort();
-      });
-      const keepalive = setInterval(() => void stream.write(": keepalive\n\n"), KEEPALIVE_MS);
-      await stream.write(": connected\n\n");
-      await Promise.race([aborted, events.closed]);
-      clearInterval(keepalive);
-      unsubscribe();
-    }),
+  const streams = new Set<EventStream>();
+  let dropped = 0;
+  metrics?.gauge("flightrec_sse_buffered_bytes", "Bytes of live events queued and not yet sent.", () => {
+    let bytes = 0;
+    for (const stream of streams) bytes += stream.unsentBytes;
+    return bytes;
+  });
+  metrics?.counter(
+    "flightrec_sse_clients_dropped_total",
+    "Live-update clients dropped for leaving events unread.",
+    () => dropped,
   );
+  const keepalive = setInterval(() => {
+    for (const stream of streams) stream.send(KEEPALIVE);
+  }, KEEPALIVE_MS);
+  keepalive.unref();
+  void events.closed.then(() => {
+    clearInterval(keepalive);
+    for (const stream of streams) stream.close();
+  });
+
+  app.get("/api/events", (c) => {
+    const encoding = acceptsGzip(c.req.header("accept-encoding")) ? "gzip" : "identity";
+    const stream = new EventStream({
+      maxUnsentBytes,
+      encoding,
+      outgoing: (c.env as NodeBindings | undefined)?.outgoing,
+      onEnd: (reason) => {
+        if (reason === "dropped") dropped++;
+        streams.delete(stream);
+        unsubscribe();
+      },
+    });
+    const unsubscribe = events.subscribe((frame) => stream.send(frame));
+    streams.add(stream);
+    stream.send(CONNECTED);
+    return c.body(stream.body, 200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      "transfer-encoding": "chunked",
+      vary: "accept-encoding",
+      ...(encoding === "gzip" ? { "content-encoding": "gzip" } : {}),
+    });
+  });
   return app;
 }
