@@ -21,6 +21,7 @@ import { StoreUnavailableError } from "../store.js";
 import { Checkpointer } from "./checkpointer.js";
 import { listFailures } from "./failure-list.js";
 import { openWritableDatabase } from "./open-database.js";
+import { noRunRetention, RETENTION_SPAN_BUDGET, runRetention } from "./retention-deletes.js";
 import { listRuns } from "./run-list.js";
 import { parentsFirst, type TimedSpanRow } from "./span-order.js";
 import { SpanWriter } from "./span-writer.js";
@@ -33,7 +34,7 @@ const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, run_id, attempt, kind, 
   duration_ms, step_index, model, provider, input_tokens, output_tokens, cost_usd, input, output, error, service,
   attributes`;
 /** Internal tables the SQL editor does not offer. */
-const HIDDEN_TABLES = new Set(["trace_runs"]);
+const HIDDEN_TABLES = new Set(["traces"]);
 
 /** The embedded decision store: one SQLite file, WAL, one writer connection. */
 export class SqliteStore implements DecisionStore {
@@ -43,8 +44,8 @@ export class SqliteStore implements DecisionStore {
   private readonly selectSpans: Database.Statement;
   private readonly selectDecisions: Database.Statement;
   private readonly selectFailures: Database.Statement;
-  private readonly deleteOldRuns: ReturnType<typeof retention>;
-  private readonly deleteOldSpansWithoutRun: (beforeIso: string, limit: number) => number;
+  private readonly deleteOldRuns: ReturnType<typeof runRetention>;
+  private readonly deleteOldSpansWithoutRun: ReturnType<typeof noRunRetention>;
   private checkpointer: Checkpointer | null = null;
   /** The store file as opened; null for a store made from a connection. */
   private file: { path: string; opened: FileStats } | null = null;
@@ -65,8 +66,8 @@ export class SqliteStore implements DecisionStore {
       `SELECT run_id, attempt, trace_id, span_id, step, kind, name, error_type, message, stack, input, context, ts
        FROM failures WHERE run_id = ? ORDER BY ts_ns`,
     );
-    this.deleteOldRuns = retention(db);
-    this.deleteOldSpansWithoutRun = spansWithoutRunRetention(db);
+    this.deleteOldRuns = runRetention(db);
+    this.deleteOldSpansWithoutRun = noRunRetention(db);
   }
 
   /** `onCheckpointerFailure` hears when commits take over WAL checkpoints from the stopped thread. */
@@ -156,7 +157,7 @@ export class SqliteStore implements DecisionStore {
     spanBudget = RETENTION_SPAN_BUDGET,
   ): Promise<{ deleted: number; more: boolean }> {
     const result = this.deleteOldRuns(beforeIso, limit, spanBudget);
-    // Their trace_runs rows are gone too; the writer must not keep routing those traces to them.
+    // Their traces' rows are gone or of no run now; the writer must not keep routing those traces to them.
     if (result.deleted > 0) this.writer.forgetTraces();
     return result;
   }
@@ -165,8 +166,10 @@ export class SqliteStore implements DecisionStore {
     beforeIso: string,
     limit: number,
   ): Promise<{ deleted: number; more: boolean }> {
-    const deleted = this.deleteOldSpansWithoutRun(beforeIso, limit);
-    return { deleted, more: deleted === limit };
+    const { deleted, more, traces } = this.deleteOldSpansWithoutRun(beforeIso, limit);
+    // A later span of a trace whose row is gone starts it over on a new key base.
+    if (traces > 0) this.writer.forgetTraces();
+    return { deleted, more };
   }
 
   async isWritable(): Promise<boolean> {
@@ -212,57 +215,4 @@ const TRANSIENT_CODES = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|READONLY|CANTOPEN|NOMEM
 
 function isTransient(error: unknown): error is Error {
   return error instanceof Database.SqliteError && TRANSIENT_CODES.test(error.code);
-}
-
-/** Deletes the oldest runs (and their spans, decisions, failures) in one small transaction. */
-/** Spans one retention transaction deletes at most, so ingest never waits long behind it. */
-const RETENTION_SPAN_BUDGET = 20_000;
-
-function retention(
-  db: Database.Database,
-): (beforeIso: string, limit: number, spanBudget: number) => { deleted: number; more: boolean } {
-  // A run that started long ago may still be running (its heartbeats move updated_at) or may
-  // have been resumed lately: only runs also last heard of before the cutoff are old.
-  const pick = db
-    .prepare(
-      "SELECT run_id FROM runs WHERE started_at < @before AND updated_at < @before ORDER BY started_at LIMIT @limit",
-    )
-    .pluck();
-  const deleteSpans = db.prepare(
-    "DELETE FROM spans WHERE span_key IN (SELECT span_key FROM spans WHERE run_id = ? LIMIT ?)",
-  );
-  const spansLeft = db.prepare("SELECT 1 FROM spans WHERE run_id = ? LIMIT 1").pluck();
-  const deleteRest = ["decisions", "failures", "interruptions", "trace_runs", "runs"].map((table) =>
-    db.prepare(`DELETE FROM ${table} WHERE run_id = ?`),
-  );
-  return db.transaction((beforeIso: string, limit: number, spanBudget: number) => {
-    const runIds = pick.all({ before: beforeIso, limit }) as string[];
-    let budget = spanBudget;
-    let deleted = 0;
-    for (const runId of runIds) {
-      budget -= deleteSpans.run(runId, budget).changes;
-      // The run's row goes last, so a run cut short here is picked up again by the next call.
-      if (budget <= 0 && spansLeft.get(runId) !== undefined) return { deleted, more: true };
-      for (const statement of deleteRest) statement.run(runId);
-      deleted++;
-      if (budget <= 0) return { deleted, more: true };
-    }
-    return { deleted, more: runIds.length === limit };
-  });
-}
-
-/** Deletes the oldest spans of no run (plain HTTP or DB traces) with their failures and decisions. */
-function spansWithoutRunRetention(db: Database.Database): (beforeIso: string, limit: number) => number {
-  const pick = db
-    .prepare("SELECT span_key FROM spans WHERE run_id IS NULL AND start_ns < ? LIMIT ?")
-    .pluck()
-    .safeIntegers();
-  const del = ["decisions", "failures", "spans"].map((table) =>
-    db.prepare(`DELETE FROM ${table} WHERE span_key = ?`),
-  );
-  return db.transaction((beforeIso: string, limit: number) => {
-    const keys = pick.all(BigInt(Date.parse(beforeIso)) * 1_000_000n, limit) as bigint[];
-    for (const key of keys) for (const statement of del) statement.run(key);
-    return keys.length;
-  });
 }
