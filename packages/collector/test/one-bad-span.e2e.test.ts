@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TraceServiceProto } from "../src/otlp/proto-root.js";
 import { postTraces, startTestCollector, type TestCollector } from "./helpers.js";
+import { otlpProtobuf } from "./otlp-builder.js";
 
 const TRACE_ID = "5b8efff798038103d269b633813fc60c";
 const start = 1_763_900_000_000_000_000n;
@@ -14,6 +16,17 @@ function span(overrides: Record<string, unknown> = {}) {
     startTimeUnixNano: String(start),
     endTimeUnixNano: String(start + 1_000_000n),
     ...overrides,
+  };
+}
+
+/** An OTLP/protobuf ExportTraceServiceResponse, its rejected count as a number. */
+function decodeExportResponse(bytes: Uint8Array) {
+  const message = TraceServiceProto.ExportTraceServiceResponse.decode(bytes) as {
+    partialSuccess?: { rejectedSpans: number | { toString(): string }; errorMessage: string };
+  };
+  const partial = message.partialSuccess;
+  return {
+    partialSuccess: partial && { ...partial, rejectedSpans: Number(String(partial.rejectedSpans)) },
   };
 }
 
@@ -65,6 +78,34 @@ describe("a request with one bad span among good ones", () => {
       { attributes: '{"nothing":null,"not a list":{}}' },
     ]);
   });
+
+  it.each(["json", "protobuf"] as const)(
+    "rejects only a span whose start time is not set, sent as OTLP/%s",
+    async (encoding) => {
+      // Protobuf cannot tell a zero time from a missing one; OTLP/JSON senders write "0".
+      const unset = span({ startTimeUnixNano: "0" });
+      const good = span();
+      const request = { resourceSpans: [{ scopeSpans: [{ spans: [unset, good] }] }] };
+      const response =
+        encoding === "json"
+          ? await postTraces(collector.server.url, JSON.stringify(request))
+          : await postTraces(collector.server.url, otlpProtobuf(request), "application/x-protobuf");
+      expect(response.status).toBe(200);
+      const answer =
+        encoding === "json"
+          ? ((await response.json()) as {
+              partialSuccess?: { rejectedSpans: string | number; errorMessage: string };
+            })
+          : decodeExportResponse(new Uint8Array(await response.arrayBuffer()));
+      expect(Number(answer.partialSuccess?.rejectedSpans)).toBe(1);
+      expect(answer.partialSuccess?.errorMessage).toContain(
+        `span ${unset.spanId}: startTimeUnixNano is not set`,
+      );
+      expect(
+        collector.query("SELECT span_id FROM spans WHERE span_id IN (?, ?)", unset.spanId, good.spanId),
+      ).toEqual([{ span_id: good.spanId }]);
+    },
+  );
 
   it("stores a failed span whose captured input is nested deeper than SQLite's JSON functions read", async () => {
     const input = `${"[".repeat(1001)}${"]".repeat(1001)}`;
