@@ -5,11 +5,10 @@ import { deserialize, serialize } from "node:v8";
 import Database from "better-sqlite3";
 import { normalizeRequest } from "../src/normalize/normalize-request.js";
 import { decodeTraceRequest } from "../src/otlp/decode.js";
-import { TraceServiceProto } from "../src/otlp/proto-root.js";
-import type { OtlpExportTraceRequest } from "../src/otlp/types.js";
 import { openWritableDatabase } from "../src/store/sqlite/open-database.js";
 import { SpanWriter } from "../src/store/sqlite/span-writer.js";
 import { durationMs, nsToIso } from "../src/store/sqlite/time.js";
+import { otlpProtobuf } from "../test/otlp-builder.js";
 import { keepAliveAgent, post } from "./post.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 import { agentSpans, batches } from "./workload.js";
@@ -20,32 +19,12 @@ const BATCH = 512;
 const CONCURRENCY = 4;
 const ROUNDS = 3;
 
-export function toProtobuf(request: OtlpExportTraceRequest): Uint8Array {
-  const hex = (s: string | undefined) => (s ? Buffer.from(s, "hex") : undefined);
-  return TraceServiceProto.ExportTraceServiceRequest.encode({
-    resourceSpans: request.resourceSpans!.map((rs) => ({
-      resource: rs.resource,
-      scopeSpans: rs.scopeSpans!.map((ss) => ({
-        scope: ss.scope,
-        spans: ss.spans!.map((s) => ({
-          ...s,
-          traceId: hex(s.traceId),
-          spanId: hex(s.spanId),
-          parentSpanId: hex(s.parentSpanId),
-          startTimeUnixNano: String(s.startTimeUnixNano),
-          endTimeUnixNano: s.endTimeUnixNano === undefined ? undefined : String(s.endTimeUnixNano),
-        })),
-      })),
-    })),
-  }).finish();
-}
-
 type Records = ReturnType<typeof normalizeRequest>["spans"][];
 
 /**
  * The limit: the same normalized rows inserted straight into a keyless table with no index, one
  * transaction a batch. `schema` instead inserts them into the store's own schema (span key and
- * secondary indexes), still without the run rollup, decisions or trace_runs.
+ * secondary indexes), still without the run rollup, decisions or the traces table.
  */
 function directInsertRate(records: Records, dir: string, schema = false): number {
   const db = schema
@@ -102,7 +81,7 @@ function directInsertRate(records: Records, dir: string, schema = false): number
   return rate;
 }
 
-/** Everything the store does for a batch (SpanWriter: key, indexes, rollup, trace_runs), minus the server. */
+/** Everything the store does for a batch (SpanWriter: key, indexes, rollup, traces), minus the server. */
 function storeWriteRate(records: Records, dir: string): number {
   const db = openWritableDatabase(join(dir, "writer.db"));
   const writer = new SpanWriter(db);
@@ -197,13 +176,13 @@ export async function ingestBench(): Promise<void> {
     const counts = requests.map((r) => r.resourceSpans![0]!.scopeSpans![0]!.spans!.length);
     const total = counts.reduce((a, b) => a + b, 0);
     const json = requests.map((r) => Buffer.from(JSON.stringify(r)));
-    const proto = requests.map(toProtobuf);
+    const proto = requests.map(otlpProtobuf);
     // Fresh spans for each measured round, JSON and protobuf taking turns (seeds 1, 3, 5 and 2, 4, 6).
     const jsonRounds = [1, 3, 5].map((seed) =>
       batches(agentSpans(RUNS, STEPS, seed), BATCH).map((r) => Buffer.from(JSON.stringify(r))),
     );
     const protoRounds = [2, 4, 6].map((seed) =>
-      batches(agentSpans(RUNS, STEPS, seed), BATCH).map(toProtobuf),
+      batches(agentSpans(RUNS, STEPS, seed), BATCH).map(otlpProtobuf),
     );
     console.log(
       `ingest: ${total} spans in ${requests.length} requests of ${BATCH}, ${CONCURRENCY} concurrent senders`,
@@ -236,7 +215,7 @@ export async function ingestBench(): Promise<void> {
         `  direct insert into the store schema (key + indexes): ${fmt(schemaLimit)} spans/s = ${pct(schemaLimit / limit)}`,
       );
       console.log(
-        `  store writer alone (+ rollup, trace_runs): ${fmt(store)} spans/s = ${pct(store / limit)} of the limit`,
+        `  store writer alone (+ rollup, traces): ${fmt(store)} spans/s = ${pct(store / limit)} of the limit`,
       );
       console.log(
         `  end-to-end OTLP/JSON:     ${fmt(j.rate)} spans/s = ${pct(j.rate / limit)} of the limit (target ≥50% and ≥20,000/s), ${pct(j.rate / schemaLimit)} of the store-schema insert, ${pct(j.rate / store)} of the store writer; median of ${ROUNDS}, range ${range(jsonRuns)}`,

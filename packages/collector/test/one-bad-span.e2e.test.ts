@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TraceServiceProto } from "../src/otlp/proto-root.js";
 import { postTraces, startTestCollector, type TestCollector } from "./helpers.js";
+import { otlpProtobuf } from "./otlp-builder.js";
 
 const TRACE_ID = "5b8efff798038103d269b633813fc60c";
 const start = 1_763_900_000_000_000_000n;
@@ -14,6 +16,17 @@ function span(overrides: Record<string, unknown> = {}) {
     startTimeUnixNano: String(start),
     endTimeUnixNano: String(start + 1_000_000n),
     ...overrides,
+  };
+}
+
+/** An OTLP/protobuf ExportTraceServiceResponse, its rejected count as a number. */
+function decodeExportResponse(bytes: Uint8Array) {
+  const message = TraceServiceProto.ExportTraceServiceResponse.decode(bytes) as {
+    partialSuccess?: { rejectedSpans: number | { toString(): string }; errorMessage: string };
+  };
+  const partial = message.partialSuccess;
+  return {
+    partialSuccess: partial && { ...partial, rejectedSpans: Number(String(partial.rejectedSpans)) },
   };
 }
 
@@ -66,6 +79,34 @@ describe("a request with one bad span among good ones", () => {
     ]);
   });
 
+  it.each(["json", "protobuf"] as const)(
+    "rejects only a span whose start time is not set, sent as OTLP/%s",
+    async (encoding) => {
+      // Protobuf cannot tell a zero time from a missing one; OTLP/JSON senders write "0".
+      const unset = span({ startTimeUnixNano: "0" });
+      const good = span();
+      const request = { resourceSpans: [{ scopeSpans: [{ spans: [unset, good] }] }] };
+      const response =
+        encoding === "json"
+          ? await postTraces(collector.server.url, JSON.stringify(request))
+          : await postTraces(collector.server.url, otlpProtobuf(request), "application/x-protobuf");
+      expect(response.status).toBe(200);
+      const answer =
+        encoding === "json"
+          ? ((await response.json()) as {
+              partialSuccess?: { rejectedSpans: string | number; errorMessage: string };
+            })
+          : decodeExportResponse(new Uint8Array(await response.arrayBuffer()));
+      expect(Number(answer.partialSuccess?.rejectedSpans)).toBe(1);
+      expect(answer.partialSuccess?.errorMessage).toContain(
+        `span ${unset.spanId}: startTimeUnixNano is not set`,
+      );
+      expect(
+        collector.query("SELECT span_id FROM spans WHERE span_id IN (?, ?)", unset.spanId, good.spanId),
+      ).toEqual([{ span_id: good.spanId }]);
+    },
+  );
+
   it("stores a failed span whose captured input is nested deeper than SQLite's JSON functions read", async () => {
     const input = `${"[".repeat(1001)}${"]".repeat(1001)}`;
     const failed = span({
@@ -109,13 +150,11 @@ describe("a request with one bad span among good ones", () => {
     ]);
   });
 
-  it("says which spans it could not store when more share a span ID and start millisecond than fit", async () => {
-    // The same span ID in ten traces (a replayed example span, say): eight fit on the key's probes.
-    const traces = Array.from(
-      { length: 10 },
-      (_, i) => `${(i + 1).toString(16).padStart(2, "0")}${"ab".repeat(15)}`,
+  it("says which spans it could not store when more spans of a trace share a key than fit", async () => {
+    // Ten span IDs of one trace ending in the same 22 bits: eight fit on the key's probes.
+    const spans = Array.from({ length: 10 }, (_, i) =>
+      span({ spanId: `${(i + 1).toString(16).padStart(2, "0")}abababab0000ee` }),
     );
-    const spans = traces.map((traceId) => span({ traceId, spanId: "00000000000000ee" }));
     const response = await postTraces(
       collector.server.url,
       JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }),
@@ -125,8 +164,8 @@ describe("a request with one bad span among good ones", () => {
       partialSuccess?: { rejectedSpans: string; errorMessage: string };
     };
     expect(answer.partialSuccess?.rejectedSpans).toBe("2");
-    expect(answer.partialSuccess?.errorMessage).toContain("share its span ID and start millisecond");
-    expect(collector.query("SELECT count(*) AS n FROM spans WHERE span_id = '00000000000000ee'")).toEqual([
+    expect(answer.partialSuccess?.errorMessage).toContain("share the low 22 bits of its span ID");
+    expect(collector.query("SELECT count(*) AS n FROM spans WHERE span_id LIKE '%0000ee'")).toEqual([
       { n: 8 },
     ]);
   });

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { TraceServiceProto } from "../src/otlp/proto-root.js";
+import type { OtlpEvent, OtlpExportTraceRequest } from "../src/otlp/types.js";
 
 type Value = string | number | boolean;
 
@@ -62,6 +64,30 @@ export function otlpJson(spans: SpanSpec[], service = "test-agent"): string {
       },
     ],
   });
+}
+
+/** An OTLP/JSON request as the protobuf exporter would send it: IDs as bytes, times as fixed64. */
+export function otlpProtobuf(request: OtlpExportTraceRequest): Uint8Array {
+  const bytes = (id: string | undefined) => (id ? Buffer.from(id, "hex") : undefined);
+  const time = (ns: OtlpEvent["timeUnixNano"]) => (ns === undefined ? undefined : String(ns));
+  return TraceServiceProto.ExportTraceServiceRequest.encode({
+    resourceSpans: request.resourceSpans?.map((rs) => ({
+      ...rs,
+      scopeSpans: rs.scopeSpans?.map((ss) => ({
+        ...ss,
+        spans: ss.spans?.map((s) => ({
+          ...s,
+          traceId: bytes(s.traceId),
+          spanId: bytes(s.spanId),
+          parentSpanId: bytes(s.parentSpanId),
+          startTimeUnixNano: time(s.startTimeUnixNano),
+          endTimeUnixNano: time(s.endTimeUnixNano),
+          events: s.events?.map((e) => ({ ...e, timeUnixNano: time(e.timeUnixNano) })),
+          links: s.links?.map((l) => ({ ...l, traceId: bytes(l.traceId), spanId: bytes(l.spanId) })),
+        })),
+      })),
+    })),
+  }).finish();
 }
 
 export { hex };

@@ -331,7 +331,7 @@ describe("query API (docs/decisions/0002-query-api.md)", () => {
     const names = body.tables.map((t) => t.name);
     for (const name of ["runs", "spans", "decisions", "failures", "llm_calls", "tool_calls"])
       expect(names).toContain(name);
-    expect(names).not.toContain("trace_runs");
+    expect(names).not.toContain("traces");
     const decisions = body.tables.find((t) => t.name === "decisions")!;
     expect(decisions.columns.map((c) => c.name)).toEqual(
       expect.arrayContaining(["run_id", "step", "action", "cost_usd", "ts"]),

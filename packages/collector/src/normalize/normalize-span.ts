@@ -6,7 +6,7 @@ import { indexedMessages } from "./indexed-messages.js";
 import { FIELD_KEYS, INDEXED_MESSAGES, STEP_NAME_INDEX, spanKindOf } from "./mappings.js";
 import { type Attributes, pickBoolean, pickJson, pickNumber, pickString } from "./pick.js";
 import { decisionsOf, failureOf } from "./span-events.js";
-import { storableTime, timeIfSet } from "./storable-time.js";
+import { startTime, storableTime, timeIfSet } from "./storable-time.js";
 
 export interface SpanSource {
   span: OtlpSpan;
@@ -20,7 +20,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
   const kind = spanKindOf(attrs, span.name);
   const stepIndex = stepIndexOf(attrs, kind, span.name);
   const status = spanStatus(span, pending);
-  const startNs = storableTime(span.startTimeUnixNano, "startTimeUnixNano");
+  const startNs = startTime(span.startTimeUnixNano);
   const end = timeIfSet(span.endTimeUnixNano);
   const endNs = pending || end === undefined ? null : storableTime(end, "endTimeUnixNano");
   const usage = usageOf(attrs, kind);

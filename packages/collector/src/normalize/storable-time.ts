@@ -17,3 +17,10 @@ export function storableTime(value: OtlpInt64, field: string): bigint {
 export function timeIfSet(value: OtlpInt64 | undefined): OtlpInt64 | undefined {
   return value === undefined || BigInt(value) === 0n ? undefined : value;
 }
+
+/** A span's start time: it must be set, or the span is rejected alone. */
+export function startTime(value: OtlpInt64): bigint {
+  const ns = storableTime(value, "startTimeUnixNano");
+  if (ns === 0n) throw new Error("startTimeUnixNano is not set: a span needs its start time");
+  return ns;
+}

@@ -32,15 +32,14 @@ export function decodeProtobufTraceRequest(body: Uint8Array): OtlpExportTraceReq
 }
 
 function toSpan(span: ProtoSpan, path: string): OtlpSpan {
-  const startTimeUnixNano = long(span.startTimeUnixNano);
-  if (startTimeUnixNano === undefined) throw new MalformedRequestError(`${path}.startTimeUnixNano: missing`);
   return {
     traceId: id(span.traceId, 16, `${path}.traceId`),
     spanId: id(span.spanId, 8, `${path}.spanId`),
     parentSpanId: span.parentSpanId?.length ? id(span.parentSpanId, 8, `${path}.parentSpanId`) : undefined,
     name: span.name ?? "",
     kind: span.kind ?? undefined,
-    startTimeUnixNano,
+    // Zero, as OTLP/JSON senders write an unset time: normalize rejects this span alone.
+    startTimeUnixNano: long(span.startTimeUnixNano) ?? 0n,
     endTimeUnixNano: long(span.endTimeUnixNano),
     attributes: keyValues(span.attributes),
     events: span.events?.map((e) => ({

@@ -4,8 +4,9 @@ import type Database from "better-sqlite3";
  * Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
  * Append only: a released migration is never edited.
  *
- * Spans are keyed by `span_key` (the rowid: start time and span ID bits, see span-key.ts), not
- * by UNIQUE(trace_id, span_id): an index on random hex costs more than half the insert rate.
+ * Spans are keyed by `span_key` (the rowid: their trace's key base and span ID bits, see
+ * span-key.ts), not by UNIQUE(trace_id, span_id): an index on random hex costs more than half
+ * the insert rate.
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -170,6 +171,29 @@ export const MIGRATIONS: readonly string[] = [
     SELECT run_id, attempt, trace_id, span_id, parent_span_id, tool, status, started_at, ended_at, duration_ms,
            input AS arguments, output AS result, error
     FROM spans WHERE kind = 'tool';
+  `,
+  // 4: a span is identified by trace and span ID, whatever its times. Every trace gets a row
+  // holding the high bits of its spans' keys (span-key.ts) and its run (trace_runs before).
+  `
+  CREATE TABLE traces (
+    trace_id TEXT PRIMARY KEY,
+    -- NULL for traces stored before this table: their spans keep keys from their start time.
+    key_base INTEGER,
+    -- The run the trace belongs to: the first its spans named, else its own (GenAI spans of
+    -- other instrumentations); NULL for a trace of plain spans (HTTP, DB).
+    run_id   TEXT,
+    -- When the store first saw the trace (epoch ms): retention of traces of no run goes by it.
+    seen_ms  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO traces (trace_id, key_base, run_id, seen_ms)
+    SELECT trace_id, NULL, run_id, CAST(unixepoch('subsec') * 1000 AS INTEGER) FROM trace_runs;
+  -- Traces of no run that were recent enough to be retried still (spans_by_run finds them).
+  INSERT OR IGNORE INTO traces (trace_id, key_base, run_id, seen_ms)
+    SELECT trace_id, NULL, NULL, CAST(unixepoch('subsec') * 1000 AS INTEGER) FROM spans
+    WHERE run_id IS NULL AND start_ns > (unixepoch() - 86400) * 1000000000;
+  DROP TABLE trace_runs;
+  CREATE INDEX traces_by_run ON traces (run_id) WHERE run_id IS NOT NULL;
+  CREATE INDEX traces_of_no_run ON traces (seen_ms) WHERE run_id IS NULL;
   `,
 ];
 

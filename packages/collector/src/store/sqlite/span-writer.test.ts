@@ -78,6 +78,60 @@ describe("SqliteStore ingest", () => {
     ]);
   });
 
+  it("identifies a span by trace and span ID: a copy with other times replaces it", async () => {
+    await store.ingest([root(), span({}), llm()]);
+    const later = { startNs: 1_763_900_000_250_000_000n, endNs: 1_763_900_000_900_000_000n };
+    await store.ingest([llm({ ...later, outputTokens: 12 }), span({ ...later, output: '{"rows":4}' })]);
+    expect(q("SELECT span_id, start_ns, output_tokens, output FROM spans ORDER BY span_id")).toEqual([
+      {
+        span_id: "1111111111111111",
+        start_ns: Number(later.startNs),
+        output_tokens: null,
+        output: '{"rows":4}',
+      },
+      { span_id: "2222222222222222", start_ns: Number(later.startNs), output_tokens: 12, output: null },
+      { span_id: "aaaaaaaaaaaaaaaa", start_ns: 1_763_900_000_000_000_000, output_tokens: null, output: null },
+    ]);
+    expect(q("SELECT steps, input_tokens, output_tokens, cost_usd FROM runs")).toEqual([
+      { steps: 1, input_tokens: 100, output_tokens: 12, cost_usd: 0.5 },
+    ]);
+    // A placeholder with another start time still never overwrites the finished span.
+    await store.ingest([span({ pending: true, status: "running", endNs: null, startNs: 1n })]);
+    expect(q("SELECT status FROM spans WHERE span_id = '1111111111111111'")).toEqual([{ status: "ok" }]);
+    expect((await store.getRun("task-1"))!.spans.map((s) => s.span_id)).toEqual([
+      "aaaaaaaaaaaaaaaa",
+      "1111111111111111",
+      "2222222222222222",
+    ]);
+  });
+
+  it("keeps one row for copies of a span with other times in one batch, and after a restart", async () => {
+    const path = join(dir, "restart.db");
+    let other = SqliteStore.open(path);
+    const copies = [llm(), llm({ startNs: 1_763_900_000_400_000_000n, inputTokens: 90 })];
+    await other.ingest([root(), ...copies]);
+    await other.close();
+    other = SqliteStore.open(path);
+    try {
+      await other.ingest([llm({ startNs: 1_763_900_009_000_000_000n, endNs: 1_763_900_009_500_000_000n })]);
+      const newTrace = llm({ traceId: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", runId: "task-2" });
+      await other.ingest([newTrace, newTrace]);
+      const rows = (sql: string) => other.db.prepare(sql).all();
+      expect(
+        rows("SELECT run_id, count(*) AS n, sum(input_tokens) AS tokens FROM spans GROUP BY run_id"),
+      ).toEqual([
+        { run_id: "task-1", n: 2, tokens: 100 },
+        { run_id: "task-2", n: 1, tokens: 100 },
+      ]);
+      expect(rows("SELECT run_id, input_tokens, cost_usd FROM runs ORDER BY run_id")).toEqual([
+        { run_id: "task-1", input_tokens: 100, cost_usd: 0.5 },
+        { run_id: "task-2", input_tokens: 100, cost_usd: 0.5 },
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("never lets a placeholder overwrite the finished span, in either order", async () => {
     const placeholder = span({ pending: true, status: "running", endNs: null });
     await store.ingest([placeholder]);
@@ -184,6 +238,53 @@ describe("SqliteStore ingest", () => {
     ]);
   });
 
+  it("deletes a trace's row with its last span, and keeps it while spans of another run remain", async () => {
+    // A run inside another run's trace: deleting the outer run keeps the trace for the inner one.
+    await store.ingest([root(), span({ runId: "inner", spanId: "3333333333333333" })]);
+    await store.ingest([
+      root({ runId: "plain", traceId: "cccccccccccccccccccccccccccccccc", kind: "other" }),
+    ]);
+    store.db
+      .prepare("UPDATE runs SET started_at = '2000-01-01', updated_at = '2000-01-01' WHERE run_id = 'task-1'")
+      .run();
+    expect(await store.deleteRunsBefore("2001-01-01T00:00:00.000Z", 10)).toEqual({ deleted: 1, more: false });
+    const traces = () => q("SELECT trace_id, run_id FROM traces ORDER BY trace_id");
+    expect(traces()).toEqual([
+      { trace_id: TRACE, run_id: null },
+      { trace_id: "cccccccccccccccccccccccccccccccc", run_id: "plain" },
+    ]);
+    // The inner run's span, sent again with other times, is still the same row.
+    await store.ingest([span({ runId: "inner", spanId: "3333333333333333", startNs: 5n })]);
+    expect(q("SELECT run_id, start_ns FROM spans ORDER BY run_id")).toEqual([
+      { run_id: "inner", start_ns: 5 },
+      { run_id: "plain", start_ns: 1_763_900_000_000_000_000 },
+    ]);
+    // The inner run's span claimed the trace again; with both runs gone no trace is left.
+    expect(await store.deleteRunsBefore("2100-01-01T00:00:00.000Z", 10)).toEqual({ deleted: 2, more: false });
+    expect(traces()).toEqual([]);
+    expect(q("SELECT count(*) AS n FROM spans")).toEqual([{ n: 0 }]);
+  });
+
+  it("deletes the rows of traces of no run once their spans are gone, and only then", async () => {
+    const plain = (traceId: string, startNs: bigint) =>
+      span({ traceId, runId: null, kind: "other", stepIndex: null, startNs, endNs: startNs + 1n });
+    const old = "0000000000000000000000000000000a";
+    const spanning = "0000000000000000000000000000000b";
+    await store.ingest([
+      plain(old, 1_000_000_000n),
+      plain(spanning, 1_000_000_000n),
+      { ...plain(spanning, 4_000_000_000_000_000_000n), spanId: "4444444444444444" },
+    ]);
+    expect(await store.deleteSpansWithoutRunBefore("2050-01-01T00:00:00.000Z", 10)).toEqual({
+      deleted: 2,
+      more: false,
+    });
+    expect(q("SELECT trace_id FROM traces")).toEqual([{ trace_id: spanning }]);
+    // The span left of the trace is still found by its key when sent again.
+    await store.ingest([{ ...plain(spanning, 3n), spanId: "4444444444444444" }]);
+    expect(q("SELECT trace_id, start_ns FROM spans")).toEqual([{ trace_id: spanning, start_ns: 3 }]);
+  });
+
   it("stores spans from any time a span can carry, not only from before 2039", async () => {
     // Start times whose milliseconds need more than 41 bits once did not fit the integer key.
     const in2100 = 4_102_444_800_000_000_000n;
@@ -201,19 +302,30 @@ describe("SqliteStore ingest", () => {
   });
 
   it("reports the spans it could not store, the same ones again on a retry", async () => {
+    // Span IDs of one trace that end in the same 22 bits share a key; the next keys take a few more.
+    const spanIds = Array.from({ length: 10 }, (_, i) => `${i.toString(16).padStart(2, "0")}cdcdcdcd0000ee`);
+    const spans = spanIds.map((spanId) => span({ spanId, runId: null }));
+    const first = await store.ingest(spans);
+    expect(first.stored).toBe(8);
+    expect(first.unstored).toEqual(
+      spanIds.slice(8).map((spanId) => ({ traceId: TRACE, spanId, reason: expect.any(String) })),
+    );
+    const retry = await store.ingest(spans);
+    expect(retry.unstored.map((u) => u.spanId)).toEqual(spanIds.slice(8));
+    expect(q("SELECT count(*) AS n FROM spans")).toEqual([{ n: 8 }]);
+  });
+
+  it("stores the spans of many traces that share a span ID and start time", async () => {
     const traces = Array.from(
       { length: 10 },
       (_, i) => `${i.toString(16).padStart(2, "0")}${"cd".repeat(15)}`,
     );
     const spans = traces.map((traceId) => span({ traceId, spanId: "00000000000000ee", runId: null }));
-    const first = await store.ingest(spans);
-    expect(first.stored).toBe(8);
-    expect(first.unstored).toEqual(
-      traces.slice(8).map((traceId) => ({ traceId, spanId: "00000000000000ee", reason: expect.any(String) })),
-    );
-    const retry = await store.ingest(spans);
-    expect(retry.unstored.map((u) => u.traceId)).toEqual(traces.slice(8));
-    expect(q("SELECT count(*) AS n FROM spans")).toEqual([{ n: 8 }]);
+    expect((await store.ingest(spans)).unstored).toEqual([]);
+    expect((await store.ingest(spans)).stored).toBe(10);
+    expect(q("SELECT count(DISTINCT trace_id) AS traces, count(*) AS n FROM spans")).toEqual([
+      { traces: 10, n: 10 },
+    ]);
   });
 
   it("takes WAL checkpoints on commit once the checkpoint thread has stopped", async () => {

@@ -11,8 +11,9 @@ import {
 } from "./run-rollup.js";
 import { MAX_KEY_PROBES, spanKey } from "./span-key.js";
 import { durationMs, nsToIso } from "./time.js";
+import { keyHigh, TraceDirectory } from "./trace-directory.js";
 
-const TOO_MANY_ON_KEY = `${MAX_KEY_PROBES} other spans share its span ID and start millisecond; not stored`;
+const TOO_MANY_ON_KEY = `${MAX_KEY_PROBES} other spans of its trace share the low 22 bits of its span ID; not stored`;
 
 const UPSERT_SPAN_SQL = `
 INSERT INTO spans (span_key, trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at,
@@ -52,22 +53,20 @@ interface ExistingSpan extends PreviousSpan {
 }
 
 /**
- * Writes batches of spans. Statements are prepared once; a batch is one transaction. Each
- * span is looked up by its integer key first (a rowid probe), which decides in one place:
- * new span, retry (replaced, never duplicated), placeholder arriving after its finished span
- * (skipped), or another span on the same key (probed to the next key).
+ * Writes batches of spans. Statements are prepared once; a batch is one transaction. A span
+ * is identified by trace and span ID: its integer key comes from its trace's row and its span
+ * ID (span-key.ts), so every copy of it is one rowid probe away, which decides in one place:
+ * new span, another copy (replaced, never duplicated, whatever its times), placeholder arriving
+ * after its finished span (skipped), or another span on the same key (probed to the next key).
  */
 export class SpanWriter {
   private readonly selectExisting: Database.Statement;
   private readonly upsertSpan: Database.Statement;
   private readonly insertNewSpan: Database.Statement;
-  /** Traces whose run is already recorded in trace_runs (bounded; a miss only costs a write). */
-  private readonly knownTraces = new Map<string, string>();
+  private readonly traces: TraceDirectory;
   private readonly deleteDecisions: Database.Statement;
   private readonly insertDecision: Database.Statement;
   private readonly upsertFailure: Database.Statement;
-  private readonly selectTraceRun: Database.Statement;
-  private readonly insertTraceRun: Database.Statement;
   private readonly rollupRun: Database.Statement;
   readonly write: (spans: readonly SpanRecord[]) => IngestSummary;
 
@@ -80,36 +79,37 @@ export class SpanWriter {
     this.deleteDecisions = db.prepare("DELETE FROM decisions WHERE span_key = ?");
     this.insertDecision = db.prepare(INSERT_DECISION_SQL);
     this.upsertFailure = db.prepare(UPSERT_FAILURE_SQL);
-    this.selectTraceRun = db.prepare("SELECT run_id FROM trace_runs WHERE trace_id = ?").pluck();
-    this.insertTraceRun = db.prepare("INSERT OR IGNORE INTO trace_runs (trace_id, run_id) VALUES (?, ?)");
+    this.traces = new TraceDirectory(db);
     this.rollupRun = db.prepare(ROLLUP_RUN_SQL);
     const transaction = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
     this.write = (spans) => {
       try {
         return transaction(spans);
       } catch (error) {
-        this.knownTraces.clear(); // it may name traces whose rows were rolled back
+        this.traces.forget(); // it may hold traces whose rows were rolled back
         throw error;
       }
     };
   }
 
-  /** Drops what the writer remembers of trace_runs, after rows were deleted behind it. */
+  /** Drops what the writer remembers of `traces`, after rows changed behind it. */
   forgetTraces(): void {
-    this.knownTraces.clear();
+    this.traces.forget();
   }
 
   private writeBatch(spans: readonly SpanRecord[]): IngestSummary {
-    const runOfTrace = this.runsOfTraces(spans);
+    const traces = this.traces.entriesOf(spans);
     const deltas = new Map<string, RunDelta>();
     const unstored: UnstoredSpan[] = [];
     let stored = 0;
     for (const span of spans) {
-      const runId = span.runId ?? runOfTrace.get(span.traceId) ?? null;
-      const params = spanParams(span, spanKey(span.spanId, span.startNs), runId);
+      const trace = traces.get(span.traceId)!;
+      const runId = span.runId ?? trace.runId;
+      const high = keyHigh(trace, span);
+      const params = spanParams(span, spanKey(high, span.spanId), runId);
       let previous: ExistingSpan | undefined;
       if (this.insertNewSpan.run(...params).changes === 0) {
-        const slot = this.findSlot(span);
+        const slot = this.findSlot(span, high);
         if (!slot) {
           unstored.push({ traceId: span.traceId, spanId: span.spanId, reason: TOO_MANY_ON_KEY });
           continue;
@@ -140,36 +140,12 @@ export class SpanWriter {
     return { stored, runIds: [...deltas.keys()], unstored };
   }
 
-  /**
-   * The run of each trace in the batch: from spans that name it, else from earlier batches.
-   * A trace no run claims becomes a run of its own (ID = trace ID) once it shows a GenAI span,
-   * so other instrumentations' agents are listed too; plain traces (HTTP, DB) make no runs.
-   */
-  private runsOfTraces(spans: readonly SpanRecord[]): Map<string, string> {
-    const runs = new Map<string, string>();
-    const claim = (traceId: string, runId: string) => {
-      runs.set(traceId, runId);
-      if (this.knownTraces.get(traceId) === runId) return;
-      this.insertTraceRun.run(traceId, runId);
-      if (this.knownTraces.size >= 10_000) this.knownTraces.clear();
-      this.knownTraces.set(traceId, runId);
-    };
-    for (const span of spans) {
-      if (span.runId !== null && !runs.has(span.traceId)) claim(span.traceId, span.runId);
-    }
-    for (const span of spans) {
-      if (span.runId !== null || runs.has(span.traceId)) continue;
-      const known =
-        this.knownTraces.get(span.traceId) ?? (this.selectTraceRun.get(span.traceId) as string | undefined);
-      if (known !== undefined) runs.set(span.traceId, known);
-      else if (span.kind !== "other") claim(span.traceId, span.traceId);
-    }
-    return runs;
-  }
-
-  private findSlot(span: SpanRecord): { key: bigint; previous: ExistingSpan | undefined } | null {
+  private findSlot(
+    span: SpanRecord,
+    high: bigint,
+  ): { key: bigint; previous: ExistingSpan | undefined } | null {
     for (let probe = 0; probe < MAX_KEY_PROBES; probe++) {
-      const key = spanKey(span.spanId, span.startNs, probe);
+      const key = spanKey(high, span.spanId, probe);
       const previous = this.selectExisting.get(key) as ExistingSpan | undefined;
       if (!previous || (previous.span_id === span.spanId && previous.trace_id === span.traceId)) {
         return { key, previous };

@@ -19,6 +19,7 @@ import { StoreUnavailableError } from "../store.js";
 import { Checkpointer } from "./checkpointer.js";
 import { openWritableDatabase } from "./open-database.js";
 import { type ReadMethod, ReadPool } from "./read-pool.js";
+import { noRunRetention, RETENTION_SPAN_BUDGET, runRetention } from "./retention-deletes.js";
 import { SpanWriter } from "./span-writer.js";
 import { StoreReader } from "./store-reader.js";
 
@@ -44,8 +45,8 @@ const MAX_PENDING_STATS = 16;
  */
 export class SqliteStore implements DecisionStore {
   private readonly writer: SpanWriter;
-  private readonly deleteOldRuns: ReturnType<typeof retention>;
-  private readonly deleteOldSpansWithoutRun: (beforeIso: string, limit: number) => number;
+  private readonly deleteOldRuns: ReturnType<typeof runRetention>;
+  private readonly deleteOldSpansWithoutRun: ReturnType<typeof noRunRetention>;
   /** Reads on the writer's connection, for a store made from a connection (no file to share). */
   private readonly inline: StoreReader;
   private lanes: { lookups: ReadPool; stats: ReadPool } | null = null;
@@ -58,8 +59,8 @@ export class SqliteStore implements DecisionStore {
   constructor(readonly db: Database.Database) {
     this.writer = new SpanWriter(db);
     this.inline = new StoreReader(db);
-    this.deleteOldRuns = retention(db);
-    this.deleteOldSpansWithoutRun = spansWithoutRunRetention(db);
+    this.deleteOldRuns = runRetention(db);
+    this.deleteOldSpansWithoutRun = noRunRetention(db);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -149,7 +150,7 @@ export class SqliteStore implements DecisionStore {
     spanBudget = RETENTION_SPAN_BUDGET,
   ): Promise<{ deleted: number; more: boolean }> {
     const result = this.deleteOldRuns(beforeIso, limit, spanBudget);
-    // Their trace_runs rows are gone too; the writer must not keep routing those traces to them.
+    // Their traces' rows are gone or of no run now; the writer must not keep routing those traces to them.
     if (result.deleted > 0) this.writer.forgetTraces();
     return result;
   }
@@ -158,8 +159,10 @@ export class SqliteStore implements DecisionStore {
     beforeIso: string,
     limit: number,
   ): Promise<{ deleted: number; more: boolean }> {
-    const deleted = this.deleteOldSpansWithoutRun(beforeIso, limit);
-    return { deleted, more: deleted === limit };
+    const { deleted, more, traces } = this.deleteOldSpansWithoutRun(beforeIso, limit);
+    // A later span of a trace whose row is gone starts it over on a new key base.
+    if (traces > 0) this.writer.forgetTraces();
+    return { deleted, more };
   }
 
   async isWritable(): Promise<boolean> {
@@ -208,57 +211,4 @@ const TRANSIENT_CODES = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|READONLY|CANTOPEN|NOMEM
 
 function isTransient(error: unknown): error is Error {
   return error instanceof Database.SqliteError && TRANSIENT_CODES.test(error.code);
-}
-
-/** Deletes the oldest runs (and their spans, decisions, failures) in one small transaction. */
-/** Spans one retention transaction deletes at most, so ingest never waits long behind it. */
-const RETENTION_SPAN_BUDGET = 20_000;
-
-function retention(
-  db: Database.Database,
-): (beforeIso: string, limit: number, spanBudget: number) => { deleted: number; more: boolean } {
-  // A run that started long ago may still be running (its heartbeats move updated_at) or may
-  // have been resumed lately: only runs also last heard of before the cutoff are old.
-  const pick = db
-    .prepare(
-      "SELECT run_id FROM runs WHERE started_at < @before AND updated_at < @before ORDER BY started_at LIMIT @limit",
-    )
-    .pluck();
-  const deleteSpans = db.prepare(
-    "DELETE FROM spans WHERE span_key IN (SELECT span_key FROM spans WHERE run_id = ? LIMIT ?)",
-  );
-  const spansLeft = db.prepare("SELECT 1 FROM spans WHERE run_id = ? LIMIT 1").pluck();
-  const deleteRest = ["decisions", "failures", "interruptions", "trace_runs", "runs"].map((table) =>
-    db.prepare(`DELETE FROM ${table} WHERE run_id = ?`),
-  );
-  return db.transaction((beforeIso: string, limit: number, spanBudget: number) => {
-    const runIds = pick.all({ before: beforeIso, limit }) as string[];
-    let budget = spanBudget;
-    let deleted = 0;
-    for (const runId of runIds) {
-      budget -= deleteSpans.run(runId, budget).changes;
-      // The run's row goes last, so a run cut short here is picked up again by the next call.
-      if (budget <= 0 && spansLeft.get(runId) !== undefined) return { deleted, more: true };
-      for (const statement of deleteRest) statement.run(runId);
-      deleted++;
-      if (budget <= 0) return { deleted, more: true };
-    }
-    return { deleted, more: runIds.length === limit };
-  });
-}
-
-/** Deletes the oldest spans of no run (plain HTTP or DB traces) with their failures and decisions. */
-function spansWithoutRunRetention(db: Database.Database): (beforeIso: string, limit: number) => number {
-  const pick = db
-    .prepare("SELECT span_key FROM spans WHERE run_id IS NULL AND start_ns < ? LIMIT ?")
-    .pluck()
-    .safeIntegers();
-  const del = ["decisions", "failures", "spans"].map((table) =>
-    db.prepare(`DELETE FROM ${table} WHERE span_key = ?`),
-  );
-  return db.transaction((beforeIso: string, limit: number) => {
-    const keys = pick.all(BigInt(Date.parse(beforeIso)) * 1_000_000n, limit) as bigint[];
-    for (const key of keys) for (const statement of del) statement.run(key);
-    return keys.length;
-  });
 }

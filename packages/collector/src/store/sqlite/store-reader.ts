@@ -22,7 +22,7 @@ const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, run_id, attempt, kind, 
   duration_ms, step_index, model, provider, input_tokens, output_tokens, cost_usd, input, output, error, service,
   attributes`;
 /** Internal tables the SQL editor does not offer. */
-const HIDDEN_TABLES = new Set(["trace_runs"]);
+const HIDDEN_TABLES = new Set(["traces"]);
 
 /**
  * Every read of the query API, answered synchronously from one connection. The store runs it on

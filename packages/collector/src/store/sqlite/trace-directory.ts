@@ -1,0 +1,100 @@
+import type Database from "better-sqlite3";
+import type { SpanRecord } from "../../domain.js";
+import { keyBaseAfter, keyBaseOf, startTimeKeyHigh } from "./span-key.js";
+
+/** What the store holds of a trace (a row of `traces`). */
+export interface TraceEntry {
+  /** High bits of its spans' keys; null for a trace stored before `traces`: keys from start times. */
+  keyBase: bigint | null;
+  /** The run its spans that name none belong to; null for a trace of plain spans. */
+  runId: string | null;
+}
+
+/** The high bits of a span's key (see span-key.ts). */
+export function keyHigh(trace: TraceEntry, span: SpanRecord): bigint {
+  return trace.keyBase ?? startTimeKeyHigh(span.startNs);
+}
+
+/** Traces remembered between batches: a miss costs a statement, not correctness. */
+const CACHED_TRACES = 20_000;
+
+/**
+ * The `traces` table as the writer sees it: gives each new trace a row with the next key base
+ * (bases grow in the order traces arrive, so new keys append) and records which run a trace
+ * belongs to. Entries are cached; the cache must be dropped when rows change behind it
+ * (retention) or a transaction that wrote them rolls back.
+ */
+export class TraceDirectory {
+  private readonly cache = new Map<string, TraceEntry>();
+  private readonly insert: Database.Statement;
+  private readonly select: Database.Statement;
+  private readonly claim: Database.Statement;
+  /** A base shared by two traces costs only probes (spans are told apart by their IDs). */
+  private nextBase: bigint;
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare(
+      "INSERT INTO traces (trace_id, key_base, run_id, seen_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    );
+    this.select = db.prepare("SELECT key_base, run_id FROM traces WHERE trace_id = ?").safeIntegers();
+    this.claim = db.prepare("UPDATE traces SET run_id = ? WHERE trace_id = ? AND run_id IS NULL");
+    const lastKey = db.prepare("SELECT max(span_key) FROM spans").pluck().safeIntegers().get() as
+      | bigint
+      | null;
+    this.nextBase = keyBaseAfter(lastKey === null ? 0n : keyBaseOf(lastKey));
+  }
+
+  /**
+   * The entry of every trace of the batch, with a row made for each new one. A trace belongs
+   * to the first run its spans name; a trace no run claims becomes a run of its own (ID = trace
+   * ID) once it shows a GenAI span, so other instrumentations' agents are listed too; plain
+   * traces (HTTP, DB) make no runs.
+   */
+  entriesOf(spans: readonly SpanRecord[]): Map<string, TraceEntry> {
+    const claims = claimsOf(spans);
+    const entries = new Map<string, TraceEntry>();
+    const seenMs = Date.now();
+    for (const [traceId, claim] of claims) {
+      const entry = this.cache.get(traceId) ?? this.load(traceId, claim, seenMs);
+      if (entry.runId === null && claim !== null) {
+        this.claim.run(claim, traceId);
+        entry.runId = claim;
+      }
+      entries.set(traceId, entry);
+    }
+    return entries;
+  }
+
+  /** Drops the cached entries, after rows changed behind them. */
+  forget(): void {
+    this.cache.clear();
+  }
+
+  private load(traceId: string, claim: string | null, seenMs: number): TraceEntry {
+    let entry: TraceEntry;
+    if (this.insert.run(traceId, this.nextBase, claim, seenMs).changes === 1) {
+      entry = { keyBase: this.nextBase, runId: claim };
+      this.nextBase = keyBaseAfter(this.nextBase);
+    } else {
+      const row = this.select.get(traceId) as { key_base: bigint | null; run_id: string | null };
+      entry = { keyBase: row.key_base, runId: row.run_id };
+    }
+    if (this.cache.size >= CACHED_TRACES) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(traceId, entry);
+    return entry;
+  }
+}
+
+/** Per trace of the batch: the run it claims (see entriesOf), or null. */
+function claimsOf(spans: readonly SpanRecord[]): Map<string, string | null> {
+  const claims = new Map<string, string | null>();
+  const named = new Map<string, string>();
+  for (const span of spans) {
+    if (span.runId !== null) {
+      if (!named.has(span.traceId)) named.set(span.traceId, span.runId);
+    } else if (span.kind !== "other") claims.set(span.traceId, span.traceId);
+    else if (!claims.has(span.traceId)) claims.set(span.traceId, null);
+  }
+  for (const [traceId, runId] of named) claims.set(traceId, runId);
+  return claims;
+}
