@@ -135,6 +135,23 @@ describe("SDK llm/tool/decide → collector → decisions, failures, cost", () =
     expect(runRow!.status).toBe("error");
   });
 
+  it("keeps a failed call's own input as its input, and the run's input only as the failure's context", () => {
+    const [call] = collector.query<{ arguments: string; status: string }>(
+      "SELECT arguments, status FROM tool_calls WHERE run_id = 'task-124'",
+    );
+    expect(call!.status).toBe("error");
+    expect(JSON.parse(call!.arguments)).toEqual({ file: "q4.csv", row: 17 });
+    // The step recorded no input of its own: its input is empty, not the run's.
+    const [parse] = collector.query<{ status: string; input: string | null }>(
+      "SELECT status, input FROM spans WHERE run_id = 'task-124' AND kind = 'step'",
+    );
+    expect(parse).toEqual({ status: "error", input: null });
+    const [root] = collector.query<{ input: string }>(
+      "SELECT input FROM spans WHERE run_id = 'task-124' AND kind = 'run'",
+    );
+    expect(JSON.parse(root!.input)).toEqual({ quarter: "Q4" });
+  });
+
   it("never writes a redacted secret to the database files", () => {
     const files = [collector.dbPath, `${collector.dbPath}-wal`].filter((f) => existsSync(f));
     expect(files.length).toBeGreaterThan(0);

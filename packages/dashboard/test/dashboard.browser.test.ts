@@ -214,6 +214,19 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await page.close();
   });
 
+  it("shows a failed step without the run's input posing as the step's", async () => {
+    const page = await open("/runs/ticket-fail-2?step=5");
+    const inspector = page.locator("article.inspector");
+    await expect.poll(() => inspector.locator("h3").textContent()).toBe("notify");
+    const panel = inspector.locator(".failure-panel");
+    await panel.waitFor();
+    expect(await panel.textContent()).toContain("No input was captured for this failure.");
+    // The run's input is there, as the failure's context, and nowhere else.
+    expect(await panel.locator(".json-label").allTextContents()).toEqual(["Context"]);
+    expect(await inspector.locator(".json-label").allTextContents()).toEqual(["Context"]);
+    await page.close();
+  });
+
   it("shows where an interrupted run stopped", async () => {
     const page = await open("/runs/sales-killed-5");
     expect(await page.getByTestId("status-detail").textContent()).toMatch(

@@ -182,6 +182,34 @@ describe("normalizeSpan", () => {
     });
   });
 
+  it("reads the run's input as the input of the run span only; on a failed call it is context", () => {
+    const runInput = { key: "flightrec.run.input", value: str('{"quarter":"Q4"}') };
+    const tool = normalizeOne({
+      ...base,
+      status: { code: 2, message: "bad row" },
+      attributes: [
+        { key: "flightrec.span.kind", value: str("tool") },
+        { key: "gen_ai.tool.call.arguments", value: str('{"row":17}') },
+        { key: "flightrec.failure.input", value: str('{"row":17}') },
+        runInput,
+      ],
+    });
+    expect(tool.input).toBe('{"row":17}');
+    expect(tool.failure).toMatchObject({ input: '{"row":17}', context: '{"quarter":"Q4"}' });
+    const step = normalizeOne({
+      ...base,
+      status: { code: 2, message: "bad row" },
+      attributes: [{ key: "flightrec.span.kind", value: str("step") }, runInput],
+    });
+    expect(step.input).toBeNull();
+    expect(step.failure).toMatchObject({ input: null, context: '{"quarter":"Q4"}' });
+    const root = normalizeOne({
+      ...base,
+      attributes: [{ key: "flightrec.span.kind", value: str("run") }, runInput],
+    });
+    expect(root.input).toBe('{"quarter":"Q4"}');
+  });
+
   it("turns flightrec.decision events into decisions", () => {
     const record = normalizeOne({
       ...base,
