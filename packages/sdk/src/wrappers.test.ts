@@ -161,6 +161,32 @@ describe("wrapAnthropic", () => {
       "gen_ai.usage.output_tokens": 50,
     });
     expect(span!.attributes["flightrec.cost.usd"]).toBeGreaterThan(0);
+    expect(JSON.parse(String(span!.attributes["gen_ai.output.messages"]))).toEqual([
+      { role: "assistant", parts: [{ type: "text", content: "Send the alert." }], finish_reason: "end_turn" },
+    ]);
+  });
+
+  it("records each call once: the client's own OpenTelemetry span of it is not a second LLM call", async () => {
+    const params = {
+      model: "claude-sonnet-4-5",
+      max_tokens: 100,
+      messages: [{ role: "user" as const, content: "Q3?" }],
+    };
+    await run("r", { runId: "an-once" }, async () => {
+      await anthropic.messages.create(params);
+      const stream = await anthropic.messages.create({ ...params, stream: true });
+      for await (const _ of stream);
+    });
+    await flush();
+    // Every model call on record, whoever recorded it: GenAI spans with token counts.
+    const calls = exporter
+      .getFinishedSpans()
+      .filter((s) => s.attributes["gen_ai.usage.input_tokens"] !== undefined);
+    expect(calls).toHaveLength(2);
+    for (const call of calls) {
+      expect(call.attributes["flightrec.span.kind"]).toBe("llm");
+      expect(call.attributes["gen_ai.output.messages"]).toContain("Send the alert.");
+    }
   });
 
   it("traces the messages.stream helper too", async () => {
@@ -170,5 +196,6 @@ describe("wrapAnthropic", () => {
     expect(message.usage.output_tokens).toBe(50);
     const [span] = await llmSpans();
     expect(span!.attributes["gen_ai.usage.output_tokens"]).toBe(50);
+    expect(span!.attributes["gen_ai.output.messages"]).toContain("Send the alert.");
   });
 });
