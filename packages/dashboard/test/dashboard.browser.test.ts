@@ -171,6 +171,9 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     expect(await decision.locator(".decision-reasoning").textContent()).toBe(
       "the customer reports a double charge; billing owns refunds",
     );
+    const details = await decision.locator(".decision-details").textContent();
+    expect(details).toContain('"refundEur": 49');
+    expect(details).toContain('"queue": "billing-eu"');
     expect(await page.getByTestId("cost-so-far").textContent()).toBe("$0");
 
     await page.keyboard.press("ArrowRight");

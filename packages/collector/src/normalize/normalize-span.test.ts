@@ -223,6 +223,7 @@ describe("normalizeSpan", () => {
             { key: "flightrec.decision.reasoning", value: str("found anomaly in Q3 data") },
             { key: "gen_ai.usage.input_tokens", value: int(120) },
             { key: "flightrec.cost.usd", value: { doubleValue: 0.0042 } },
+            { key: "flightrec.decision.details", value: str('{"amount":49}') },
           ],
         },
         { name: "unrelated" },
@@ -236,6 +237,7 @@ describe("normalizeSpan", () => {
         inputTokens: 120,
         outputTokens: null,
         costUsd: 0.0042,
+        details: '{"amount":49}',
         tsNs: 1763900000200000000n,
       },
     ]);

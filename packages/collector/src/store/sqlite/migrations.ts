@@ -148,6 +148,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX runs_by_status_updated ON runs (status, updated_at);
   `,
+  // 3: the extra fields given to decide() (`flightrec.decision.details`), as a JSON object.
+  `
+  ALTER TABLE decisions ADD COLUMN details TEXT CHECK (details IS NULL OR json_valid(details));
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

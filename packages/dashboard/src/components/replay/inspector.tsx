@@ -144,6 +144,11 @@ function Decisions({ decisions }: { decisions: DecisionRow[] }) {
             ) : (
               <div className="muted">no reasoning recorded</div>
             )}
+            {d.details !== null ? (
+              <div className="decision-details">
+                <JsonView label="Details" value={parseJsonText(d.details)} />
+              </div>
+            ) : null}
           </li>
         ))}
       </ol>
