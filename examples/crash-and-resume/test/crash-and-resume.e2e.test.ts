@@ -183,7 +183,17 @@ describe("a killed run is recorded up to the kill and resumes from its last fini
       const row = runRow(ws, "task-deadline");
       return row?.status === "interrupted" ? row : undefined;
     });
-    expect(run).toMatchObject({ error: "deadline", current_step: 4, attempts: 1 });
+    // The SDK, the run list and the interruption agree: stopped before step 5, where resume continues.
+    expect(run).toMatchObject({
+      error: "deadline",
+      current_step: 5,
+      current_step_name: "send_email",
+      steps: 4,
+      attempts: 1,
+    });
+    expect(
+      ws.query("SELECT reason, step, step_name FROM interruptions WHERE run_id = 'task-deadline'"),
+    ).toEqual([{ reason: "deadline", step: 5, step_name: "send_email" }]);
     expectStepsOneToFourCheckpointed("task-deadline");
 
     const resumed = startAgent(collector.url, ["--run-id", "task-deadline", "--resume"], ws);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCost } from "../src/format";
 import { browserAvailable, type LaunchedBrowser, launchBrowser } from "./support/browser";
 import { startTestCollector, type TestCollector } from "./support/collector";
-import { interruptedRun, otlpRequest, postOtlp } from "./support/otlp";
+import { deadlineRun, interruptedRun, otlpRequest, postOtlp } from "./support/otlp";
 import { seedRuns, XSS_PROMPT } from "./support/seed";
 
 /** Routes from the query API contract that this collector build serves (older builds lack some). */
@@ -397,6 +397,20 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await postOtlp(collector.url, otlpRequest(traceId, [stepSpan(2)]));
     await expect.poll(() => position(page), { timeout: 8000 }).toBe("3 / 3");
     expect(await page.locator("article.inspector h3").textContent()).toBe("poll_2");
+    await page.close();
+  });
+
+  it("says a run its deadline stopped stopped before the step it did not start, as the SDK does", async () => {
+    await postOtlp(collector.url, deadlineRun("deadline-9", Date.now() - 30_000));
+    await waitForStatus(collector.url, "deadline-9", "interrupted");
+    const page = await open("/");
+    const row = page.locator('tr[data-run-id="deadline-9"]');
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/stopped before step 5 · send_email · last seen/);
+    await row.locator("a").click();
+    await expect
+      .poll(() => page.getByTestId("status-detail").textContent())
+      .toMatch(/^stopped before step 5 · send_email · last seen \d\d:\d\d:\d\d$/);
     await page.close();
   });
 });

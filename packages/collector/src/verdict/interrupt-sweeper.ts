@@ -63,6 +63,10 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
         reason,
         rootInput: open.root_input,
         step: options.queries.inFlightStep(open.run_id, open.attempt),
+        nextStep:
+          open.next_step_index === null
+            ? undefined
+            : { index: open.next_step_index, name: open.next_step_name },
         now,
       });
       marked.push(open.run_id);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spanRecord } from "../../../test/span-record.js";
 import type { SpanRecord } from "../../domain.js";
+import { startInterruptSweeper } from "../../verdict/interrupt-sweeper.js";
 import { DurabilityQueries } from "./durability-queries.js";
 import { SqliteStore } from "./sqlite-store.js";
 
@@ -218,6 +219,40 @@ describe("interrupt", () => {
     expect((await store.getRun("run-1"))!.run).toMatchObject({ status: "running", attempts: 2 });
     await store.ingest([span(2, "run", "invoke_agent agent")]);
     expect((await store.getRun("run-1"))!.run).toMatchObject({ status: "ok", error: null });
+  });
+});
+
+describe("a run stopped by its deadline between steps", () => {
+  it("is interrupted before the step it stopped before, where resume continues", async () => {
+    await store.ingest([
+      span(1, "run", "invoke_agent agent", {
+        status: "error",
+        errorMessage: "flightrec: run stopped before step 3",
+        attributes: JSON.stringify({
+          "flightrec.run.interrupted": "deadline",
+          "flightrec.run.next_step.index": 3,
+          "flightrec.run.next_step.name": "send_email",
+        }),
+      }),
+      step(1, 1, "fetch"),
+      step(1, 2, "write_summary"),
+    ]);
+    const sweeper = startInterruptSweeper({ queries, sweepIntervalMs: 60_000 });
+    try {
+      expect(sweeper.sweep()).toEqual(["run-1"]);
+    } finally {
+      sweeper.stop();
+    }
+    expect(store.db.prepare("SELECT reason, step, step_name FROM interruptions").all()).toEqual([
+      { reason: "deadline", step: 3, step_name: "send_email" },
+    ]);
+    expect((await store.getRun("run-1"))!.run).toMatchObject({
+      status: "interrupted",
+      error: "deadline",
+      current_step: 3,
+      current_step_name: "send_email",
+      steps: 2,
+    });
   });
 });
 

@@ -23,6 +23,9 @@ export interface OpenAttempt {
   root_input: string | null;
   reason: string | null;
   interval_ms: number | null;
+  /** The step a run stopped between steps (a deadline) stopped before: where resume continues. */
+  next_step_index: number | null;
+  next_step_name: string | null;
 }
 
 type LatestRoot = Omit<OpenAttempt, "run_id" | "run_status" | "updated_at">;
@@ -44,6 +47,8 @@ export interface Interruption {
   reason: string;
   rootInput: string | null;
   step: InFlightStep | undefined;
+  /** For a run stopped between steps: the step it stopped before. */
+  nextStep?: { index: number; name: string | null } | undefined;
   now: Date;
 }
 
@@ -68,7 +73,10 @@ SELECT newest.attempt, root.trace_id, root.span_id, root.input AS root_input,
        json_extract(root.attributes, '$."flightrec.run.interrupted"') AS reason,
        -- Only a number: SQLite reads a JSON true as 1, which would be a 1 ms heartbeat.
        CASE WHEN json_type(root.attributes, '$."flightrec.heartbeat.interval_ms"') IN ('integer', 'real')
-            THEN json_extract(root.attributes, '$."flightrec.heartbeat.interval_ms"') END AS interval_ms
+            THEN json_extract(root.attributes, '$."flightrec.heartbeat.interval_ms"') END AS interval_ms,
+       CASE WHEN json_type(root.attributes, '$."flightrec.run.next_step.index"') = 'integer'
+            THEN json_extract(root.attributes, '$."flightrec.run.next_step.index"') END AS next_step_index,
+       json_extract(root.attributes, '$."flightrec.run.next_step.name"') AS next_step_name
 FROM (SELECT max(attempt) AS attempt FROM spans WHERE run_id = @run_id) AS newest
 LEFT JOIN spans AS root ON root.span_key = (
   SELECT span_key FROM spans WHERE run_id = @run_id AND kind = 'run' AND attempt = newest.attempt
@@ -180,12 +188,14 @@ export class DurabilityQueries {
   private writeInterruption(i: Interruption): void {
     const ts = i.now.toISOString();
     const cost = (this.runCost.get(i.runId) as { cost: number | null }).cost;
+    // The step it died in, else (stopped between steps) the one it stopped before.
+    const where = i.step ? { index: i.step.step_index, name: i.step.name } : (i.nextStep ?? null);
     this.insertInterruption.run({
       run_id: i.runId,
       attempt: i.attempt,
       reason: i.reason,
-      step: i.step?.step_index ?? null,
-      step_name: i.step?.name ?? null,
+      step: where?.index ?? null,
+      step_name: where?.name ?? null,
       span_id: i.step?.span_id ?? null,
       input: i.step?.input ?? null,
       cost_usd: cost,
@@ -208,7 +218,14 @@ export class DurabilityQueries {
         ts_ns: BigInt(i.now.getTime()) * 1_000_000n,
       });
     }
-    this.rollup.run({ run_id: i.runId, attempt: i.attempt, reason: i.reason, now: ts });
+    this.rollup.run({
+      run_id: i.runId,
+      attempt: i.attempt,
+      reason: i.reason,
+      next_step: i.nextStep?.index ?? null,
+      next_step_name: i.nextStep?.name ?? null,
+      now: ts,
+    });
   }
 }
 
