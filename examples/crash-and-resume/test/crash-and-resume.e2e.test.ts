@@ -62,8 +62,18 @@ async function expectInterruptedAtStep5(runId: string, reason: RegExp) {
   expectStepsOneToFourCheckpointed(runId);
 
   const step5 = stepRows(ws, runId).find((s) => s.step_index === 5)!;
-  expect(step5).toMatchObject({ name: "send_email", status: "running", output: null });
+  expect(step5).toMatchObject({ name: "send_email", status: "error", output: null });
   expect(JSON.parse(step5.input!)).toMatchObject({ to: "finance-team@example.com" });
+  // The dead attempt's open spans (its run span, step 5) are interrupted with the verdict, not left running.
+  const open = ws.query<{ kind: string; status: string; error: string; ended_at: string | null }>(
+    "SELECT kind, status, error, ended_at FROM spans WHERE run_id = ? AND (status = 'running' OR error LIKE 'interrupted: %')",
+    runId,
+  );
+  expect(open.map((s) => s.kind).sort()).toEqual(["run", "step"]);
+  for (const s of open) {
+    expect(s).toMatchObject({ status: "error", error: `interrupted: ${run.error}` });
+    expect(s.ended_at).not.toBeNull();
+  }
 
   const [failure] = ws.query<{ step: number; name: string; error_type: string; input: string }>(
     "SELECT step, name, error_type, input FROM failures WHERE run_id = ?",
@@ -103,6 +113,7 @@ async function resumeAndExpectFinished(runId: string) {
   expect(second.map((s) => [s.step_index, s.name, s.status, s.replayed])).toEqual(
     STEPS.map((name, i) => [i + 1, name, "ok", i < 4 ? 1 : null]),
   );
+  expect(ws.query("SELECT name FROM spans WHERE run_id = ? AND status = 'running'", runId)).toEqual([]);
   const links = ws.query<{ attempt: number; trace_id: string }>(
     "SELECT attempt, trace_id FROM spans WHERE run_id = ? AND kind = 'run' ORDER BY attempt",
     runId,

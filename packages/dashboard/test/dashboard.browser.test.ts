@@ -236,9 +236,14 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
       /^stopped at step 5 · send_email · last seen \d\d:\d\d:\d\d$/,
     );
     await page.keyboard.press("End");
-    const running = page.locator(".wf-row.st-running");
-    await expect.poll(() => running.count()).toBe(2);
-    expect(await running.last().textContent()).toContain("send_email");
+    // The spans the killed attempt left open were ended by the verdict: interrupted, not running.
+    const interrupted = page.locator(".wf-row.st-interrupted");
+    await expect.poll(() => interrupted.count()).toBe(2);
+    expect(await interrupted.last().textContent()).toContain("send_email");
+    expect(await page.locator(".wf-row.st-running").count()).toBe(0);
+    const inspector = page.locator("article.inspector");
+    await expect.poll(() => inspector.locator("h3").textContent()).toBe("send_email");
+    expect(await inspector.locator(".status").textContent()).toBe("interrupted");
     await page.close();
   });
 
