@@ -290,7 +290,10 @@ export class DurabilityQueries {
 
   /** The attempt is over: its spans still running end, interrupted, when it was last heard of. */
   private closeOpenSpansOf(runId: string, attempt: number, reason: string): void {
-    const heard = this.lastHeard.get(runId, attempt) as { last_ns: bigint | null; heartbeat_ms: bigint | null };
+    const heard = this.lastHeard.get(runId, attempt) as {
+      last_ns: bigint | null;
+      heartbeat_ms: bigint | null;
+    };
     if (heard.last_ns === null) return;
     let endNs = heard.last_ns;
     const beat = heard.heartbeat_ms;

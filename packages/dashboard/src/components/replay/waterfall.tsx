@@ -2,8 +2,8 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useRef } from "react";
 import { formatDuration } from "../../format";
 import { isReplayedStep } from "../../model/frame";
-import { barGeometry, type SpanNode, type SpanTree } from "../../model/span-tree";
 import { spanStatus } from "../../model/span-status";
+import { barGeometry, type SpanNode, type SpanTree } from "../../model/span-tree";
 
 export interface WaterfallProps {
   tree: SpanTree;
