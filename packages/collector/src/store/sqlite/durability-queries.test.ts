@@ -247,16 +247,20 @@ describe("the open spans of an interrupted attempt", () => {
       )
       .all() as { name: string; attempt: number; status: string; error: string | null; end_ns: string }[];
 
-  it("are interrupted with the verdict: an error naming the reason, ended when last heard of", async () => {
-    await killedInStep2();
+  /** The verdict on attempt 1, as the sweeper gives it. */
+  const interruptAttempt1 = (reason: string) =>
     queries.interrupt({
       runId: "run-1",
       attempt: 1,
-      reason: "no heartbeat since 2023-11-14T22:13:20.500Z",
+      reason,
       rootInput: null,
       step: queries.inFlightStep("run-1", 1),
       now: new Date(),
     });
+
+  it("are interrupted with the verdict: an error naming the reason, ended when last heard of", async () => {
+    await killedInStep2();
+    interruptAttempt1("no heartbeat since 2023-11-14T22:13:20.500Z");
     const rows = spanRows();
     expect(rows.map((r) => [r.name, r.status, r.error])).toEqual([
       ["invoke_agent agent", "error", "interrupted: no heartbeat since 2023-11-14T22:13:20.500Z"],
@@ -272,14 +276,7 @@ describe("the open spans of an interrupted attempt", () => {
 
   it("still give way to the agent's final span when it arrives after all", async () => {
     await killedInStep2();
-    queries.interrupt({
-      runId: "run-1",
-      attempt: 1,
-      reason: "x",
-      rootInput: null,
-      step: queries.inFlightStep("run-1", 1),
-      now: new Date(),
-    });
+    interruptAttempt1("x");
     // A late heartbeat placeholder changes nothing; the finished span replaces the verdict's.
     const late = { ...inStep2, attributes: "{}" };
     await store.ingest([late]);
