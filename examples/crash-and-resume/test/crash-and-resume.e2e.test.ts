@@ -62,8 +62,18 @@ async function expectInterruptedAtStep5(runId: string, reason: RegExp) {
   expectStepsOneToFourCheckpointed(runId);
 
   const step5 = stepRows(ws, runId).find((s) => s.step_index === 5)!;
-  expect(step5).toMatchObject({ name: "send_email", status: "running", output: null });
+  expect(step5).toMatchObject({ name: "send_email", status: "error", output: null });
   expect(JSON.parse(step5.input!)).toMatchObject({ to: "finance-team@example.com" });
+  // The dead attempt's open spans (its run span, step 5) are interrupted with the verdict, not left running.
+  const open = ws.query<{ kind: string; status: string; error: string; ended_at: string | null }>(
+    "SELECT kind, status, error, ended_at FROM spans WHERE run_id = ? AND (status = 'running' OR error LIKE 'interrupted: %')",
+    runId,
+  );
+  expect(open.map((s) => s.kind).sort()).toEqual(["run", "step"]);
+  for (const s of open) {
+    expect(s).toMatchObject({ status: "error", error: `interrupted: ${run.error}` });
+    expect(s.ended_at).not.toBeNull();
+  }
 
   const [failure] = ws.query<{ step: number; name: string; error_type: string; input: string }>(
     "SELECT step, name, error_type, input FROM failures WHERE run_id = ?",
@@ -103,6 +113,7 @@ async function resumeAndExpectFinished(runId: string) {
   expect(second.map((s) => [s.step_index, s.name, s.status, s.replayed])).toEqual(
     STEPS.map((name, i) => [i + 1, name, "ok", i < 4 ? 1 : null]),
   );
+  expect(ws.query("SELECT name FROM spans WHERE run_id = ? AND status = 'running'", runId)).toEqual([]);
   const links = ws.query<{ attempt: number; trace_id: string }>(
     "SELECT attempt, trace_id FROM spans WHERE run_id = ? AND kind = 'run' ORDER BY attempt",
     runId,
@@ -183,7 +194,17 @@ describe("a killed run is recorded up to the kill and resumes from its last fini
       const row = runRow(ws, "task-deadline");
       return row?.status === "interrupted" ? row : undefined;
     });
-    expect(run).toMatchObject({ error: "deadline", current_step: 4, attempts: 1 });
+    // The SDK, the run list and the interruption agree: stopped before step 5, where resume continues.
+    expect(run).toMatchObject({
+      error: "deadline",
+      current_step: 5,
+      current_step_name: "send_email",
+      steps: 4,
+      attempts: 1,
+    });
+    expect(
+      ws.query("SELECT reason, step, step_name FROM interruptions WHERE run_id = 'task-deadline'"),
+    ).toEqual([{ reason: "deadline", step: 5, step_name: "send_email" }]);
     expectStepsOneToFourCheckpointed("task-deadline");
 
     const resumed = startAgent(collector.url, ["--run-id", "task-deadline", "--resume"], ws);

@@ -50,6 +50,8 @@ export interface DecisionRecord {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /** Extra fields given to decide(), as JSON text (`flightrec.decision.details`); absent or null when none. */
+  details?: string | null;
   tsNs: bigint;
 }
 

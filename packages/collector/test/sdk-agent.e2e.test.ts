@@ -39,6 +39,7 @@ describe("SDK llm/tool/decide → collector → decisions, failures, cost", () =
             async () => fakeCompletion("Q3 revenue is 12% below Q2."),
           );
           decide({ action: "send_email", reasoning: "found anomaly in Q3 data" });
+          decide({ action: "refund", reasoning: "charged twice", amount: 49, currency: "EUR" });
         });
         await step("notify", () =>
           tool("send_email", { to: "cfo@example.com", password: SECRET_PASSWORD }, async () => ({
@@ -90,7 +91,7 @@ describe("SDK llm/tool/decide → collector → decisions, failures, cost", () =
     const rows = collector.query(
       "SELECT step, action, reasoning, input_tokens, cost_usd FROM decisions WHERE run_id = 'task-123' ORDER BY ts",
     );
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({
       step: 1,
       action: "send_email",
@@ -98,6 +99,17 @@ describe("SDK llm/tool/decide → collector → decisions, failures, cost", () =
       input_tokens: 1_500,
     });
     expect(rows[0]!.cost_usd).toBeGreaterThan(0);
+  });
+
+  it("stores a decision's extra fields as a JSON object SQL can read", () => {
+    const rows = collector.query<{ action: string; details: string | null; amount: number | null }>(
+      `SELECT action, details, json_extract(details, '$.amount') AS amount FROM decisions
+       WHERE run_id = 'task-123' ORDER BY ts`,
+    );
+    expect(rows.map((r) => [r.action, r.details === null ? null : JSON.parse(r.details), r.amount])).toEqual([
+      ["send_email", null, null],
+      ["refund", { amount: 49, currency: "EUR" }, 49],
+    ]);
   });
 
   it("stores the tool call with arguments and result", () => {
@@ -133,6 +145,23 @@ describe("SDK llm/tool/decide → collector → decisions, failures, cost", () =
     expect(failure!.stack).toContain("RangeError");
     const [runRow] = collector.query<{ status: string }>("SELECT status FROM runs WHERE run_id = 'task-124'");
     expect(runRow!.status).toBe("error");
+  });
+
+  it("keeps a failed call's own input as its input, and the run's input only as the failure's context", () => {
+    const [call] = collector.query<{ arguments: string; status: string }>(
+      "SELECT arguments, status FROM tool_calls WHERE run_id = 'task-124'",
+    );
+    expect(call!.status).toBe("error");
+    expect(JSON.parse(call!.arguments)).toEqual({ file: "q4.csv", row: 17 });
+    // The step recorded no input of its own: its input is empty, not the run's.
+    const [parse] = collector.query<{ status: string; input: string | null }>(
+      "SELECT status, input FROM spans WHERE run_id = 'task-124' AND kind = 'step'",
+    );
+    expect(parse).toEqual({ status: "error", input: null });
+    const [root] = collector.query<{ input: string }>(
+      "SELECT input FROM spans WHERE run_id = 'task-124' AND kind = 'run'",
+    );
+    expect(JSON.parse(root!.input)).toEqual({ quarter: "Q4" });
   });
 
   it("never writes a redacted secret to the database files", () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCost } from "../src/format";
 import { browserAvailable, type LaunchedBrowser, launchBrowser } from "./support/browser";
 import { startTestCollector, type TestCollector } from "./support/collector";
-import { interruptedRun, otlpRequest, postOtlp } from "./support/otlp";
+import { deadlineRun, interruptedRun, otlpRequest, postOtlp } from "./support/otlp";
 import { seedRuns, XSS_PROMPT } from "./support/seed";
 
 /** Routes from the query API contract that this collector build serves (older builds lack some). */
@@ -185,6 +185,9 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     expect(await decision.locator(".decision-reasoning").textContent()).toBe(
       "the customer reports a double charge; billing owns refunds",
     );
+    const details = await decision.locator(".decision-details").textContent();
+    expect(details).toContain('"refundEur": 49');
+    expect(details).toContain('"queue": "billing-eu"');
     expect(await page.getByTestId("cost-so-far").textContent()).toBe("$0");
 
     await page.keyboard.press("ArrowRight");
@@ -228,15 +231,33 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await page.close();
   });
 
+  it("shows a failed step without the run's input posing as the step's", async () => {
+    const page = await open("/runs/ticket-fail-2?step=5");
+    const inspector = page.locator("article.inspector");
+    await expect.poll(() => inspector.locator("h3").textContent()).toBe("notify");
+    const panel = inspector.locator(".failure-panel");
+    await panel.waitFor();
+    expect(await panel.textContent()).toContain("No input was captured for this failure.");
+    // The run's input is there, as the failure's context, and nowhere else.
+    expect(await panel.locator(".json-label").allTextContents()).toEqual(["Context"]);
+    expect(await inspector.locator(".json-label").allTextContents()).toEqual(["Context"]);
+    await page.close();
+  });
+
   it("shows where an interrupted run stopped", async () => {
     const page = await open("/runs/sales-killed-5");
     expect(await page.getByTestId("status-detail").textContent()).toMatch(
       /^stopped at step 5 · send_email · last seen \d\d:\d\d:\d\d$/,
     );
     await page.keyboard.press("End");
-    const running = page.locator(".wf-row.st-running");
-    await expect.poll(() => running.count()).toBe(2);
-    expect(await running.last().textContent()).toContain("send_email");
+    // The spans the killed attempt left open were ended by the verdict: interrupted, not running.
+    const interrupted = page.locator(".wf-row.st-interrupted");
+    await expect.poll(() => interrupted.count()).toBe(2);
+    expect(await interrupted.last().textContent()).toContain("send_email");
+    expect(await page.locator(".wf-row.st-running").count()).toBe(0);
+    const inspector = page.locator("article.inspector");
+    await expect.poll(() => inspector.locator("h3").textContent()).toBe("send_email");
+    expect(await inspector.locator(".status").textContent()).toBe("interrupted");
     await page.close();
   });
 
@@ -409,6 +430,20 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await postOtlp(collector.url, otlpRequest(traceId, [stepSpan(2)]));
     await expect.poll(() => position(page), { timeout: 8000 }).toBe("3 / 3");
     expect(await page.locator("article.inspector h3").textContent()).toBe("poll_2");
+    await page.close();
+  });
+
+  it("says a run its deadline stopped stopped before the step it did not start, as the SDK does", async () => {
+    await postOtlp(collector.url, deadlineRun("deadline-9", Date.now() - 30_000));
+    await waitForStatus(collector.url, "deadline-9", "interrupted");
+    const page = await open("/");
+    const row = page.locator('tr[data-run-id="deadline-9"]');
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/stopped before step 5 · send_email · last seen/);
+    await row.locator("a").click();
+    await expect
+      .poll(() => page.getByTestId("status-detail").textContent())
+      .toMatch(/^stopped before step 5 · send_email · last seen \d\d:\d\d:\d\d$/);
     await page.close();
   });
 

@@ -78,6 +78,12 @@ export const ATTR_HEARTBEAT_INTERVAL_MS = "flightrec.heartbeat.interval_ms";
 export const ATTR_HEARTBEAT_AT = "flightrec.heartbeat.at";
 /** On a run span: why it stopped before finishing (`SIGTERM`, `uncaught exception: …`, `deadline`). */
 export const ATTR_RUN_INTERRUPTED = "flightrec.run.interrupted";
+/**
+ * On a run span stopped between steps (by its deadline): the index and name of the step it
+ * stopped before, which is where a resumed run continues.
+ */
+export const ATTR_RUN_NEXT_STEP_INDEX = "flightrec.run.next_step.index";
+export const ATTR_RUN_NEXT_STEP_NAME = "flightrec.run.next_step.name";
 /** On a run span: indexes of steps whose checkpoint the collector did not acknowledge. */
 export const ATTR_CHECKPOINT_MISSING = "flightrec.checkpoint.missing";
 

@@ -126,6 +126,14 @@ function anthropicUsage(usage: unknown): LlmFacts {
   };
 }
 
+/** A tool call streamed in pieces: its name first, its arguments as fragments of JSON text. */
+interface StreamedToolCall {
+  name: string;
+  arguments: string;
+  /** Anthropic's: the pieces make an input object, which a whole response gives as an object. */
+  inputObject: boolean;
+}
+
 /** Folds streamed chunks of any supported API into the facts of the whole call. */
 export class LlmStreamAccumulator {
   private facts: LlmFacts = {};
@@ -133,6 +141,8 @@ export class LlmStreamAccumulator {
   private reasoning = "";
   private finish = new Set<string>();
   private anthropicUsage: Obj = {};
+  /** By the index the API gives them (a choice's tool call, or a content block). */
+  private toolCalls = new Map<number, StreamedToolCall>();
 
   add(chunk: unknown): void {
     if (!isObj(chunk)) return;
@@ -144,12 +154,28 @@ export class LlmStreamAccumulator {
 
   result(): LlmFacts {
     const finishReasons = this.facts.finishReasons ?? [...this.finish];
+    const toolCalls = [...this.toolCalls]
+      .sort(([a], [b]) => a - b)
+      .map(([, call]) => ({
+        name: call.name,
+        arguments: call.inputObject ? compactJson(call.arguments) : call.arguments,
+      }));
     return clean({
       ...this.facts,
       finishReasons: finishReasons.length ? finishReasons : undefined,
       outputText: this.facts.outputText ?? (this.text || undefined),
       reasoningText: this.facts.reasoningText ?? (this.reasoning || undefined),
+      toolCalls: this.facts.toolCalls ?? (toolCalls.length ? toolCalls : undefined),
     });
+  }
+
+  private toolCallAt(index: number, inputObject = false): StreamedToolCall {
+    let call = this.toolCalls.get(index);
+    if (!call) {
+      call = { name: "", arguments: "", inputObject };
+      this.toolCalls.set(index, call);
+    }
+    return call;
   }
 
   private addChatChunk(chunk: Obj): void {
@@ -159,6 +185,12 @@ export class LlmStreamAccumulator {
       const delta = obj(choice.delta);
       this.text += str(delta.content) ?? "";
       this.reasoning += str(delta.reasoning_content) ?? str(delta.reasoning) ?? "";
+      for (const part of arr(delta.tool_calls)) {
+        const call = this.toolCallAt(num(part.index) ?? 0);
+        const fn = obj(part.function);
+        call.name ||= str(fn.name) ?? "";
+        call.arguments += str(fn.arguments) ?? "";
+      }
       const reason = str(choice.finish_reason);
       if (reason) this.finish.add(reason);
     }
@@ -183,10 +215,19 @@ export class LlmStreamAccumulator {
       this.facts.responseId = str(message.id);
       this.facts.responseModel = str(message.model);
       this.anthropicUsage = { ...obj(message.usage) };
+    } else if (event.type === "content_block_start") {
+      const block = obj(event.content_block);
+      if (block.type === "text") this.text += str(block.text) ?? "";
+      else if (block.type === "tool_use")
+        this.toolCallAt(num(event.index) ?? 0, true).name = str(block.name) ?? "";
+      return;
     } else if (event.type === "content_block_delta") {
       const delta = obj(event.delta);
       if (delta.type === "text_delta") this.text += str(delta.text) ?? "";
       else if (delta.type === "thinking_delta") this.reasoning += str(delta.thinking) ?? "";
+      else if (delta.type === "input_json_delta") {
+        this.toolCallAt(num(event.index) ?? 0, true).arguments += str(delta.partial_json) ?? "";
+      }
       return;
     } else if (event.type === "message_delta") {
       const reason = str(obj(event.delta).stop_reason);
@@ -198,6 +239,20 @@ export class LlmStreamAccumulator {
       return;
     }
     Object.assign(this.facts, clean(anthropicUsage(this.anthropicUsage)));
+  }
+}
+
+/**
+ * A streamed Anthropic tool input is JSON text as the API cut it into pieces; a whole response
+ * gives an object, which parseAnthropicMessage stringifies. Compacted alike, both record the same
+ * text. An empty input is `{}`, as a whole response gives it; text that does not parse is kept.
+ */
+function compactJson(text: string): string {
+  if (text.trim() === "") return "{}";
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text;
   }
 }
 

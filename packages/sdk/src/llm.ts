@@ -13,6 +13,7 @@ import {
 } from "./conventions.js";
 import { recordFailureInput } from "./failure.js";
 import { type LlmFacts, LlmStreamAccumulator, parseLlmResponse } from "./llm-parsers.js";
+import { preloadPriceTable } from "./price-table.js";
 import { captureJson, captureText } from "./redact.js";
 import { runFrom, stepFrom } from "./run-context.js";
 import { runAttributes } from "./span-attributes.js";
@@ -48,6 +49,8 @@ export function llm<T>(options: LlmOptions<Awaited<T>>, fn: () => T): T {
   const operation = options.operation ?? GEN_AI_OPERATION.chat;
   const capturedInput = options.input === undefined ? undefined : captureJson(options.input);
   const startedAt = preciseNow();
+  // The call will be priced when it ends: have the price table loading meanwhile.
+  preloadPriceTable();
   const span = getTracer().startSpan(
     `${operation} ${options.model}`,
     {

@@ -1,12 +1,13 @@
 /**
  * Prices an LLM call from its token usage. Prices come from `@pydantic/genai-prices`, a
- * maintained table bundled with the package (no network at runtime); user overrides win.
+ * maintained table bundled with the package (no network at runtime), loaded at the first
+ * lookup (price-table.ts); user overrides win.
  *
  * Token counts follow the OpenTelemetry GenAI semantics: `inputTokens` INCLUDES cached
  * tokens (read and written) and `outputTokens` INCLUDES reasoning tokens. Each token is
  * priced once, at the most specific price known for it.
  */
-import { calcPrice } from "@pydantic/genai-prices";
+import { priceTable } from "./price-table.js";
 
 export interface TokenUsage {
   /** GenAI provider name, e.g. `openai`, `anthropic`; narrows the model lookup. */
@@ -56,6 +57,7 @@ export function priceUsage(usage: TokenUsage, overrides: PriceOverrides = {}): P
     output_reasoning_tokens: usage.reasoningOutputTokens,
   };
   try {
+    const calcPrice = priceTable();
     const providerId = usage.provider ? tableProviderId(usage.provider) : undefined;
     // A provider name the table does not know should not hide a model it does know.
     const found =

@@ -1,3 +1,6 @@
+import { context } from "@opentelemetry/api";
+import { suppressTracing } from "@opentelemetry/core";
+
 type Method = (...args: unknown[]) => unknown;
 export type Intercept = (original: Method, self: object, args: unknown[]) => unknown;
 
@@ -69,11 +72,16 @@ export function keepPromiseExtras<T>(raw: unknown, traced: Promise<T>): Promise<
   });
 }
 
-/** Runs `call` through `trace` while keeping the client's promise extras. */
+/**
+ * Runs `call` through `trace` while keeping the client's promise extras. The call itself runs
+ * with tracing suppressed: our span is the record of it, and clients that trace themselves
+ * (`@anthropic-ai/sdk` does, through the global tracer provider) would otherwise add a second
+ * LLM span of the same call, without its reply, counting its tokens and cost twice.
+ */
 export function tracedCall(call: () => unknown, trace: (fn: () => unknown) => unknown): unknown {
   let raw: unknown;
   const traced = trace(() => {
-    raw = call();
+    raw = context.with(suppressTracing(context.active()), call);
     return raw;
   });
   return traced instanceof Promise ? keepPromiseExtras(raw, traced) : traced;

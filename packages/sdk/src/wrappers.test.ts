@@ -102,6 +102,27 @@ describe("wrapOpenAI", () => {
     }
   });
 
+  it("assembles a streamed tool call into the same output as the call not streamed", async () => {
+    const params = {
+      model: "gpt-4o",
+      messages: [{ role: "user" as const, content: "Q3?" }],
+      tools: [{ type: "function" as const, function: { name: "fetch_sales", parameters: {} } }],
+    };
+    await openai.chat.completions.create(params);
+    const stream = await openai.chat.completions.create({ ...params, stream: true });
+    for await (const _ of stream);
+    const [whole, streamed] = await llmSpans();
+    const output = JSON.parse(String(whole!.attributes["gen_ai.output.messages"]));
+    expect(output).toEqual([
+      {
+        role: "assistant",
+        parts: [{ type: "tool_call", name: "fetch_sales", arguments: '{"quarter":"Q3"}' }],
+        finish_reason: "tool_calls",
+      },
+    ]);
+    expect(JSON.parse(String(streamed!.attributes["gen_ai.output.messages"]))).toEqual(output);
+  });
+
   it("records an API error on the span and rethrows the client's own error", async () => {
     const call = openai.chat.completions.create({
       model: "explode",
@@ -161,6 +182,57 @@ describe("wrapAnthropic", () => {
       "gen_ai.usage.output_tokens": 50,
     });
     expect(span!.attributes["flightrec.cost.usd"]).toBeGreaterThan(0);
+    expect(JSON.parse(String(span!.attributes["gen_ai.output.messages"]))).toEqual([
+      { role: "assistant", parts: [{ type: "text", content: "Send the alert." }], finish_reason: "end_turn" },
+    ]);
+  });
+
+  it("assembles a streamed tool use, text and input, into the same output as the call not streamed", async () => {
+    const params = {
+      model: "claude-sonnet-4-5",
+      max_tokens: 100,
+      messages: [{ role: "user" as const, content: "Q3?" }],
+      tools: [{ name: "fetch_sales", input_schema: { type: "object" as const } }],
+    };
+    await anthropic.messages.create(params);
+    const stream = await anthropic.messages.create({ ...params, stream: true });
+    for await (const _ of stream);
+    const [whole, streamed] = await llmSpans();
+    const output = JSON.parse(String(whole!.attributes["gen_ai.output.messages"]));
+    expect(output).toEqual([
+      {
+        role: "assistant",
+        parts: [
+          { type: "text", content: "Looking it up." },
+          { type: "tool_call", name: "fetch_sales", arguments: '{"quarter":"Q3"}' },
+        ],
+        finish_reason: "tool_use",
+      },
+    ]);
+    expect(JSON.parse(String(streamed!.attributes["gen_ai.output.messages"]))).toEqual(output);
+  });
+
+  it("records each call once: the client's own OpenTelemetry span of it is not a second LLM call", async () => {
+    const params = {
+      model: "claude-sonnet-4-5",
+      max_tokens: 100,
+      messages: [{ role: "user" as const, content: "Q3?" }],
+    };
+    await run("r", { runId: "an-once" }, async () => {
+      await anthropic.messages.create(params);
+      const stream = await anthropic.messages.create({ ...params, stream: true });
+      for await (const _ of stream);
+    });
+    await flush();
+    // Every model call on record, whoever recorded it: GenAI spans with token counts.
+    const calls = exporter
+      .getFinishedSpans()
+      .filter((s) => s.attributes["gen_ai.usage.input_tokens"] !== undefined);
+    expect(calls).toHaveLength(2);
+    for (const call of calls) {
+      expect(call.attributes["flightrec.span.kind"]).toBe("llm");
+      expect(call.attributes["gen_ai.output.messages"]).toContain("Send the alert.");
+    }
   });
 
   it("traces the messages.stream helper too", async () => {
@@ -170,5 +242,6 @@ describe("wrapAnthropic", () => {
     expect(message.usage.output_tokens).toBe(50);
     const [span] = await llmSpans();
     expect(span!.attributes["gen_ai.usage.output_tokens"]).toBe(50);
+    expect(span!.attributes["gen_ai.output.messages"]).toContain("Send the alert.");
   });
 });

@@ -78,6 +78,17 @@ function wantsToolCall(body: Record<string, unknown>): { name: string } | null {
   return name && !messages.some((m) => m.role === "tool") ? { name } : null;
 }
 
+/** The same for Anthropic's shapes: tools are `{ name }`, a tool result is a user message's block. */
+function wantsToolUse(body: Record<string, unknown>): { name: string } | null {
+  const tools = body.tools as { name?: string }[] | undefined;
+  const messages = (body.messages as { content?: unknown }[] | undefined) ?? [];
+  const answered = messages.some(
+    (m) => Array.isArray(m.content) && m.content.some((b: { type?: string }) => b.type === "tool_result"),
+  );
+  const name = tools?.[0]?.name;
+  return name && !answered ? { name } : null;
+}
+
 function chatCompletion(body: Record<string, unknown>) {
   const call = wantsToolCall(body);
   const message = call
@@ -114,15 +125,30 @@ function chatChunks(body: Record<string, unknown>) {
     created: 1_700_000_000,
     model: body.model,
   };
-  const events: { data: unknown }[] = ["The ", "Q3 ", "revenue dropped."].map((content, i) => ({
-    data: {
-      ...base,
-      choices: [
-        { index: 0, delta: i === 0 ? { role: "assistant", content } : { content }, finish_reason: null },
-      ],
-    },
-  }));
-  events.push({ data: { ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] } });
+  const call = wantsToolCall(body);
+  const choice = (delta: unknown, finish: string | null = null) => ({
+    data: { ...base, choices: [{ index: 0, delta, finish_reason: finish }] },
+  });
+  const events: { data: unknown }[] = call
+    ? [
+        // The arguments arrive in pieces, as the API streams them.
+        choice({
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { index: 0, id: "call_1", type: "function", function: { name: call.name, arguments: "" } },
+          ],
+        }),
+        choice({ tool_calls: [{ index: 0, function: { arguments: '{"quarter"' } }] }),
+        choice({ tool_calls: [{ index: 0, function: { arguments: ':"Q3"}' } }] }),
+        choice({}, "tool_calls"),
+      ]
+    : [
+        ...["The ", "Q3 ", "revenue dropped."].map((content, i) =>
+          choice(i === 0 ? { role: "assistant", content } : { content }),
+        ),
+        choice({}, "stop"),
+      ];
   if ((body.stream_options as { include_usage?: boolean } | undefined)?.include_usage) {
     events.push({ data: { ...base, choices: [], usage: chatUsage } });
   }
@@ -183,16 +209,22 @@ function responseEvents(body: Record<string, unknown>) {
 }
 
 function anthropicMessage(body: Record<string, unknown>) {
+  const call = wantsToolUse(body);
   return {
     id: "msg_fake",
     type: "message",
     role: "assistant",
     model: body.model,
-    content: [
-      { type: "thinking", thinking: "Q3 is below trend.", signature: "sig" },
-      { type: "text", text: "Send the alert." },
-    ],
-    stop_reason: "end_turn",
+    content: call
+      ? [
+          { type: "text", text: "Looking it up." },
+          { type: "tool_use", id: "toolu_1", name: call.name, input: { quarter: "Q3" } },
+        ]
+      : [
+          { type: "thinking", thinking: "Q3 is below trend.", signature: "sig" },
+          { type: "text", text: "Send the alert." },
+        ],
+    stop_reason: call ? "tool_use" : "end_turn",
     stop_sequence: null,
     usage: {
       input_tokens: 100,
@@ -203,8 +235,44 @@ function anthropicMessage(body: Record<string, unknown>) {
   };
 }
 
+const anthropicEvent = (type: string, data: Record<string, unknown>) => ({
+  event: type,
+  data: { type, ...data },
+});
+
+function textBlocks() {
+  const ev = anthropicEvent;
+  return [
+    ev("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+    ev("content_block_delta", { index: 0, delta: { type: "text_delta", text: "Send the " } }),
+    ev("content_block_delta", { index: 0, delta: { type: "text_delta", text: "alert." } }),
+    ev("content_block_stop", { index: 0 }),
+  ];
+}
+
+/** A short text, then the tool call, its input streamed as pieces of JSON. */
+function toolUseBlocks(name: string) {
+  const ev = anthropicEvent;
+  return [
+    ev("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+    ev("content_block_delta", { index: 0, delta: { type: "text_delta", text: "Looking it up." } }),
+    ev("content_block_stop", { index: 0 }),
+    ev("content_block_start", {
+      index: 1,
+      content_block: { type: "tool_use", id: "toolu_1", name, input: {} },
+    }),
+    ev("content_block_delta", {
+      index: 1,
+      delta: { type: "input_json_delta", partial_json: '{"quarter": ' },
+    }),
+    ev("content_block_delta", { index: 1, delta: { type: "input_json_delta", partial_json: '"Q3"}' } }),
+    ev("content_block_stop", { index: 1 }),
+  ];
+}
+
 function anthropicEvents(body: Record<string, unknown>) {
-  const ev = (type: string, data: Record<string, unknown>) => ({ event: type, data: { type, ...data } });
+  const ev = anthropicEvent;
+  const call = wantsToolUse(body);
   return [
     ev("message_start", {
       message: {
@@ -223,12 +291,9 @@ function anthropicEvents(body: Record<string, unknown>) {
         },
       },
     }),
-    ev("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
-    ev("content_block_delta", { index: 0, delta: { type: "text_delta", text: "Send the " } }),
-    ev("content_block_delta", { index: 0, delta: { type: "text_delta", text: "alert." } }),
-    ev("content_block_stop", { index: 0 }),
+    ...(call ? toolUseBlocks(call.name) : textBlocks()),
     ev("message_delta", {
-      delta: { stop_reason: "end_turn", stop_sequence: null },
+      delta: { stop_reason: call ? "tool_use" : "end_turn", stop_sequence: null },
       usage: { output_tokens: 50 },
     }),
     ev("message_stop", {}),

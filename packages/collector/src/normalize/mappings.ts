@@ -75,9 +75,12 @@ export const FIELD_KEYS = {
     "ai.toolCall.name", // vercel
     "traceloop.entity.name", // traceloop (tool spans)
   ],
+  /**
+   * Not `flightrec.run.input`: it is the input of the run span alone. On a failing call or step
+   * the SDK adds it as the failure's context, and there it is not that span's input.
+   */
   input: [
     C.ATTR_STEP_INPUT, // flightrec
-    C.ATTR_RUN_INPUT, // flightrec
     C.GEN_AI_INPUT_MESSAGES, // genai
     C.GEN_AI_TOOL_CALL_ARGUMENTS, // genai
   ],

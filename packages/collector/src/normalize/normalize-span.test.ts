@@ -182,6 +182,34 @@ describe("normalizeSpan", () => {
     });
   });
 
+  it("reads the run's input as the input of the run span only; on a failed call it is context", () => {
+    const runInput = { key: "flightrec.run.input", value: str('{"quarter":"Q4"}') };
+    const tool = normalizeOne({
+      ...base,
+      status: { code: 2, message: "bad row" },
+      attributes: [
+        { key: "flightrec.span.kind", value: str("tool") },
+        { key: "gen_ai.tool.call.arguments", value: str('{"row":17}') },
+        { key: "flightrec.failure.input", value: str('{"row":17}') },
+        runInput,
+      ],
+    });
+    expect(tool.input).toBe('{"row":17}');
+    expect(tool.failure).toMatchObject({ input: '{"row":17}', context: '{"quarter":"Q4"}' });
+    const step = normalizeOne({
+      ...base,
+      status: { code: 2, message: "bad row" },
+      attributes: [{ key: "flightrec.span.kind", value: str("step") }, runInput],
+    });
+    expect(step.input).toBeNull();
+    expect(step.failure).toMatchObject({ input: null, context: '{"quarter":"Q4"}' });
+    const root = normalizeOne({
+      ...base,
+      attributes: [{ key: "flightrec.span.kind", value: str("run") }, runInput],
+    });
+    expect(root.input).toBe('{"quarter":"Q4"}');
+  });
+
   it("turns flightrec.decision events into decisions", () => {
     const record = normalizeOne({
       ...base,
@@ -195,6 +223,7 @@ describe("normalizeSpan", () => {
             { key: "flightrec.decision.reasoning", value: str("found anomaly in Q3 data") },
             { key: "gen_ai.usage.input_tokens", value: int(120) },
             { key: "flightrec.cost.usd", value: { doubleValue: 0.0042 } },
+            { key: "flightrec.decision.details", value: str('{"amount":49}') },
           ],
         },
         { name: "unrelated" },
@@ -208,6 +237,7 @@ describe("normalizeSpan", () => {
         inputTokens: 120,
         outputTokens: null,
         costUsd: 0.0042,
+        details: '{"amount":49}',
         tsNs: 1763900000200000000n,
       },
     ]);

@@ -42,6 +42,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     stepIndex,
     ...usage,
     input:
+      (kind === "run" ? pickJson(attrs, C.ATTR_RUN_INPUT) : null) ??
       pickJson(attrs, ...FIELD_KEYS.input) ??
       indexedMessages(attrs, INDEXED_MESSAGES.input) ??
       pickJson(attrs, ...FIELD_KEYS.inputPayload),

@@ -18,6 +18,7 @@ export function decisionsOf(span: OtlpSpan, stepIndex: number | null): DecisionR
       inputTokens: pickNumber(attrs, C.GEN_AI_USAGE_INPUT_TOKENS),
       outputTokens: pickNumber(attrs, C.GEN_AI_USAGE_OUTPUT_TOKENS),
       costUsd: pickNumber(attrs, C.ATTR_COST_USD),
+      details: pickJson(attrs, C.ATTR_DECISION_DETAILS),
       tsNs: storableTime(timeIfSet(event.timeUnixNano) ?? span.startTimeUnixNano, "event timeUnixNano"),
     });
   }

@@ -61,6 +61,8 @@ export interface DecisionRow {
   input_tokens: number | null;
   output_tokens: number | null;
   cost_usd: number | null;
+  /** Extra fields given to decide(), as a JSON object's text; null when there were none. */
+  details: string | null;
   ts: string;
   trace_id: string;
   span_id: string;

@@ -19,6 +19,8 @@ const base: OpenAttempt = {
   root_input: null,
   reason: null,
   interval_ms: 1_000,
+  next_step_index: null,
+  next_step_name: null,
 };
 const limits = { misses: 3, fallbackMs: 5_000, listeningSince: 0 };
 const at = (iso: string) => new Date(iso);

@@ -48,25 +48,66 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
   // Silence while this collector was not running is not the agent's: count from our start.
   const startedAt = Date.now();
 
-  const sweep = (now = new Date()): string[] => {
-    // Errors are re-checked from a little before the previous pass, so none slips between passes.
-    const since = new Date(lastSweep.getTime() - everyMs).toISOString();
-    lastSweep = now;
+  const { queries } = options;
+  /** Newest attempt of each resumed run whose older attempts were last checked (bounded). */
+  const supersededChecked = new Map<string, number>();
+
+  /** The newest attempt of each open run: interrupted when its SDK said why or its heartbeat stopped. */
+  const judgeOpenRuns = (since: string, now: Date): string[] => {
     const marked: string[] = [];
-    for (const open of options.queries.openAttemptsSince(since)) {
+    for (const open of queries.openAttemptsSince(since)) {
       const listeningSince = Math.max(startedAt, options.lastIngestRefusalAt?.() ?? 0);
       const reason = verdict(open, now, { misses, fallbackMs, listeningSince });
       if (!reason || open.attempt === null) continue;
-      options.queries.interrupt({
+      queries.interrupt({
         runId: open.run_id,
         attempt: open.attempt,
         reason,
         rootInput: open.root_input,
-        step: options.queries.inFlightStep(open.run_id, open.attempt),
+        step: queries.inFlightStep(open.run_id, open.attempt),
+        nextStep:
+          open.next_step_index === null
+            ? undefined
+            : { index: open.next_step_index, name: open.next_step_name },
         now,
       });
       marked.push(open.run_id);
     }
+    return marked;
+  };
+
+  /**
+   * Older attempts a resumed run left open: resuming means the old attempt is over, and one
+   * resumed before its verdict would otherwise keep its spans running for good.
+   */
+  const closeSupersededAttempts = (since: string, now: Date): string[] => {
+    const marked: string[] = [];
+    for (const { run_id, attempts } of queries.resumedRunsSince(since)) {
+      if (supersededChecked.get(run_id) === attempts) continue;
+      if (supersededChecked.size >= 10_000) supersededChecked.clear();
+      supersededChecked.set(run_id, attempts);
+      for (const attempt of queries.openAttemptsBefore(run_id, attempts)) {
+        const root = queries.rootOf(run_id, attempt);
+        queries.interrupt({
+          runId: run_id,
+          attempt,
+          reason: root?.reason ?? `superseded by attempt ${attempts}`,
+          rootInput: root?.root_input ?? null,
+          step: queries.inFlightStep(run_id, attempt),
+          now,
+        });
+        if (!marked.includes(run_id)) marked.push(run_id);
+      }
+    }
+    return marked;
+  };
+
+  const sweep = (now = new Date()): string[] => {
+    // Errors are re-checked from a little before the previous pass, so none slips between passes.
+    const since = new Date(lastSweep.getTime() - everyMs).toISOString();
+    lastSweep = now;
+    const marked = judgeOpenRuns(since, now);
+    for (const runId of closeSupersededAttempts(since, now)) if (!marked.includes(runId)) marked.push(runId);
     return marked;
   };
 

@@ -92,6 +92,8 @@ export const decisionRowSchema = z.object({
   input_tokens: num,
   output_tokens: num,
   cost_usd: num,
+  /** Extra fields given to decide(), as JSON text; older collectors leave it out. */
+  details: str,
   ts: z.string(),
   span_id: str,
 });

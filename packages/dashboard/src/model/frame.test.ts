@@ -13,6 +13,7 @@ describe("frame details", () => {
       cost_usd: null,
       ts: "t",
       reasoning: null,
+      details: null,
     };
     const events = indexRunEvents({
       spans,

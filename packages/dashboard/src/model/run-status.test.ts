@@ -29,6 +29,12 @@ describe("run status", () => {
     expect(interruptedLabel(base, clock)).toBe("stopped at step 5 · send_email · last seen 14:35:00");
   });
 
+  it("says a run its deadline stopped stopped before the step resume continues with", () => {
+    expect(interruptedLabel({ ...base, error: "deadline" }, clock)).toBe(
+      "stopped before step 5 · send_email · last seen 14:35:00",
+    );
+  });
+
   it("falls back to the update time and copes with no step", () => {
     const run = { ...base, last_seen_at: null, current_step: null, current_step_name: null };
     expect(lastSeen(run)).toBe("2026-01-01T14:36:00.000Z");

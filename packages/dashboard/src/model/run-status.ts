@@ -5,10 +5,20 @@ export function lastSeen(run: RunRow): string | null {
   return run.last_seen_at ?? run.updated_at ?? run.ended_at ?? run.started_at;
 }
 
-/** "stopped at step 5 · send_email · last seen 14:35:00" — where an interrupted run died. */
+/**
+ * The reason the SDK gives for a run its deadline stopped between steps; the collector then
+ * puts the run at the step it stopped before (docs/decisions/0003-crash-survival.md).
+ */
+const DEADLINE = "deadline";
+
+/**
+ * "stopped at step 5 · send_email · last seen 14:35:00" — where an interrupted run died; for a
+ * deadline, "stopped before step 5 · …": the step it did not start, where resume continues.
+ */
 export function interruptedLabel(run: RunRow, formatClock: (iso: string) => string): string {
   const parts = ["stopped"];
-  if (run.current_step !== null) parts[0] = `stopped at step ${run.current_step}`;
+  const where = run.error === DEADLINE ? "before" : "at";
+  if (run.current_step !== null) parts[0] = `stopped ${where} step ${run.current_step}`;
   if (run.current_step_name) parts.push(run.current_step_name);
   const seen = lastSeen(run);
   if (seen) parts.push(`last seen ${formatClock(seen)}`);

@@ -9,6 +9,8 @@ interface SpanSpec {
   startMs: number;
   endMs?: number;
   attributes: Record<string, Attr>;
+  /** OTLP status; ok (unset) when absent. */
+  status?: { code: number; message?: string };
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString("hex");
@@ -41,7 +43,7 @@ export function otlpRequest(traceId: string, spans: SpanSpec[], service = "suppo
                 key,
                 value: toOtlpValue(value),
               })),
-              status: { code: 0 },
+              status: s.status ?? { code: 0 },
             })),
           },
         ],
@@ -102,4 +104,43 @@ export function interruptedRun(runId: string, startMs: number): string {
     })),
   ];
   return otlpRequest(traceId, spans);
+}
+
+/**
+ * A run its deadline stopped before step 5 (`send_email`), as the SDK sends it: four finished
+ * steps and a failed run span that says why and before which step it stopped.
+ */
+export function deadlineRun(runId: string, startMs: number): string {
+  const rootId = hex(8);
+  const base = { "flightrec.run.id": runId, "flightrec.run.attempt": 1 };
+  const names = ["load_data", "analyze", "draft", "write_summary"];
+  const steps: SpanSpec[] = names.map((name, i) => ({
+    parentSpanId: rootId,
+    name,
+    startMs: startMs + 100 * (i + 1),
+    endMs: startMs + 100 * (i + 1) + 80,
+    attributes: {
+      ...base,
+      "flightrec.span.kind": "step",
+      "flightrec.step.name": name,
+      "flightrec.step.index": i + 1,
+      "flightrec.step.output": JSON.stringify({ done: name }),
+    },
+  }));
+  const root: SpanSpec = {
+    spanId: rootId,
+    name: "invoke_agent analyze_sales_data",
+    startMs,
+    endMs: startMs + 500,
+    status: { code: 2, message: `flightrec: run "${runId}" stopped before step 5 "send_email"` },
+    attributes: {
+      ...base,
+      "flightrec.span.kind": "run",
+      "gen_ai.agent.name": "analyze_sales_data",
+      "flightrec.run.interrupted": "deadline",
+      "flightrec.run.next_step.index": 5,
+      "flightrec.run.next_step.name": "send_email",
+    },
+  };
+  return otlpRequest(hex(16), [root, ...steps]);
 }

@@ -68,6 +68,8 @@ function triage(runId: string, failEmail: boolean) {
       decide({
         action: "escalate_to_billing",
         reasoning: "the customer reports a double charge; billing owns refunds",
+        refundEur: 49,
+        queue: "billing-eu",
       });
       return answer.choices[0]?.message.content ?? "unknown";
     });

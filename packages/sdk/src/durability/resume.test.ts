@@ -205,6 +205,9 @@ describe("deadline", () => {
     expect(executed).toEqual(["quick"]);
     const root = (await finals("d-1")).find((s) => s.attributes["flightrec.span.kind"] === "run")!;
     expect(root.attributes["flightrec.run.interrupted"]).toBe("deadline");
+    // Where it stopped, as the error says: before step 2, where resume continues.
+    expect(root.attributes["flightrec.run.next_step.index"]).toBe(2);
+    expect(root.attributes["flightrec.run.next_step.name"]).toBe("slow_step");
   });
 
   it("prefers a given estimate over the collector's", async () => {

@@ -6,6 +6,8 @@ import {
   ATTR_RUN_ATTEMPT,
   ATTR_RUN_ID,
   ATTR_RUN_INTERRUPTED,
+  ATTR_RUN_NEXT_STEP_INDEX,
+  ATTR_RUN_NEXT_STEP_NAME,
   ATTR_SPAN_KIND,
   ATTR_STEP_INDEX,
   ATTR_STEP_NAME,
@@ -79,7 +81,11 @@ function checkDeadline(durable: DurableRun, index: number, name: string): void {
   const remaining = remainingMs(deadline);
   const expected = durable.estimates[name];
   if (mayStart(remaining, expected)) return;
-  durable.span.setAttribute(ATTR_RUN_INTERRUPTED, "deadline");
+  durable.span.setAttributes({
+    [ATTR_RUN_INTERRUPTED]: "deadline",
+    [ATTR_RUN_NEXT_STEP_INDEX]: index,
+    [ATTR_RUN_NEXT_STEP_NAME]: name,
+  });
   throw new DeadlineExceededError(durable.runId, name, index, remaining, expected ?? 0);
 }
 

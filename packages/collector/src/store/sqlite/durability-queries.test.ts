@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spanRecord } from "../../../test/span-record.js";
 import type { SpanRecord } from "../../domain.js";
+import { startInterruptSweeper } from "../../verdict/interrupt-sweeper.js";
 import { DurabilityQueries } from "./durability-queries.js";
 import { SqliteStore } from "./sqlite-store.js";
 
@@ -218,6 +219,131 @@ describe("interrupt", () => {
     expect((await store.getRun("run-1"))!.run).toMatchObject({ status: "running", attempts: 2 });
     await store.ingest([span(2, "run", "invoke_agent agent")]);
     expect((await store.getRun("run-1"))!.run).toMatchObject({ status: "ok", error: null });
+  });
+});
+
+describe("the open spans of an interrupted attempt", () => {
+  const HEARD_MS = 1_700_000_000_500;
+  /** Killed inside step 2, with a model call in flight; the last heartbeat came at HEARD_MS. */
+  let inStep2: SpanRecord;
+  const killedInStep2 = () => {
+    const root = span(1, "run", "invoke_agent agent", { status: "running", endNs: null, pending: true });
+    const fetch = step(1, 1, "fetch");
+    inStep2 = step(1, 2, "send_email", {
+      status: "running",
+      endNs: null,
+      output: null,
+      pending: true,
+      attributes: JSON.stringify({ "flightrec.heartbeat.at": HEARD_MS }),
+    });
+    const inFlightCall = span(1, "llm", "chat", { status: "running", endNs: null, pending: true });
+    return store.ingest([root, fetch, inStep2, inFlightCall]);
+  };
+  const spanRows = () =>
+    store.db
+      .prepare(
+        `SELECT name, attempt, status, error, ended_at, CAST(end_ns AS TEXT) AS end_ns FROM spans
+         WHERE run_id = 'run-1' ORDER BY attempt, start_ns`,
+      )
+      .all() as { name: string; attempt: number; status: string; error: string | null; end_ns: string }[];
+
+  /** The verdict on attempt 1, as the sweeper gives it. */
+  const interruptAttempt1 = (reason: string) =>
+    queries.interrupt({
+      runId: "run-1",
+      attempt: 1,
+      reason,
+      rootInput: null,
+      step: queries.inFlightStep("run-1", 1),
+      now: new Date(),
+    });
+
+  it("are interrupted with the verdict: an error naming the reason, ended when last heard of", async () => {
+    await killedInStep2();
+    interruptAttempt1("no heartbeat since 2023-11-14T22:13:20.500Z");
+    const rows = spanRows();
+    expect(rows.map((r) => [r.name, r.status, r.error])).toEqual([
+      ["invoke_agent agent", "error", "interrupted: no heartbeat since 2023-11-14T22:13:20.500Z"],
+      ["fetch", "ok", null],
+      ["send_email", "error", "interrupted: no heartbeat since 2023-11-14T22:13:20.500Z"],
+      ["chat", "error", "interrupted: no heartbeat since 2023-11-14T22:13:20.500Z"],
+    ]);
+    const lastHeard = `${BigInt(HEARD_MS) * 1_000_000n}`;
+    for (const row of rows.filter((r) => r.status === "error")) {
+      expect(row).toMatchObject({ end_ns: lastHeard, ended_at: new Date(HEARD_MS).toISOString() });
+    }
+  });
+
+  it("still give way to the agent's final span when it arrives after all", async () => {
+    await killedInStep2();
+    interruptAttempt1("x");
+    // A late heartbeat placeholder changes nothing; the finished span replaces the verdict's.
+    const late = { ...inStep2, attributes: "{}" };
+    await store.ingest([late]);
+    expect(spanRows().find((r) => r.name === "send_email")).toMatchObject({ status: "error" });
+    await store.ingest([
+      { ...late, status: "ok", endNs: late.startNs + 5n, output: '"sent"', pending: false },
+    ]);
+    expect(spanRows().find((r) => r.name === "send_email")).toMatchObject({ status: "ok", error: null });
+  });
+
+  it("of an attempt a resumed one replaced before any verdict are interrupted too", async () => {
+    await killedInStep2();
+    // Resumed at once: attempt 2 replays step 1, runs step 2 and finishes before the sweeper looked.
+    await store.ingest([
+      span(2, "run", "invoke_agent agent"),
+      step(2, 1, "fetch", { spanId: "2-fetch", attributes: '{"flightrec.step.replayed":true}' }),
+      step(2, 2, "send_email", { spanId: "2-send" }),
+    ]);
+    const sweeper = startInterruptSweeper({ queries, sweepIntervalMs: 60_000 });
+    try {
+      expect(sweeper.sweep()).toEqual(["run-1"]);
+    } finally {
+      sweeper.stop();
+    }
+    expect(spanRows().filter((r) => r.status === "running")).toEqual([]);
+    expect(spanRows().find((r) => r.attempt === 1 && r.name === "send_email")).toMatchObject({
+      status: "error",
+      error: "interrupted: superseded by attempt 2",
+    });
+    expect(store.db.prepare("SELECT attempt, reason, step, step_name FROM interruptions").all()).toEqual([
+      { attempt: 1, reason: "superseded by attempt 2", step: 2, step_name: "send_email" },
+    ]);
+    expect((await store.getRun("run-1"))!.run).toMatchObject({ status: "ok", attempts: 2 });
+  });
+});
+
+describe("a run stopped by its deadline between steps", () => {
+  it("is interrupted before the step it stopped before, where resume continues", async () => {
+    await store.ingest([
+      span(1, "run", "invoke_agent agent", {
+        status: "error",
+        errorMessage: "flightrec: run stopped before step 3",
+        attributes: JSON.stringify({
+          "flightrec.run.interrupted": "deadline",
+          "flightrec.run.next_step.index": 3,
+          "flightrec.run.next_step.name": "send_email",
+        }),
+      }),
+      step(1, 1, "fetch"),
+      step(1, 2, "write_summary"),
+    ]);
+    const sweeper = startInterruptSweeper({ queries, sweepIntervalMs: 60_000 });
+    try {
+      expect(sweeper.sweep()).toEqual(["run-1"]);
+    } finally {
+      sweeper.stop();
+    }
+    expect(store.db.prepare("SELECT reason, step, step_name FROM interruptions").all()).toEqual([
+      { reason: "deadline", step: 3, step_name: "send_email" },
+    ]);
+    expect((await store.getRun("run-1"))!.run).toMatchObject({
+      status: "interrupted",
+      error: "deadline",
+      current_step: 3,
+      current_step_name: "send_email",
+      steps: 2,
+    });
   });
 });
 

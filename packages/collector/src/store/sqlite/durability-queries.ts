@@ -2,6 +2,7 @@ import type { CheckpointStep, RunCheckpoints } from "@flightrec/sdk/conventions"
 import type Database from "better-sqlite3";
 import { openWritableDatabase } from "./open-database.js";
 import { MARK_INTERRUPTED_SQL } from "./run-rollup.js";
+import { nsToIso } from "./time.js";
 
 export type { CheckpointStep, RunCheckpoints };
 
@@ -23,6 +24,9 @@ export interface OpenAttempt {
   root_input: string | null;
   reason: string | null;
   interval_ms: number | null;
+  /** The step a run stopped between steps (a deadline) stopped before: where resume continues. */
+  next_step_index: number | null;
+  next_step_name: string | null;
 }
 
 type LatestRoot = Omit<OpenAttempt, "run_id" | "run_status" | "updated_at">;
@@ -44,6 +48,8 @@ export interface Interruption {
   reason: string;
   rootInput: string | null;
   step: InFlightStep | undefined;
+  /** For a run stopped between steps: the step it stopped before. */
+  nextStep?: { index: number; name: string | null } | undefined;
   now: Date;
 }
 
@@ -68,12 +74,46 @@ SELECT newest.attempt, root.trace_id, root.span_id, root.input AS root_input,
        json_extract(root.attributes, '$."flightrec.run.interrupted"') AS reason,
        -- Only a number: SQLite reads a JSON true as 1, which would be a 1 ms heartbeat.
        CASE WHEN json_type(root.attributes, '$."flightrec.heartbeat.interval_ms"') IN ('integer', 'real')
-            THEN json_extract(root.attributes, '$."flightrec.heartbeat.interval_ms"') END AS interval_ms
+            THEN json_extract(root.attributes, '$."flightrec.heartbeat.interval_ms"') END AS interval_ms,
+       CASE WHEN json_type(root.attributes, '$."flightrec.run.next_step.index"') = 'integer'
+            THEN json_extract(root.attributes, '$."flightrec.run.next_step.index"') END AS next_step_index,
+       json_extract(root.attributes, '$."flightrec.run.next_step.name"') AS next_step_name
 FROM (SELECT max(attempt) AS attempt FROM spans WHERE run_id = @run_id) AS newest
 LEFT JOIN spans AS root ON root.span_key = (
   SELECT span_key FROM spans WHERE run_id = @run_id AND kind = 'run' AND attempt = newest.attempt
   ORDER BY start_ns DESC LIMIT 1
 )`;
+
+// When the attempt was last heard of, on the agent's clock (its spans' times are): its newest
+// span time, or the newest heartbeat its open spans carried.
+const LAST_HEARD_SQL = `
+SELECT max(coalesce(end_ns, start_ns)) AS last_ns,
+       max(CASE WHEN json_type(attributes, '$."flightrec.heartbeat.at"') IN ('integer', 'real')
+                THEN CAST(json_extract(attributes, '$."flightrec.heartbeat.at"') AS INTEGER) END) AS heartbeat_ms
+FROM spans WHERE run_id = ? AND attempt = ?`;
+
+// An interrupted attempt's spans that never ended: they failed, interrupted, when it was last heard of.
+// The status stays within running | ok | error; the error text marks them. A final span that still
+// arrives replaces the row (the writer skips only placeholders once a span is no longer running).
+const CLOSE_OPEN_SPANS_SQL = `
+UPDATE spans SET status = 'error', error = @error, end_ns = @end_ns, ended_at = @ended_at,
+                 duration_ms = (@end_ns - start_ns) / 1e6
+WHERE run_id = @run_id AND attempt = @attempt AND status = 'running'`;
+
+// Resumed runs that changed since the given time: their older attempts may have been left open.
+const RESUMED_RUNS_SQL = `
+SELECT run_id, attempts FROM runs
+WHERE status IN ('running', 'ok', 'error', 'interrupted') AND updated_at >= ? AND attempts > 1`;
+
+const OPEN_OLDER_ATTEMPTS_SQL = `
+SELECT DISTINCT attempt FROM spans WHERE run_id = ? AND attempt < ? AND status = 'running' ORDER BY attempt`;
+
+const ATTEMPT_ROOT_SQL = `
+SELECT input AS root_input, json_extract(attributes, '$."flightrec.run.interrupted"') AS reason FROM spans
+WHERE run_id = ? AND attempt = ? AND kind = 'run' ORDER BY start_ns DESC LIMIT 1`;
+
+/** The newest time a SQLite INTEGER of nanoseconds holds is in 2262; a heartbeat past it is not a time. */
+const MAX_HEARTBEAT_MS = 9_000_000_000_000;
 
 const IN_FLIGHT_SQL = `
 SELECT CAST(span_key AS TEXT) AS span_key, trace_id, span_id, kind, name, step_index, input FROM spans
@@ -94,6 +134,11 @@ export class DurabilityQueries {
   private readonly insertFailure: Database.Statement;
   private readonly runCost: Database.Statement;
   private readonly rollup: Database.Statement;
+  private readonly lastHeard: Database.Statement;
+  private readonly closeOpenSpans: Database.Statement;
+  private readonly resumedRuns: Database.Statement;
+  private readonly openOlderAttempts: Database.Statement;
+  private readonly attemptRoot: Database.Statement;
   readonly interrupt: (i: Interruption) => void;
 
   constructor(private readonly db: Database.Database) {
@@ -120,6 +165,11 @@ export class DurabilityQueries {
     );
     this.runCost = db.prepare("SELECT sum(cost_usd) AS cost FROM spans WHERE run_id = ? AND kind = 'llm'");
     this.rollup = db.prepare(MARK_INTERRUPTED_SQL);
+    this.lastHeard = db.prepare(LAST_HEARD_SQL).safeIntegers(true);
+    this.closeOpenSpans = db.prepare(CLOSE_OPEN_SPANS_SQL);
+    this.resumedRuns = db.prepare(RESUMED_RUNS_SQL);
+    this.openOlderAttempts = db.prepare(OPEN_OLDER_ATTEMPTS_SQL).pluck();
+    this.attemptRoot = db.prepare(ATTEMPT_ROOT_SQL);
     this.interrupt = db.transaction((i: Interruption) => this.writeInterruption(i));
   }
 
@@ -173,6 +223,23 @@ export class DurabilityQueries {
     return this.inFlight.get(runId, attempt) as InFlightStep | undefined;
   }
 
+  /** Resumed runs (more than one attempt) whose row changed since the given time. */
+  resumedRunsSince(sinceIso: string): { run_id: string; attempts: number }[] {
+    return this.resumedRuns.all(sinceIso) as { run_id: string; attempts: number }[];
+  }
+
+  /** Attempts older than `newest` that still have spans running: left open when a newer one began. */
+  openAttemptsBefore(runId: string, newest: number): number[] {
+    return this.openOlderAttempts.all(runId, newest) as number[];
+  }
+
+  /** The run span of one attempt: its input and the reason its SDK gave for stopping, if any. */
+  rootOf(runId: string, attempt: number): { root_input: string | null; reason: string | null } | undefined {
+    return this.attemptRoot.get(runId, attempt) as
+      | { root_input: string | null; reason: string | null }
+      | undefined;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
@@ -180,12 +247,14 @@ export class DurabilityQueries {
   private writeInterruption(i: Interruption): void {
     const ts = i.now.toISOString();
     const cost = (this.runCost.get(i.runId) as { cost: number | null }).cost;
+    // The step it died in, else (stopped between steps) the one it stopped before.
+    const where = i.step ? { index: i.step.step_index, name: i.step.name } : (i.nextStep ?? null);
     this.insertInterruption.run({
       run_id: i.runId,
       attempt: i.attempt,
       reason: i.reason,
-      step: i.step?.step_index ?? null,
-      step_name: i.step?.name ?? null,
+      step: where?.index ?? null,
+      step_name: where?.name ?? null,
       span_id: i.step?.span_id ?? null,
       input: i.step?.input ?? null,
       cost_usd: cost,
@@ -208,7 +277,36 @@ export class DurabilityQueries {
         ts_ns: BigInt(i.now.getTime()) * 1_000_000n,
       });
     }
-    this.rollup.run({ run_id: i.runId, attempt: i.attempt, reason: i.reason, now: ts });
+    this.rollup.run({
+      run_id: i.runId,
+      attempt: i.attempt,
+      reason: i.reason,
+      next_step: i.nextStep?.index ?? null,
+      next_step_name: i.nextStep?.name ?? null,
+      now: ts,
+    });
+    this.closeOpenSpansOf(i.runId, i.attempt, i.reason);
+  }
+
+  /** The attempt is over: its spans still running end, interrupted, when it was last heard of. */
+  private closeOpenSpansOf(runId: string, attempt: number, reason: string): void {
+    const heard = this.lastHeard.get(runId, attempt) as {
+      last_ns: bigint | null;
+      heartbeat_ms: bigint | null;
+    };
+    if (heard.last_ns === null) return;
+    let endNs = heard.last_ns;
+    const beat = heard.heartbeat_ms;
+    if (beat !== null && beat > 0n && beat < BigInt(MAX_HEARTBEAT_MS) && beat * 1_000_000n > endNs) {
+      endNs = beat * 1_000_000n;
+    }
+    this.closeOpenSpans.run({
+      run_id: runId,
+      attempt,
+      error: `interrupted: ${reason}`,
+      end_ns: endNs,
+      ended_at: nsToIso(endNs),
+    });
   }
 }
 

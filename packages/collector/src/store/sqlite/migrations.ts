@@ -195,6 +195,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX traces_by_run ON traces (run_id) WHERE run_id IS NOT NULL;
   CREATE INDEX traces_of_no_run ON traces (seen_ms) WHERE run_id IS NULL;
   `,
+  // 5: the extra fields given to decide() (`flightrec.decision.details`), as a JSON object.
+  `
+  ALTER TABLE decisions ADD COLUMN details TEXT CHECK (details IS NULL OR json_valid(details));
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -196,8 +196,12 @@ ON CONFLICT (run_id) DO UPDATE SET
 
 /**
  * Records the verdict that the run's current attempt was interrupted: its status and the
- * reason as its error. A run that finished ok keeps its status; an older attempt changes nothing.
+ * reason as its error; a run stopped between steps is at the step it stopped before (its
+ * `current_step` is where resume continues). A run that finished ok keeps its status; an
+ * older attempt changes nothing.
  */
 export const MARK_INTERRUPTED_SQL = `
-UPDATE runs SET status = 'interrupted', error = @reason, updated_at = @now
+UPDATE runs SET status = 'interrupted', error = @reason, updated_at = @now,
+  current_step = coalesce(@next_step, current_step),
+  current_step_name = CASE WHEN @next_step IS NULL THEN current_step_name ELSE @next_step_name END
 WHERE run_id = @run_id AND attempts = @attempt AND status <> 'ok'`;

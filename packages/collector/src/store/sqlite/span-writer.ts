@@ -37,9 +37,9 @@ const INSERT_NEW_SPAN_SQL = UPSERT_SPAN_SQL.replace(
 
 const INSERT_DECISION_SQL = `
 INSERT INTO decisions (span_key, trace_id, span_id, run_id, attempt, step, action, reasoning, input_tokens,
-                       output_tokens, cost_usd, ts, ts_ns)
+                       output_tokens, cost_usd, details, ts, ts_ns)
 VALUES (@span_key, @trace_id, @span_id, @run_id, @attempt, @step, @action, @reasoning, @input_tokens,
-        @output_tokens, @cost_usd, @ts, @ts_ns)`;
+        @output_tokens, @cost_usd, @details, @ts, @ts_ns)`;
 
 const UPSERT_FAILURE_SQL = `
 INSERT OR REPLACE INTO failures (span_key, trace_id, span_id, run_id, attempt, step, kind, name, error_type,
@@ -170,6 +170,7 @@ export class SpanWriter {
         input_tokens: d.inputTokens,
         output_tokens: d.outputTokens,
         cost_usd: d.costUsd,
+        details: d.details ?? null,
         ts: nsToIso(d.tsNs),
         ts_ns: d.tsNs,
       });

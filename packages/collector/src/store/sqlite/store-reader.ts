@@ -45,7 +45,8 @@ export class StoreReader {
        ORDER BY start_ns, parent_span_id IS NOT NULL, span_id`,
     );
     this.selectDecisions = db.prepare(
-      `SELECT run_id, attempt, step, action, reasoning, input_tokens, output_tokens, cost_usd, ts, trace_id, span_id
+      `SELECT run_id, attempt, step, action, reasoning, input_tokens, output_tokens, cost_usd, details, ts, trace_id,
+              span_id
        FROM decisions WHERE run_id = ? ORDER BY ts_ns, rowid`,
     );
     this.selectFailures = db.prepare(

@@ -4,6 +4,7 @@ import { formatCost, formatDuration, formatTime, formatTokens } from "../../form
 import type { Totals } from "../../model/cumulative";
 import { llmConversation, llmExtras, spanAttributes, toolCall } from "../../model/frame";
 import { parseJsonText } from "../../model/messages";
+import { spanStatus } from "../../model/span-status";
 import type { SpanNode } from "../../model/span-tree";
 import { ChatView } from "../chat-view";
 import { JsonView } from "../json-view";
@@ -33,7 +34,7 @@ export function Inspector({ node, runStartMs, totals, decisions, failure, run }:
       <header className="inspector-head">
         <span className={`kind-tag kind-${span.kind}`}>{span.kind}</span>
         <h3>{span.name}</h3>
-        <StatusBadge status={span.status} />
+        <StatusBadge status={spanStatus(span)} />
         {span.step_index !== null ? <span className="muted">step {span.step_index}</span> : null}
         {span.attempt > 1 ? <span className="muted">attempt {span.attempt}</span> : null}
       </header>
@@ -144,6 +145,11 @@ function Decisions({ decisions }: { decisions: DecisionRow[] }) {
             ) : (
               <div className="muted">no reasoning recorded</div>
             )}
+            {d.details !== null ? (
+              <div className="decision-details">
+                <JsonView label="Details" value={parseJsonText(d.details)} />
+              </div>
+            ) : null}
           </li>
         ))}
       </ol>

@@ -2,6 +2,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useRef } from "react";
 import { formatDuration } from "../../format";
 import { isReplayedStep } from "../../model/frame";
+import { spanStatus } from "../../model/span-status";
 import { barGeometry, type SpanNode, type SpanTree } from "../../model/span-tree";
 
 export interface WaterfallProps {
@@ -59,12 +60,13 @@ interface RowProps {
 
 const WaterfallRow = memo(function WaterfallRow({ node, tree, nowMs, selected, top, onSelect }: RowProps) {
   const { span } = node;
+  const status = spanStatus(span);
   const bar = barGeometry(node, tree, nowMs);
   return (
     <button
       type="button"
       aria-current={selected ? "step" : undefined}
-      className={`wf-row kind-${span.kind} st-${span.status} ${selected ? "selected" : ""}`}
+      className={`wf-row kind-${span.kind} st-${status} ${selected ? "selected" : ""}`}
       data-span-id={span.span_id}
       style={{ top, height: ROW_HEIGHT }}
       onClick={() => onSelect(node.index)}
@@ -80,9 +82,14 @@ const WaterfallRow = memo(function WaterfallRow({ node, tree, nowMs, selected, t
             replayed
           </span>
         ) : null}
-        {span.status === "error" ? (
+        {status === "error" ? (
           <span className="wf-flag wf-error" title="failed">
             ✕
+          </span>
+        ) : null}
+        {status === "interrupted" ? (
+          <span className="wf-flag wf-interrupted" title={span.error ?? "interrupted"}>
+            ⏹
           </span>
         ) : null}
         {span.status === "running" ? (
