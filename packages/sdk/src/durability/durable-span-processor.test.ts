@@ -1,12 +1,7 @@
 import { context, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { expectAck } from "./checkpoint-acks.js";
 import { DurableSpanProcessor } from "./durable-span-processor.js";
 
@@ -14,19 +9,17 @@ const TICK_MS = 20;
 const HEARTBEAT_MS = 50;
 
 let exporter: InMemorySpanExporter;
-let batched: InMemorySpanExporter;
 let processor: DurableSpanProcessor;
 let provider: BasicTracerProvider;
 
 beforeEach(() => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   exporter = new InMemorySpanExporter();
-  batched = new InMemorySpanExporter();
   processor = new DurableSpanProcessor({
     exporter,
-    batch: new SimpleSpanProcessor(batched),
     exportIntervalMs: TICK_MS,
     heartbeatIntervalMs: HEARTBEAT_MS,
+    maxQueuedSpans: 10_000,
   });
   provider = new BasicTracerProvider({ spanProcessors: [processor] });
 });
@@ -37,9 +30,18 @@ afterEach(async () => {
 });
 
 const tracer = () => provider.getTracer("test");
+
+/** Replaces the processor by one whose export tick and heartbeat never come during a test. */
+async function withTickFarAway(): Promise<void> {
+  await provider.shutdown();
+  exporter = new InMemorySpanExporter();
+  processor = new DurableSpanProcessor({ exporter, exportIntervalMs: 60_000, heartbeatIntervalMs: 60_000 });
+  provider = new BasicTracerProvider({ spanProcessors: [processor] });
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pending = (spans: ReadableSpan[], name: string) =>
   spans.filter((s) => s.name === name && s.attributes["flightrec.span.pending"] === true);
+const finals = (spans: ReadableSpan[]) => spans.filter((s) => s.ended).map((s) => s.name);
 
 async function until(what: string, check: () => boolean): Promise<void> {
   for (let i = 0; i < 400 && !check(); i++) await sleep(5);
@@ -47,19 +49,23 @@ async function until(what: string, check: () => boolean): Promise<void> {
 }
 
 describe("DurableSpanProcessor", () => {
-  it("sends a run's placeholder the moment it starts, with its attributes and the heartbeat interval", () => {
+  it("sends a run's placeholder when it starts, with its attributes and the heartbeat interval", async () => {
+    // An export tick far away: the placeholder must not wait for it.
+    await withTickFarAway();
     const run = tracer().startSpan("invoke_agent a", { attributes: { "flightrec.span.kind": "run", x: 1 } });
+    await until("the placeholder", () => pending(exporter.getFinishedSpans(), "invoke_agent a").length > 0);
     const [placeholder] = pending(exporter.getFinishedSpans(), "invoke_agent a");
     expect(placeholder?.spanContext().spanId).toBe(run.spanContext().spanId);
-    expect(placeholder?.attributes).toMatchObject({ x: 1, "flightrec.heartbeat.interval_ms": HEARTBEAT_MS });
+    expect(placeholder?.attributes).toMatchObject({ x: 1, "flightrec.heartbeat.interval_ms": 60_000 });
     run.end();
   });
 
   it("sends nothing extra for a span that ends before the next tick", async () => {
     tracer().startSpan("quick").end();
-    await sleep(TICK_MS * 3);
+    await until("the tick", () => exporter.getFinishedSpans().length > 0);
+    await sleep(TICK_MS * 2);
     expect(pending(exporter.getFinishedSpans(), "quick")).toEqual([]);
-    expect(batched.getFinishedSpans().map((s) => s.name)).toEqual(["quick"]);
+    expect(finals(exporter.getFinishedSpans())).toEqual(["quick"]);
   });
 
   it("sends a placeholder with the input so far for a span still open at the tick", async () => {
@@ -70,7 +76,8 @@ describe("DurableSpanProcessor", () => {
       '{"to":"a@b.c"}',
     );
     slow.end();
-    expect(batched.getFinishedSpans().map((s) => s.name)).toEqual(["slow"]);
+    await processor.forceFlush();
+    expect(finals(exporter.getFinishedSpans())).toEqual(["slow"]);
   });
 
   it("keeps a long call's placeholder while thousands of short calls start and end around it", async () => {
@@ -94,22 +101,22 @@ describe("DurableSpanProcessor", () => {
     expect(pending(exporter.getFinishedSpans(), "invoke_agent b").length).toBe(count);
   });
 
-  it("exports a step somebody waits on at once and acknowledges it", async () => {
+  it("exports a step somebody waits on without waiting for the tick, with what ended before it, and acknowledges it", async () => {
+    await withTickFarAway();
     const step = tracer().startSpan("checkpointed");
+    tracer().startSpan("llm call").end();
     const ack = expectAck(step.spanContext().spanId);
     step.end();
-    expect(await ack).toBe(true);
-    const finals = exporter.getFinishedSpans().filter((s) => s.name === "checkpointed" && s.ended);
-    expect(finals).toHaveLength(1);
-    expect(batched.getFinishedSpans()).toEqual([]);
+    expect(await ack).toEqual({ acked: true });
+    expect(finals(exporter.getFinishedSpans())).toEqual(["llm call", "checkpointed"]);
   });
 
-  it("reports a failed export to the waiter and hands the span to the batch", async () => {
+  it("reports a failed export to the waiter at once and tries the span again later", async () => {
     const failing = new InMemorySpanExporter();
     await failing.shutdown(); // an exporter that is shut down answers every export with failure
+    const tries = vi.spyOn(failing, "export");
     const p = new DurableSpanProcessor({
       exporter: failing,
-      batch: new SimpleSpanProcessor(batched),
       exportIntervalMs: TICK_MS,
       heartbeatIntervalMs: HEARTBEAT_MS,
     });
@@ -117,9 +124,15 @@ describe("DurableSpanProcessor", () => {
     const step = own.getTracer("t").startSpan("unacked");
     const ack = expectAck(step.spanContext().spanId);
     step.end();
-    expect(await ack).toBe(false);
-    expect(batched.getFinishedSpans().map((s) => s.name)).toEqual(["unacked"]);
+    expect(await ack).toMatchObject({ acked: false });
+    expect(p.stats).toMatchObject({ sent: 1, failed: 0 });
+    await until("the second try", () => tries.mock.calls.length >= 2);
+    expect(tries.mock.calls[1]?.[0].map((s) => s.name)).toEqual(["unacked"]);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     await own.shutdown();
+    expect(p.stats).toMatchObject({ sent: 1, failed: 1 });
+    expect(warn).toHaveBeenCalledOnce();
+    warn.mockRestore();
   });
 
   it("marks open runs interrupted with the reason and sends every open span", async () => {
