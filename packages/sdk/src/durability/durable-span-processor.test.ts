@@ -68,6 +68,67 @@ describe("DurableSpanProcessor", () => {
     expect(finals(exporter.getFinishedSpans())).toEqual(["quick"]);
   });
 
+  describe("on a clock the test moves", () => {
+    const INTERVAL = 200;
+    let own: BasicTracerProvider;
+    let sent: InMemorySpanExporter;
+    beforeEach(() => {
+      vi.useFakeTimers();
+      sent = new InMemorySpanExporter();
+      const p = new DurableSpanProcessor({
+        exporter: sent,
+        exportIntervalMs: INTERVAL,
+        heartbeatIntervalMs: 5 * INTERVAL,
+      });
+      own = new BasicTracerProvider({ spanProcessors: [p] });
+    });
+    afterEach(async () => {
+      const closed = own.shutdown();
+      await vi.advanceTimersByTimeAsync(10_000);
+      await closed;
+      vi.useRealTimers();
+    });
+
+    it("gives no placeholder to a call shorter than an export interval, even across a tick", () => {
+      vi.advanceTimersByTime(INTERVAL - 10);
+      const call = own.getTracer("t").startSpan("tool call");
+      vi.advanceTimersByTime(INTERVAL - 20); // a tick falls in the middle of the call
+      call.end();
+      vi.advanceTimersByTime(3 * INTERVAL);
+      expect(pending(sent.getFinishedSpans(), "tool call")).toEqual([]);
+      expect(finals(sent.getFinishedSpans())).toEqual(["tool call"]);
+    });
+
+    it("gives a placeholder to a call open a whole interval, at the tick after", () => {
+      vi.advanceTimersByTime(10);
+      const call = own.getTracer("t").startSpan("llm call");
+      vi.advanceTimersByTime(2 * INTERVAL - 30); // past one tick, before the second
+      expect(pending(sent.getFinishedSpans(), "llm call")).toEqual([]);
+      vi.advanceTimersByTime(40);
+      expect(pending(sent.getFinishedSpans(), "llm call")).toHaveLength(1);
+      call.end();
+    });
+
+    it("leaves out of the heartbeat the runs that just had a step checkpointed", async () => {
+      const t = own.getTracer("t");
+      const busy = t.startSpan("invoke_agent busy", { attributes: { "flightrec.span.kind": "run" } });
+      const quiet = t.startSpan("invoke_agent quiet", { attributes: { "flightrec.span.kind": "run" } });
+      const busyContext = trace.setSpan(context.active(), busy);
+      vi.advanceTimersByTime(4 * INTERVAL);
+      const step = t.startSpan("step", {}, busyContext);
+      void expectAck(step.spanContext().spanId);
+      step.end();
+      sent.reset();
+      vi.advanceTimersByTime(INTERVAL); // the heartbeat
+      expect(pending(sent.getFinishedSpans(), "invoke_agent quiet")).toHaveLength(1);
+      expect(pending(sent.getFinishedSpans(), "invoke_agent busy")).toEqual([]);
+      vi.advanceTimersByTime(5 * INTERVAL); // the next one: nothing checkpointed since
+      expect(pending(sent.getFinishedSpans(), "invoke_agent busy")).toHaveLength(1);
+      busy.end();
+      quiet.end();
+    });
+  });
+
   it("sends a placeholder with the input so far for a span still open at the tick", async () => {
     const slow = tracer().startSpan("slow");
     slow.setAttribute("flightrec.step.input", '{"to":"a@b.c"}');

@@ -42,9 +42,11 @@ export function durableProcessors(): ReadonlySet<DurableSpanProcessor> {
 /**
  * Decides when spans are sent so that a killed agent leaves a usable record:
  * - a run span's placeholder goes out when it starts; any other span's at the first tick
- *   it is still open (short calls cost nothing extra);
+ *   after it has been open a whole interval (within two intervals), so that calls shorter
+ *   than an interval never cost a placeholder;
  * - while a run is open, every open span is re-sent each heartbeat interval (the collector's
- *   liveness signal, and in-flight usage such as a stream's tokens);
+ *   liveness signal, and in-flight usage such as a stream's tokens), except in runs that had
+ *   a step checkpointed since the last heartbeat (the collector just heard from them);
  * - a finished step somebody waits on goes out within the send queue's urgent window, with
  *   whatever else is ready, and the waiter learns the outcome; everything else at the tick.
  * The send queue coalesces and bounds the requests; the exporter only sends.
@@ -57,8 +59,15 @@ export class DurableSpanProcessor implements SpanProcessor {
   /** Started since the last tick; may hold ended spans until the tick or a sweep. */
   private fresh: Span[] = [];
   private sweepAt = SWEEP_MIN;
-  /** Open spans whose placeholder was sent: runs at start, others at their first tick. */
+  /** Started during the interval before the last tick and open at it: placeholders at the next. */
+  private young: Span[] = [];
+  /** Open spans whose placeholder was sent: runs at start, others once open a whole interval. */
   private readonly announced = new Set<Span>();
+  /**
+   * Traces (runs) with a checkpointed step since the last heartbeat: the collector just heard
+   * from them, so the heartbeat skips them.
+   */
+  private checkpointed = new Set<string>();
   private readonly ledger: DeliveryLedger;
   private readonly queue: SendQueue;
   private readonly tick: NodeJS.Timeout;
@@ -101,7 +110,9 @@ export class DurableSpanProcessor implements SpanProcessor {
     // A step waiting for its checkpoint: its children (model and tool calls) ended before it
     // and wait in the queue ahead of it, so they leave no later than the step, and the waiter
     // hears only once they were tried too: an acknowledged step never leaves its cost behind.
-    this.queue.add(span, this.stopped ? undefined : takeWaiter(span.spanContext().spanId));
+    const waiter = this.stopped ? undefined : takeWaiter(span.spanContext().spanId);
+    if (waiter) this.checkpointed.add(span.spanContext().traceId);
+    this.queue.add(span, waiter);
   }
 
   /** Marks every open run as interrupted and sends all open spans now (bounded by the caller). */
@@ -127,27 +138,31 @@ export class DurableSpanProcessor implements SpanProcessor {
     await this.queue.close(this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
   }
 
-  /** The export tick: placeholders of spans still open since the last one, then everything waiting. */
+  /**
+   * The export tick: placeholders of the spans open since before the last tick (a whole
+   * interval at least), then everything waiting.
+   */
   private onTick(): void {
     const now = Date.now();
-    for (const span of this.fresh) {
+    for (const span of this.young) {
       if (span.ended) continue;
       this.announced.add(span);
       this.queue.add(placeholderOf(span, { [ATTR_HEARTBEAT_AT]: now }));
     }
+    this.young = this.fresh.filter((span) => !span.ended);
     this.fresh = [];
     this.sweepAt = SWEEP_MIN;
     this.queue.flush();
   }
 
+  /** While a run is open: every open span again, but those of runs the collector just heard from. */
   private sendHeartbeat(): void {
-    for (const span of this.announced) {
-      if (isRun(span)) {
-        this.queueAll(this.announceAll());
-        this.queue.flush();
-        return;
-      }
-    }
+    const heardFrom = this.checkpointed;
+    this.checkpointed = new Set();
+    if (![...this.announced].some(isRun)) return;
+    const quiet = this.announceAll().filter((p) => !heardFrom.has(p.spanContext().traceId));
+    this.queueAll(quiet);
+    this.queue.flush();
   }
 
   private queueAll(spans: ReadableSpan[]): void {
@@ -161,7 +176,8 @@ export class DurableSpanProcessor implements SpanProcessor {
   }
 
   private openSpans(): Span[] {
-    return [...this.announced, ...this.fresh.filter((span) => !span.ended)];
+    const open = (span: Span) => !span.ended;
+    return [...this.announced, ...this.young.filter(open), ...this.fresh.filter(open)];
   }
 
   /** Placeholders of every open span, each now counted as announced. */
@@ -173,6 +189,7 @@ export class DurableSpanProcessor implements SpanProcessor {
       out.push(placeholderOf(span, { [ATTR_HEARTBEAT_AT]: now }));
     }
     this.fresh = [];
+    this.young = [];
     this.sweepAt = SWEEP_MIN;
     return out;
   }

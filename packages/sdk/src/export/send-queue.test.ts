@@ -83,6 +83,31 @@ describe("SendQueue", () => {
     expect(stats).toEqual({ sent: 50, failed: 0, dropped: 0 });
   });
 
+  it("lets the urgent window grow while many urgent spans arrive at once, and shrink after", () => {
+    vi.useFakeTimers();
+    const exporter = new ControlledExporter();
+    exporter.autoAnswer = { code: ExportResultCode.SUCCESS };
+    const { queue } = queueWith(exporter, { urgentWindowMs: 3, maxUrgentWindowMs: 100 });
+    const urgent = (name: string) => queue.add(finished(name), undefined, true);
+    urgent("a lone step");
+    vi.advanceTimersByTime(3);
+    expect(exporter.requests).toHaveLength(1);
+    for (let i = 0; i < 80; i++) urgent(`step of run ${i}`);
+    vi.advanceTimersByTime(3);
+    expect(exporter.requests).toHaveLength(2);
+    // 80 urgent spans shared the last window: the next one waits for others, up to 100 ms.
+    urgent("next");
+    vi.advanceTimersByTime(99);
+    expect(exporter.requests).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(exporter.requests).toHaveLength(3);
+    // That window held one urgent span: the next is short again.
+    urgent("quiet again");
+    vi.advanceTimersByTime(3);
+    expect(exporter.requests).toHaveLength(4);
+    vi.useRealTimers();
+  });
+
   it("keeps spans nobody waits for until the flush", () => {
     const exporter = new ControlledExporter();
     const { queue } = queueWith(exporter);

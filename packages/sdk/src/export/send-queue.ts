@@ -16,6 +16,8 @@ export interface SendQueueOptions {
   maxInFlight?: number;
   /** How long an urgent span waits for others to share its request, in ms. Default 3. */
   urgentWindowMs?: number;
+  /** The longest the urgent window grows to while many urgent spans arrive at once, in ms. Default 100. */
+  maxUrgentWindowMs?: number;
 }
 
 /**
@@ -41,12 +43,18 @@ interface Request {
 export const DEFAULT_MAX_BATCH = 512;
 export const DEFAULT_MAX_IN_FLIGHT = 4;
 export const DEFAULT_URGENT_WINDOW_MS = 3;
+export const DEFAULT_MAX_URGENT_WINDOW_MS = 100;
+/** What each urgent span of the last window adds to the next one, in ms. */
+const WINDOW_PER_URGENT_SPAN_MS = 2;
 
 /**
  * The one way spans leave the process: a bounded FIFO that coalesces them into few requests.
  * - Spans wait until a flush (the export tick), until a batch is full, or — when one is urgent
  *   (a step waiting for its checkpoint, a run starting) — for a window of a few ms, so that
- *   whatever finishes meanwhile shares its request.
+ *   whatever finishes meanwhile shares its request. With many runs at once (an agent server)
+ *   the window grows by 2 ms for each urgent span of the last one, up to `maxUrgentWindowMs`:
+ *   each request then carries a step of each of many runs, which spares the collector most of
+ *   its cost per request, while a lone agent's steps still wait only a few ms.
  * - At most `maxInFlight` requests are in flight; the rest wait in the queue and leave together
  *   as soon as a request settles, so under load requests grow instead of multiplying.
  * - A placeholder still waiting is replaced by its span's newer placeholder or by the final
@@ -76,16 +84,25 @@ export class SendQueue {
   private flushing = false;
   private pumping = false;
   private urgentTimer: NodeJS.Timeout | undefined;
+  /** Urgent spans added since the urgent window last closed. */
+  private urgentSpans = 0;
+  private nextWindowMs: number;
   private closed = false;
   private aborted = false;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly urgentWindowMs: number;
+  private readonly maxUrgentWindowMs: number;
 
   constructor(private readonly options: SendQueueOptions) {
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.urgentWindowMs = options.urgentWindowMs ?? DEFAULT_URGENT_WINDOW_MS;
+    this.maxUrgentWindowMs = Math.max(
+      this.urgentWindowMs,
+      options.maxUrgentWindowMs ?? DEFAULT_MAX_URGENT_WINDOW_MS,
+    );
+    this.nextWindowMs = this.urgentWindowMs;
     const counts = { maxQueued: options.maxQueued, maxBatch: this.maxBatch, maxInFlight: this.maxInFlight };
     for (const [key, value] of Object.entries(counts)) {
       if (!Number.isInteger(value) || value <= 0) {
@@ -113,14 +130,15 @@ export class SendQueue {
       return;
     }
     if (ack) this.barriers.push({ seq, acked: false, resolve: ack });
-    if (urgent) this.flushSoon();
-    else if (this.waiting.length >= this.maxBatch) this.pump();
+    if (urgent) {
+      this.urgentSpans++;
+      this.flushSoon();
+    } else if (this.waiting.length >= this.maxBatch) this.pump();
   }
 
   /** Sends everything waiting now, and the retries that are due (the export tick). */
   flush(now = Date.now()): void {
-    if (this.urgentTimer) clearTimeout(this.urgentTimer);
-    this.urgentTimer = undefined;
+    if (this.urgentTimer) this.closeUrgentWindow();
     if (this.retries.size > 0) this.requeue(this.retries.takeDue(now));
     if (this.waiting.length > 0) this.flushing = true;
     this.pump();
@@ -187,10 +205,16 @@ export class SendQueue {
   private flushSoon(): void {
     if (this.flushing || this.urgentTimer) return;
     // Not unref'd: a step waiting for its acknowledgement may be all that keeps the process busy.
-    this.urgentTimer = setTimeout(() => {
-      this.urgentTimer = undefined;
-      this.flush();
-    }, this.urgentWindowMs);
+    this.urgentTimer = setTimeout(() => this.flush(), this.nextWindowMs);
+  }
+
+  /** The urgent window closed: the next one is as long as this one was busy. */
+  private closeUrgentWindow(): void {
+    clearTimeout(this.urgentTimer);
+    this.urgentTimer = undefined;
+    const busy = this.urgentSpans * WINDOW_PER_URGENT_SPAN_MS;
+    this.nextWindowMs = Math.min(this.maxUrgentWindowMs, Math.max(this.urgentWindowMs, busy));
+    this.urgentSpans = 0;
   }
 
   private pump(): void {
