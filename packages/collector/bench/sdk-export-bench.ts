@@ -12,12 +12,11 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { deadEndpoint } from "../../sdk/test/dead-endpoint.js";
 import { fmt } from "./ingest-bench.js";
 import type { AgentPlan } from "./sdk-export-agent.js";
 import { stepByStepCost } from "./sdk-export-floor.js";
@@ -163,15 +162,6 @@ async function measureRound(
     failed: stats?.failed ?? 0,
     dropped: stats?.dropped ?? 0,
   };
-}
-
-/** An address where nothing listens: a server that was started and closed again. */
-async function deadEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
 }
 
 async function collectorDown(withShutdown: boolean) {

@@ -1,20 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { deadEndpoint } from "../test/dead-endpoint.js";
 import { deliveryStats, init, shutdown } from "./init.js";
 import { run } from "./run.js";
 import { tool } from "./tool.js";
 
 afterEach(() => shutdown());
-
-/** An address where nothing listens: a server that was started and closed again. */
-async function deadEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}
 
 describe("fail-open export", () => {
   it("with the collector down, the agent gets its result, losses are counted and reported once", async () => {

@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { deadEndpoint } from "./dead-endpoint.js";
 
 const AGENT = fileURLToPath(new URL("./refused-agent.ts", import.meta.url));
 /**
@@ -19,15 +18,6 @@ interface Milestone {
   tookMs?: number;
   stats?: { sent: number; failed: number; dropped: number };
   warnings?: string[];
-}
-
-/** An address where nothing listens: a server that was started and closed again. */
-async function deadEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
 }
 
 async function runAgent(...args: string[]) {
