@@ -1,88 +1,43 @@
-import type { Context } from "@opentelemetry/api";
-import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
-import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
-
-/** What could not be delivered. Spans are dropped, never queued without bound. */
+/**
+ * What could not be delivered. Counts finished spans (the record); the placeholders of open
+ * spans are re-sent by the heartbeat and replaced by the final span, so they are not counted.
+ */
 export interface DeliveryStats {
-  /** Spans handed to the exporter. */
+  /** Finished spans handed to the exporter (once each, however often they were tried). */
   sent: number;
-  /** Spans the exporter could not deliver (collector down, slow or refusing). */
+  /** Finished spans the collector did not take after the last try (down, slow or refusing). */
   failed: number;
-  /** Spans dropped before export because the queue was full. */
+  /** Finished spans dropped before export because the send queue was full. */
   dropped: number;
 }
 
 /**
- * Keeps the agent independent of the collector: at most `maxQueued` spans wait for export
- * (the rest are dropped and counted), and delivery failures are counted, not thrown.
- * The first loss is reported once on stderr.
+ * Keeps the agent independent of the collector: losses are counted, never thrown, and the
+ * first one is reported once on stderr.
  */
-export class FailOpenProcessor implements SpanProcessor {
+export class DeliveryLedger {
   readonly stats: DeliveryStats = { sent: 0, failed: 0, dropped: 0 };
-  private queued = 0;
   private reported = false;
 
-  constructor(
-    private readonly inner: SpanProcessor,
-    private readonly maxQueued: number,
-    private readonly destination: string,
-  ) {}
+  constructor(private readonly destination: string) {}
 
-  /**
-   * Wraps an exporter so delivery failures are counted. `fromQueue`: this is the exporter of
-   * the inner (queueing) processor, so what it sends leaves the queue.
-   */
-  static wrapExporter(
-    exporter: SpanExporter,
-    owner: () => FailOpenProcessor | undefined,
-    fromQueue: boolean,
-  ): SpanExporter {
-    return {
-      export(spans: ReadableSpan[], done: (result: ExportResult) => void) {
-        const self = owner();
-        if (self && fromQueue) {
-          self.queued = Math.max(0, self.queued - spans.length);
-          self.stats.sent += spans.length;
-        }
-        exporter.export(spans, (result) => {
-          if (self && result.code !== ExportResultCode.SUCCESS) {
-            self.stats.failed += spans.length;
-            self.reportLoss(result.error);
-          }
-          done(result);
-        });
-      },
-      shutdown: () => exporter.shutdown(),
-      ...(exporter.forceFlush ? { forceFlush: () => exporter.forceFlush!() } : {}),
-    };
+  sent(count: number): void {
+    this.stats.sent += count;
   }
 
-  onStart(span: Span, parentContext: Context): void {
-    this.inner.onStart(span, parentContext);
+  failed(count: number, error: unknown): void {
+    this.stats.failed += count;
+    this.report(error instanceof Error ? `: ${error.message}` : "");
   }
 
-  onEnd(span: ReadableSpan): void {
-    if (this.queued >= this.maxQueued) {
-      this.stats.dropped++;
-      this.reportLoss(undefined);
-      return;
-    }
-    this.queued++;
-    this.inner.onEnd(span);
+  dropped(count: number): void {
+    this.stats.dropped += count;
+    this.report(" (export queue full)");
   }
 
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
-
-  private reportLoss(error: Error | undefined): void {
+  private report(why: string): void {
     if (this.reported) return;
     this.reported = true;
-    const why = error ? `: ${error.message}` : " (export queue full)";
     console.warn(
       `[flightrec] spans could not be delivered to ${this.destination}${why}. ` +
         "The agent continues unaffected; lost spans are counted (see deliveryStats()). Reported once.",

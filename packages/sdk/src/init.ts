@@ -1,22 +1,22 @@
 import { context, ProxyTracerProvider, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
+import { BasicTracerProvider, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { resolveEndpoint, tracesUrl } from "./config.js";
 import {
   configureDurability,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   type DurabilityOptions,
 } from "./durability/config.js";
-import { DurableSpanProcessor } from "./durability/durable-span-processor.js";
+import {
+  DEFAULT_MAX_QUEUED_SPANS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  DurableSpanProcessor,
+} from "./durability/durable-span-processor.js";
 import { installProcessHooks } from "./durability/process-hooks.js";
-import { type DeliveryStats, FailOpenProcessor } from "./fail-open.js";
+import { OtlpHttpExporter } from "./export/otlp-http-exporter.js";
+import { DEFAULT_MAX_IN_FLIGHT } from "./export/send-queue.js";
+import type { DeliveryStats } from "./fail-open.js";
 import type { PriceOverrides } from "./pricing.js";
 import { configure } from "./settings.js";
 import { setTracer, TRACER_NAME, TRACER_VERSION } from "./tracer.js";
@@ -49,8 +49,6 @@ export interface InitOptions extends DurabilityOptions {
 }
 
 export const DEFAULT_EXPORT_INTERVAL_MS = 200;
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
-export const DEFAULT_MAX_QUEUED_SPANS = 2_048;
 export const DEFAULT_EXPORT_TIMEOUT_MS = 5_000;
 
 interface Installed {
@@ -60,49 +58,36 @@ interface Installed {
 }
 
 let installed: Installed | undefined;
-/** The fail-open stage of the processor init() built, for deliveryStats(). */
-let delivery: FailOpenProcessor | undefined;
+/** The processor init() (or the last flightrecSpanProcessor()) built, for deliveryStats(). */
+let delivery: DurableSpanProcessor | undefined;
 
 /**
- * Builds the span processor Flightrec needs (export to the collector shortly after each
- * span ends, fail-open). Apps that run their own NodeSDK pass it in `spanProcessors`.
+ * Builds the span processor Flightrec needs (placeholders, heartbeat, acknowledged
+ * checkpoints, one bounded coalescing send queue, fail-open). Apps that run their own
+ * NodeSDK pass it in `spanProcessors`.
  */
 export function flightrecSpanProcessor(options: InitOptions = {}): SpanProcessor {
   validate(options);
   configureCapture(options);
   configureDurability(options);
-  const rawExporter = options.exporter ?? createExporter(options);
-  const exportIntervalMs = options.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS;
-  const maxQueued = options.maxQueuedSpans ?? DEFAULT_MAX_QUEUED_SPANS;
-  const destination = options.exporter
-    ? "the configured exporter"
-    : tracesUrl(resolveEndpoint(options.endpoint));
-  let failOpen: FailOpenProcessor | undefined;
-  const batch = new BatchSpanProcessor(
-    FailOpenProcessor.wrapExporter(rawExporter, () => failOpen, true),
-    {
-      scheduledDelayMillis: exportIntervalMs,
-      maxQueueSize: maxQueued,
-      exportTimeoutMillis: options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS,
-    },
-  );
-  failOpen = new FailOpenProcessor(batch, maxQueued, destination);
-  delivery = failOpen;
-  // Pending placeholders, heartbeats and acknowledged checkpoints around the bounded batching.
-  return new DurableSpanProcessor({
-    exporter: FailOpenProcessor.wrapExporter(rawExporter, () => failOpen, false),
-    batch: failOpen,
-    exportIntervalMs,
+  delivery = new DurableSpanProcessor({
+    exporter: options.exporter ?? createExporter(options),
+    exportIntervalMs: options.exportIntervalMs ?? DEFAULT_EXPORT_INTERVAL_MS,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+    maxQueuedSpans: options.maxQueuedSpans ?? DEFAULT_MAX_QUEUED_SPANS,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    destination: options.exporter ? "the configured exporter" : tracesUrl(resolveEndpoint(options.endpoint)),
   });
+  return delivery;
 }
 
 function createExporter(options: InitOptions): SpanExporter {
   const token = options.token ?? process.env.FLIGHTREC_TOKEN;
-  return new OTLPTraceExporter({
+  return new OtlpHttpExporter({
     url: tracesUrl(resolveEndpoint(options.endpoint)),
     headers: token ? { authorization: `Bearer ${token}` } : {},
-    timeoutMillis: options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS,
+    timeoutMs: options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS,
+    maxSockets: DEFAULT_MAX_IN_FLIGHT,
   });
 }
 

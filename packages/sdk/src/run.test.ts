@@ -95,7 +95,9 @@ describe("run and step", () => {
 
   it("keeps parent before child in time even within one millisecond", async () => {
     await run("fast", {}, () => step("instant", () => 1));
-    const [child, parent] = await finishedSpans();
+    const spans = await finishedSpans();
+    const child = spans.find((s) => s.name === "instant");
+    const parent = spans.find((s) => s.name === "invoke_agent fast");
     const ns = (t: [number, number]) => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
     expect(ns(child!.startTime)).toBeGreaterThan(ns(parent!.startTime));
   });

@@ -3,9 +3,20 @@
  * the span ID before ending the span; the durable processor sees the waiter in onEnd,
  * exports that span at once and settles the waiter with the export's outcome.
  */
+
+/** The collector's answer for one span: acknowledged, or why not. */
+export interface Acknowledgement {
+  acked: boolean;
+  /** Why it was not acknowledged (e.g. `connect ECONNREFUSED 127.0.0.1:4318`). */
+  reason?: string;
+}
+
+/** Told the outcome of the request that held the span. */
+export type AckCallback = (acked: boolean, error?: unknown) => void;
+
 interface Waiter {
-  promise: Promise<boolean>;
-  resolve: (acked: boolean) => void;
+  promise: Promise<Acknowledgement>;
+  resolve: (ack: Acknowledgement) => void;
 }
 
 const waiters = new Map<string, Waiter>();
@@ -25,13 +36,13 @@ export function checkpointsAcknowledged(): boolean {
   return ackingProcessors > 0;
 }
 
-export function expectAck(spanId: string): Promise<boolean> {
-  let resolve!: (acked: boolean) => void;
-  const promise = new Promise<boolean>((r) => {
+export function expectAck(spanId: string): Promise<Acknowledgement> {
+  let resolve!: (ack: Acknowledgement) => void;
+  const promise = new Promise<Acknowledgement>((r) => {
     resolve = r;
   });
   waiters.set(spanId, { promise, resolve });
-  void promise.then((acked) => {
+  void promise.then(({ acked }) => {
     if (acked) waitingSuspended = false;
   });
   return promise;
@@ -47,17 +58,20 @@ export function waitingIsSuspended(): boolean {
 }
 
 /** The processor takes the waiter for a span it is about to export (undefined: nobody waits). */
-export function takeWaiter(spanId: string): ((acked: boolean) => void) | undefined {
+export function takeWaiter(spanId: string): AckCallback | undefined {
   // Called for every span: with nobody waiting, skip hashing its ID.
   if (waiters.size === 0) return undefined;
   const waiter = waiters.get(spanId);
   if (!waiter) return undefined;
   waiters.delete(spanId);
-  return waiter.resolve;
+  return (acked, error) =>
+    waiter.resolve(
+      acked ? { acked } : { acked, reason: error instanceof Error ? error.message : "export failed" },
+    );
 }
 
 /** Stops waiting for a span (e.g. after a timeout) so the map stays bounded. */
 export function forgetWaiter(spanId: string): void {
-  waiters.get(spanId)?.resolve(false);
+  waiters.get(spanId)?.resolve({ acked: false, reason: "no longer waited for" });
   waiters.delete(spanId);
 }

@@ -1,5 +1,4 @@
 import type { Context } from "@opentelemetry/api";
-import { ExportResultCode } from "@opentelemetry/core";
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import {
   ATTR_HEARTBEAT_AT,
@@ -7,19 +6,28 @@ import {
   ATTR_RUN_INTERRUPTED,
   ATTR_SPAN_KIND,
 } from "../conventions.js";
+import { SendQueue } from "../export/send-queue.js";
+import { DeliveryLedger, type DeliveryStats } from "../fail-open.js";
 import { setAckingProcessor, takeWaiter } from "./checkpoint-acks.js";
 import { placeholderOf } from "./placeholder.js";
 
 export interface DurableSpanProcessorOptions {
-  /** Sends spans; the same exporter the batch processor uses. */
+  /** Only sends: every span goes to it through one coalescing send queue. */
   exporter: SpanExporter;
-  /** Handles every finished span nobody waits for (batching, retries of its own). */
-  batch: SpanProcessor;
-  /** Period of the pending-span tick, in ms. */
+  /** Period of the export tick (pending placeholders, spans nobody waits for), in ms. */
   exportIntervalMs: number;
   /** How often open spans are re-sent while a run is open, in ms. */
   heartbeatIntervalMs: number;
+  /** Most spans waiting for export; beyond it finished spans are dropped and counted. Default 2048. */
+  maxQueuedSpans?: number;
+  /** Longest shutdown() waits for what is queued and in flight, in ms. Default 5000. */
+  shutdownTimeoutMs?: number;
+  /** Where spans go, for the one loss report (e.g. the collector's URL). */
+  destination?: string;
 }
+
+export const DEFAULT_MAX_QUEUED_SPANS = 2_048;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
 
 /** Fewest entries the list of fresh spans grows to before ended ones are swept out. */
 const SWEEP_MIN = 1_024;
@@ -34,12 +42,14 @@ export function durableProcessors(): ReadonlySet<DurableSpanProcessor> {
 /**
  * Decides when spans are sent so that a killed agent leaves a usable record:
  * - a run span's placeholder goes out when it starts; any other span's at the first tick
- *   it is still open (short calls cost nothing extra);
+ *   after it has been open a whole interval (within two intervals), so that calls shorter
+ *   than an interval never cost a placeholder;
  * - while a run is open, every open span is re-sent each heartbeat interval (the collector's
- *   liveness signal, and in-flight usage such as a stream's tokens);
- * - a finished step somebody waits on is exported at once and the waiter learns the outcome;
- *   everything else goes through the batch processor.
- * The exporter only sends.
+ *   liveness signal, and in-flight usage such as a stream's tokens), except in runs that had
+ *   a step checkpointed since the last heartbeat (the collector just heard from them);
+ * - a finished step somebody waits on goes out within the send queue's urgent window, with
+ *   whatever else is ready, and the waiter learns the outcome; everything else at the tick.
+ * The send queue coalesces and bounds the requests; the exporter only sends.
  *
  * Per span the cost is O(1) with no allocation: a start appends to a list the tick sorts
  * out, and a short call is never looked at again. Only spans that outlive a tick (and runs)
@@ -49,28 +59,46 @@ export class DurableSpanProcessor implements SpanProcessor {
   /** Started since the last tick; may hold ended spans until the tick or a sweep. */
   private fresh: Span[] = [];
   private sweepAt = SWEEP_MIN;
-  /** Open spans whose placeholder was sent: runs at start, others at their first tick. */
+  /** Started during the interval before the last tick and open at it: placeholders at the next. */
+  private young: Span[] = [];
+  /** Open spans whose placeholder was sent: runs at start, others once open a whole interval. */
   private readonly announced = new Set<Span>();
-  private readonly inFlight = new Set<Promise<boolean>>();
+  /**
+   * Traces (runs) with a checkpointed step since the last heartbeat: the collector just heard
+   * from them, so the heartbeat skips them.
+   */
+  private checkpointed = new Set<string>();
+  private readonly ledger: DeliveryLedger;
+  private readonly queue: SendQueue;
   private readonly tick: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout;
   private stopped = false;
 
   constructor(private readonly options: DurableSpanProcessorOptions) {
     validate(options);
-    this.tick = setInterval(() => this.sendNewPlaceholders(), options.exportIntervalMs).unref();
+    this.ledger = new DeliveryLedger(options.destination ?? "the exporter");
+    this.queue = new SendQueue({
+      exporter: options.exporter,
+      ledger: this.ledger,
+      maxQueued: options.maxQueuedSpans ?? DEFAULT_MAX_QUEUED_SPANS,
+    });
+    this.tick = setInterval(() => this.onTick(), options.exportIntervalMs).unref();
     this.heartbeat = setInterval(() => this.sendHeartbeat(), options.heartbeatIntervalMs).unref();
     active.add(this);
     setAckingProcessor(true);
   }
 
-  onStart(span: Span, parentContext: Context): void {
-    this.options.batch.onStart(span, parentContext);
+  /** Spans sent, failed and dropped so far. */
+  get stats(): DeliveryStats {
+    return this.ledger.stats;
+  }
+
+  onStart(span: Span, _parentContext: Context): void {
     if (this.stopped) return;
     if (isRun(span)) {
       span.setAttribute(ATTR_HEARTBEAT_INTERVAL_MS, this.options.heartbeatIntervalMs);
       this.announced.add(span);
-      void this.send([placeholderOf(span, { [ATTR_HEARTBEAT_AT]: Date.now() })]);
+      this.queue.add(placeholderOf(span, { [ATTR_HEARTBEAT_AT]: Date.now() }), undefined, true);
       return;
     }
     this.fresh.push(span);
@@ -79,19 +107,12 @@ export class DurableSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if (this.announced.size > 0) this.announced.delete(span as Span);
+    // A step waiting for its checkpoint: its children (model and tool calls) ended before it
+    // and wait in the queue ahead of it, so they leave no later than the step, and the waiter
+    // hears only once they were tried too: an acknowledged step never leaves its cost behind.
     const waiter = this.stopped ? undefined : takeWaiter(span.spanContext().spanId);
-    if (!waiter) {
-      this.options.batch.onEnd(span);
-      return;
-    }
-    // The step's children (model and tool calls) ended before it and wait in the batch:
-    // send them now too, so an acknowledged step never leaves its cost behind.
-    const children = this.options.batch.forceFlush().catch(() => {});
-    void Promise.all([this.send([span]), children]).then(([acked]) => {
-      waiter(acked);
-      // Not lost: the batch processor tries again on its own schedule.
-      if (!acked) this.options.batch.onEnd(span);
-    });
+    if (waiter) this.checkpointed.add(span.spanContext().traceId);
+    this.queue.add(span, waiter);
   }
 
   /** Marks every open run as interrupted and sends all open spans now (bounded by the caller). */
@@ -99,12 +120,12 @@ export class DurableSpanProcessor implements SpanProcessor {
     for (const span of this.openSpans()) {
       if (isRun(span)) span.setAttribute(ATTR_RUN_INTERRUPTED, reason);
     }
-    await this.send(this.announceAll());
+    this.queueAll(this.announceAll());
+    await this.queue.drain();
   }
 
-  async forceFlush(): Promise<void> {
-    await Promise.all([...this.inFlight]);
-    await this.options.batch.forceFlush();
+  forceFlush(): Promise<void> {
+    return this.queue.drain();
   }
 
   async shutdown(): Promise<void> {
@@ -114,30 +135,38 @@ export class DurableSpanProcessor implements SpanProcessor {
     clearInterval(this.heartbeat);
     active.delete(this);
     setAckingProcessor(false);
-    await Promise.all([...this.inFlight]);
-    await this.options.batch.shutdown();
+    await this.queue.close(this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
   }
 
-  private sendNewPlaceholders(): void {
+  /**
+   * The export tick: placeholders of the spans open since before the last tick (a whole
+   * interval at least), then everything waiting.
+   */
+  private onTick(): void {
     const now = Date.now();
-    const out: ReadableSpan[] = [];
-    for (const span of this.fresh) {
+    for (const span of this.young) {
       if (span.ended) continue;
       this.announced.add(span);
-      out.push(placeholderOf(span, { [ATTR_HEARTBEAT_AT]: now }));
+      this.queue.add(placeholderOf(span, { [ATTR_HEARTBEAT_AT]: now }));
     }
+    this.young = this.fresh.filter((span) => !span.ended);
     this.fresh = [];
     this.sweepAt = SWEEP_MIN;
-    if (out.length > 0) void this.send(out);
+    this.queue.flush();
   }
 
+  /** While a run is open: every open span again, but those of runs the collector just heard from. */
   private sendHeartbeat(): void {
-    for (const span of this.announced) {
-      if (isRun(span)) {
-        void this.send(this.announceAll());
-        return;
-      }
-    }
+    const heardFrom = this.checkpointed;
+    this.checkpointed = new Set();
+    if (![...this.announced].some(isRun)) return;
+    const quiet = this.announceAll().filter((p) => !heardFrom.has(p.spanContext().traceId));
+    this.queueAll(quiet);
+    this.queue.flush();
+  }
+
+  private queueAll(spans: ReadableSpan[]): void {
+    for (const span of spans) this.queue.add(span);
   }
 
   /** Drops ended spans from the fresh list; its bound doubles with what stays open. */
@@ -147,7 +176,8 @@ export class DurableSpanProcessor implements SpanProcessor {
   }
 
   private openSpans(): Span[] {
-    return [...this.announced, ...this.fresh.filter((span) => !span.ended)];
+    const open = (span: Span) => !span.ended;
+    return [...this.announced, ...this.young.filter(open), ...this.fresh.filter(open)];
   }
 
   /** Placeholders of every open span, each now counted as announced. */
@@ -159,23 +189,9 @@ export class DurableSpanProcessor implements SpanProcessor {
       out.push(placeholderOf(span, { [ATTR_HEARTBEAT_AT]: now }));
     }
     this.fresh = [];
+    this.young = [];
     this.sweepAt = SWEEP_MIN;
     return out;
-  }
-
-  /** Exports and reports success; never throws. */
-  private send(spans: ReadableSpan[]): Promise<boolean> {
-    if (spans.length === 0) return Promise.resolve(true);
-    const done = new Promise<boolean>((resolve) => {
-      try {
-        this.options.exporter.export(spans, (result) => resolve(result.code === ExportResultCode.SUCCESS));
-      } catch {
-        resolve(false);
-      }
-    });
-    this.inFlight.add(done);
-    void done.then(() => this.inFlight.delete(done));
-    return done;
   }
 }
 

@@ -21,6 +21,7 @@ import { settings } from "../settings.js";
 import { getTracer } from "../tracer.js";
 import { recordError, safely } from "../with-span.js";
 import {
+  type Acknowledgement,
   checkpointsAcknowledged,
   expectAck,
   forgetWaiter,
@@ -91,7 +92,7 @@ function checkDeadline(durable: DurableRun, index: number, name: string): void {
 
 function checkpointedStep<T>(durable: DurableRun, index: number, name: string): StepCheckpoint<T> {
   let failure: CheckpointError | undefined;
-  let ack: Promise<boolean> | undefined;
+  let ack: Promise<Acknowledgement> | undefined;
   let spanId = "";
   const record = (span: Span, value: unknown) => {
     try {
@@ -105,22 +106,22 @@ function checkpointedStep<T>(durable: DurableRun, index: number, name: string): 
     spanId = span.spanContext().spanId;
     if (durable.options.waitForCheckpoints !== false && checkpointsAcknowledged()) ack = expectAck(spanId);
   };
-  const unacknowledged = () => {
+  const unacknowledged = (reason = "not acknowledged") => {
     forgetWaiter(spanId);
-    markMissing(durable, index);
+    markMissing(durable, index, reason);
   };
   const confirm = async (): Promise<void> => {
     if (!ack) return;
-    const timeoutMs = durabilityConfig().checkpointTimeoutMs;
     if (waitingIsSuspended() && !durable.options.strict) {
       // The collector is known to be slow or gone: learn the outcome without holding the agent.
-      void withTimeout(ack, timeoutMs).then((acked) => acked || unacknowledged());
+      void withTimeout(ack, timeoutMs()).then((answer) => answer.acked || unacknowledged(answer.reason));
       return;
     }
-    const acked = await withTimeout(ack, timeoutMs);
-    if (acked) return;
+    // Ends with the collector's answer: a refused or reset connection ends it at once.
+    const answer = await withTimeout(ack, timeoutMs());
+    if (answer.acked) return;
     suspendWaiting();
-    unacknowledged();
+    unacknowledged(answer.reason);
     if (durable.options.strict) {
       throw new CheckpointError(
         name,
@@ -200,22 +201,25 @@ function isJson(text: string): boolean {
   }
 }
 
+const timeoutMs = () => durabilityConfig().checkpointTimeoutMs;
+
 let warned = false;
-function markMissing(durable: DurableRun, index: number): void {
+function markMissing(durable: DurableRun, index: number, why: string): void {
   durable.missing.push(index);
   safely(() => durable.span.setAttribute(ATTR_CHECKPOINT_MISSING, [...durable.missing]));
   if (warned) return;
   warned = true;
   console.warn(
-    `[flightrec] the collector did not acknowledge the checkpoint of step ${index} of run "${durable.runId}"; ` +
+    `[flightrec] the collector did not acknowledge the checkpoint of step ${index} of run "${durable.runId}" (${why}); ` +
       "the agent goes on, but a resume may run that step again",
   );
 }
 
-function withTimeout(promise: Promise<boolean>, ms: number): Promise<boolean> {
+/** The collector's answer, or after `ms` the absence of one. */
+function withTimeout(promise: Promise<Acknowledgement>, ms: number): Promise<Acknowledgement> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+  const timeout = new Promise<Acknowledgement>((resolve) => {
+    timer = setTimeout(() => resolve({ acked: false, reason: `no answer within ${ms} ms` }), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
