@@ -54,10 +54,12 @@ function startServe(
   });
 }
 
+/** Ctrl+C as a script runner delivers it: twice (from the terminal, and forwarded by the runner). */
 function stopped(child: ChildProcess): Promise<number | null> {
   return new Promise((done) => {
     if (child.exitCode !== null) return done(child.exitCode);
     child.once("exit", (code) => done(code));
+    child.kill("SIGINT");
     child.kill("SIGINT");
   });
 }

@@ -112,13 +112,18 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   return new Promise<number>(() => {});
 }
 
-/** Ctrl+C or SIGTERM: stop accepting, commit what was acknowledged, exit 0. */
+/**
+ * Ctrl+C or SIGTERM: stop accepting, commit what was acknowledged, exit 0. Under a script runner
+ * Ctrl+C can arrive twice (from the terminal and forwarded); a repeat must not kill the shutdown.
+ */
 function stopOnSignals(server: RunningServer, logger: ReturnType<typeof createLogger>): void {
-  const stop = async (signal: string) => {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info("shutting down: committing accepted spans", { signal });
-    await server.close();
-    process.exit(0);
+    void server.close().then(() => process.exit(0));
   };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
 }
