@@ -6,7 +6,7 @@ export default defineProject({
   test: {
     name: "install",
     include: ["**/*.test.ts"],
-    testTimeout: 120_000,
+    testTimeout: 5 * 60_000,
     hookTimeout: 20 * 60_000,
   },
 });

@@ -38,7 +38,7 @@ describe("the demo agent with FLIGHTREC_ENDPOINT", () => {
         FLIGHTREC_TOKEN: "demo-token",
         FLIGHTREC_DB: join(dir, "must-not-exist.db"),
       },
-      timeout: 60_000,
+      timeout: 5 * 60_000,
     });
     expect(stdout).toContain(`Dashboard: ${collector.url}/`);
     expect(stdout).not.toContain("Press Ctrl+C");

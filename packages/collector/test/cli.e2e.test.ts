@@ -12,6 +12,9 @@ const VERSION = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
 ).version;
 
+/** Each test starts Node with tsx, sometimes several times: on a busy machine that takes long. */
+const SLOW = 120_000;
+
 interface Outcome {
   code: number | null;
   stdout: string;
@@ -24,7 +27,7 @@ function flightrec(args: string[], env: Record<string, string> = {}): Promise<Ou
     execFile(
       process.execPath,
       ["--import", "tsx", CLI, ...args],
-      { env: { PATH: process.env.PATH, ...env }, timeout: 30_000 },
+      { env: { PATH: process.env.PATH, ...env }, timeout: SLOW },
       (error, stdout, stderr) => done({ code: error ? (error.code as number) : 0, stdout, stderr }),
     );
   });
@@ -64,7 +67,7 @@ function stopped(child: ChildProcess): Promise<number | null> {
   });
 }
 
-describe.concurrent("flightrec --help, --version and each command's --help", () => {
+describe.concurrent("flightrec --help, --version and each command's --help", { timeout: SLOW }, () => {
   it.each([["--help"], ["-h"], ["help"]])(
     "flightrec %s names the commands and the environment",
     async (flag) => {
@@ -127,7 +130,7 @@ describe.concurrent("flightrec --help, --version and each command's --help", () 
   });
 });
 
-describe("flightrec serve reads FLIGHTREC_* when no flag is given", () => {
+describe("flightrec serve reads FLIGHTREC_* when no flag is given", { timeout: SLOW }, () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "flightrec-cli-"));
@@ -199,7 +202,7 @@ describe("flightrec serve reads FLIGHTREC_* when no flag is given", () => {
   });
 });
 
-describe.concurrent("flightrec query errors name what is wrong", () => {
+describe("flightrec query errors name what is wrong", { timeout: SLOW }, () => {
   let dir: string;
   let db: string;
   beforeAll(async () => {
@@ -213,7 +216,7 @@ describe.concurrent("flightrec query errors name what is wrong", () => {
     };
     expect((await postTraces(url, otlpJson([span]))).status).toBe(200);
     expect(await stopped(child)).toBe(0);
-  });
+  }, SLOW);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("reads the store named by FLIGHTREC_DB", async () => {

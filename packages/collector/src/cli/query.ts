@@ -1,6 +1,6 @@
 import { MAX_TIMER_MS, SqlRunner } from "../sql/sql-runner.js";
 import { type CommandSpec, commandHelp, parseCommand, UsageError } from "./options.js";
-import { storeToRead } from "./store-path.js";
+import { storeOption, storeToRead } from "./store-path.js";
 import { textOf, wholeNumberOf } from "./values.js";
 
 export const QUERY: CommandSpec = {
@@ -11,14 +11,7 @@ It runs in a separate process on a read-only connection, so it is safe while fli
 writing the same file. The tables (runs, spans, decisions, failures, interruptions, llm_calls,
 tool_calls) are described in the README.`,
   options: [
-    {
-      name: "db",
-      kind: "string",
-      value: "PATH",
-      default: "./flightrec.db",
-      env: "FLIGHTREC_DB",
-      help: "store file to read",
-    },
+    storeOption("store file to read"),
     { name: "json", kind: "boolean", help: "print rows as a JSON array of objects instead of a table" },
     {
       name: "timeout-ms",

@@ -2,7 +2,7 @@ import { createLogger, type LogLevel } from "../logger.js";
 import { DEFAULT_HOST, DEFAULT_PORT, type RunningServer, startServer } from "../server.js";
 import { MAX_TIMER_MS } from "../sql/sql-runner.js";
 import { type CommandSpec, commandHelp, parseCommand, UsageError } from "./options.js";
-import { isSqliteError, storeOpenError, storeToWrite } from "./store-path.js";
+import { isSqliteError, storeOpenError, storeOption, storeToWrite } from "./store-path.js";
 import { oneOf, portOf, positiveNumberOf, textOf, wholeNumberOf } from "./values.js";
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const satisfies readonly LogLevel[];
@@ -19,14 +19,7 @@ Without --token it answers only to loopback Host names; with one, /v1 and /api n
 "Authorization: Bearer <token>". Logs are JSON lines on stderr. Ctrl+C or SIGTERM stops it after
 committing every accepted span.`,
   options: [
-    {
-      name: "db",
-      kind: "string",
-      value: "PATH",
-      default: "./flightrec.db",
-      env: "FLIGHTREC_DB",
-      help: "SQLite store file, created if missing",
-    },
+    storeOption("SQLite store file, created if missing"),
     {
       name: "host",
       kind: "string",

@@ -1,5 +1,11 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type { OptionSpec } from "./options.js";
+
+/** `--db`, the same for every command that opens the store; only what it is for differs. */
+export function storeOption(help: string): OptionSpec {
+  return { name: "db", kind: "string", value: "PATH", default: "./flightrec.db", env: "FLIGHTREC_DB", help };
+}
 
 /** Errors about the store file name the file, as the user will look for it: an absolute path. */
 
