@@ -8,9 +8,10 @@ import { createRequire } from "node:module";
 import { build } from "esbuild";
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
-const entryPoints = Object.values(pkg.exports).map((target) =>
-  target.default.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts"),
-);
+// Entries with a "default" condition are code; "./package.json" is exported as itself.
+const entryPoints = Object.values(pkg.exports)
+  .filter((target) => typeof target === "object" && target.default)
+  .map((target) => target.default.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts"));
 
 rmSync("dist", { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");

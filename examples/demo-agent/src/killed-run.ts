@@ -49,9 +49,12 @@ interface RunSummary {
 }
 
 async function waitForRun(endpoint: string, runId: string, done: (run: RunSummary) => boolean, what: string) {
+  // A collector started with --token answers /api only with it, as the SDK sends it.
+  const token = process.env.FLIGHTREC_TOKEN;
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const until = Date.now() + 10_000;
   while (Date.now() < until) {
-    const response = await fetch(`${endpoint}/api/runs/${encodeURIComponent(runId)}`);
+    const response = await fetch(`${endpoint}/api/runs/${encodeURIComponent(runId)}`, { headers });
     if (response.ok && done(((await response.json()) as { run: RunSummary }).run)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -62,4 +62,14 @@ describe("the Quick start's start command", () => {
   it("prints how to resume the killed run", () => {
     expect(output).toMatch(/--resume --run-id task-123-\w+/);
   });
+
+  // Ctrl+C under `pnpm start` reaches the process from the terminal and again from the runner.
+  it("stops with exit code 0 on Ctrl+C, even when the signal arrives twice", async () => {
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.once("exit", (code, signal) => resolve({ code, signal })),
+    );
+    child.kill("SIGINT");
+    child.kill("SIGINT");
+    expect(await exited).toEqual({ code: 0, signal: null });
+  });
 });

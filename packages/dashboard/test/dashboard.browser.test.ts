@@ -337,6 +337,11 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await editor.fill("DELETE FROM runs");
     await page.getByRole("button", { name: "Run query" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/read-only|not allowed|only/i);
+
+    // A typo is a syntax error, not a forbidden statement.
+    await editor.fill("SELEC 1");
+    await page.getByRole("button", { name: "Run query" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/SQL syntax error near "SELEC"/);
     await page.close();
   });
 

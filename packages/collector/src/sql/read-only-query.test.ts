@@ -29,4 +29,21 @@ describe("runReadOnlyQuery", () => {
     expect(() => runReadOnlyQuery(db, "SELECT zeroblob(2000)", 10_000, 1_000)).toThrow(QueryRejectedError);
     expect(() => runReadOnlyQuery(db, "SELECT zeroblob(2000)", 10_000, 1_000)).toThrow(/1000 bytes/);
   });
+
+  it.each([
+    ["SELEC 1", /^SQL syntax error near "SELEC"$/],
+    ["SELECT run_id FRM runs", /^SQL syntax error near "runs"$/],
+    ["SELECT (", /^SQL syntax error: the statement ends too early/],
+  ])("calls %s a syntax error and says where, not a forbidden statement", (sql, message) => {
+    db.exec("CREATE TABLE runs (run_id TEXT)");
+    expect(() => runReadOnlyQuery(db, sql)).toThrow(message);
+  });
+
+  it("calls only a statement that would change the store a write", () => {
+    db.exec("CREATE TABLE runs (run_id TEXT)");
+    expect(() => runReadOnlyQuery(db, "DELETE FROM runs")).toThrow(/would write to the store/);
+    for (const sql of ["ATTACH DATABASE ':memory:' AS other", "PRAGMA table_info(runs)", "BEGIN"]) {
+      expect(() => runReadOnlyQuery(db, sql)).toThrow(/start with SELECT, WITH, VALUES or EXPLAIN$/);
+    }
+  });
 });

@@ -52,20 +52,7 @@ export function runReadOnlyQuery(
   maxRows = DEFAULT_MAX_ROWS,
   maxBytes = DEFAULT_MAX_BYTES,
 ): QueryResult {
-  if (!ALLOWED_START.test(sql)) {
-    throw new QueryRejectedError(
-      "only read-only queries are allowed: start with SELECT, WITH, VALUES or EXPLAIN",
-    );
-  }
-  let statement: Database.Statement;
-  try {
-    statement = db.prepare(sql);
-  } catch (error) {
-    throw new QueryRejectedError((error as Error).message);
-  }
-  if (!statement.readonly || !statement.reader) {
-    throw new QueryRejectedError("only read-only statements that return rows (SELECT, WITH …) are allowed");
-  }
+  const statement = prepareReadOnly(db, sql);
   const columns = statement.columns().map((c) => c.name);
   const rows: unknown[][] = [];
   let truncated = false;
@@ -93,6 +80,39 @@ export function runReadOnlyQuery(
     );
   }
   return { columns, rows, truncated };
+}
+
+/**
+ * Compiles first, so a typo is reported as a syntax error rather than as a forbidden statement;
+ * compiling executes nothing. Only a statement SQLite says would write is called a write.
+ */
+function prepareReadOnly(db: Database.Database, sql: string): Database.Statement {
+  let statement: Database.Statement;
+  try {
+    statement = db.prepare(sql);
+  } catch (error) {
+    throw new QueryRejectedError(describeCompileError((error as Error).message));
+  }
+  if (!statement.readonly) {
+    throw new QueryRejectedError(
+      "only read-only queries are allowed: this statement would write to the store",
+    );
+  }
+  if (!ALLOWED_START.test(sql) || !statement.reader) {
+    throw new QueryRejectedError(
+      "only read-only queries are allowed: start with SELECT, WITH, VALUES or EXPLAIN",
+    );
+  }
+  return statement;
+}
+
+/** SQLite says `near "SELEC": syntax error`; lead with what kind of error it is. */
+function describeCompileError(message: string): string {
+  const near = /^near "([\s\S]*)": syntax error$/.exec(message);
+  if (near) return `SQL syntax error near "${near[1]}"`;
+  if (message === "incomplete input")
+    return "SQL syntax error: the statement ends too early (incomplete input)";
+  return message;
 }
 
 /** About what a cell adds to the JSON reply: strings by length (escapes aside), other values a few bytes. */

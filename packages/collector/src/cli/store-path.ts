@@ -1,0 +1,43 @@
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { OptionSpec } from "./options.js";
+
+/** `--db`, the same for every command that opens the store; only what it is for differs. */
+export function storeOption(help: string): OptionSpec {
+  return { name: "db", kind: "string", value: "PATH", default: "./flightrec.db", env: "FLIGHTREC_DB", help };
+}
+
+/** Errors about the store file name the file, as the user will look for it: an absolute path. */
+
+/** `query` reads an existing store; SQLite alone would say "unable to open database file". */
+export function storeToRead(path: string): string {
+  const absolute = resolve(path);
+  if (!existsSync(absolute)) {
+    throw new Error(
+      `no store at ${absolute}: the file does not exist (give --db or FLIGHTREC_DB the file that flightrec serve writes)`,
+    );
+  }
+  if (!statSync(absolute).isFile()) throw new Error(`the store ${absolute} is not a file`);
+  return path;
+}
+
+/** `serve` creates the store when missing, but not the folders above it. */
+export function storeToWrite(path: string): string {
+  const absolute = resolve(path);
+  const folder = dirname(absolute);
+  if (!existsSync(folder))
+    throw new Error(`cannot create the store ${absolute}: the folder ${folder} does not exist`);
+  if (existsSync(absolute) && !statSync(absolute).isFile())
+    throw new Error(`the store ${absolute} is not a file`);
+  return path;
+}
+
+/** Why `serve` could not open the store at `path`, SQLite's reason with the file named. */
+export function storeOpenError(path: string, error: Error): Error {
+  return new Error(`cannot open the store ${resolve(path)}: ${error.message}`, { cause: error });
+}
+
+/** SQLite's own errors (better-sqlite3 gives them codes starting with SQLITE_). */
+export function isSqliteError(error: unknown): error is Error {
+  return error instanceof Error && /^SQLITE_/.test(String((error as { code?: unknown }).code ?? ""));
+}
