@@ -1,8 +1,8 @@
-import { type InfiniteData, type Query, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useState } from "react";
 import { eventsUrl } from "../api/client";
-import { type RunList, runRowSchema } from "../api/schemas";
-import { applyRunEvent } from "../model/run-view";
+import { applyLiveRun, catchUpAfterConnect } from "../api/live-cache";
+import { runRowSchema } from "../api/schemas";
 
 /** "live": server-sent events are flowing; "polling": they are not, so queries refetch on a timer. */
 export type LiveMode = "connecting" | "live" | "polling";
@@ -18,8 +18,8 @@ export function pollInterval(mode: LiveMode, ms: number): number | false {
 
 /**
  * Subscribes to GET /api/events and applies each changed run to the cache: the runs list gets
- * the row at once, an open replay refetches. Without the stream (older collector, proxy that
- * buffers) the mode falls back to polling.
+ * the row at once, an open replay refetches; each (re)connection refetches what it may have
+ * missed. Without the stream (older collector, proxy that buffers) the mode falls back to polling.
  */
 export function LiveUpdatesProvider({ children }: { children: React.ReactNode }) {
   const queryClient = useQueryClient();
@@ -28,20 +28,14 @@ export function LiveUpdatesProvider({ children }: { children: React.ReactNode })
   useEffect(() => {
     if (typeof EventSource === "undefined") return;
     const source = new EventSource(eventsUrl());
-    source.onopen = () => setMode("live");
+    source.onopen = () => {
+      setMode("live");
+      catchUpAfterConnect(queryClient);
+    };
     source.onerror = () => setMode("polling");
     source.addEventListener("run", (event) => {
       const parsed = runRowSchema.safeParse(safeJson((event as MessageEvent<string>).data));
-      if (!parsed.success) return;
-      const run = parsed.data;
-      // The model filter needs the run's spans, which an event does not carry: those lists refetch.
-      const byModel = (q: Query) => Boolean((q.queryKey[1] as { model?: string } | undefined)?.model);
-      void queryClient.invalidateQueries({ queryKey: ["runs"], predicate: byModel });
-      queryClient.setQueriesData<InfiniteData<RunList>>(
-        { queryKey: ["runs"], predicate: (q) => !byModel(q) },
-        (data) => applyRunEvent(data, run),
-      );
-      void queryClient.invalidateQueries({ queryKey: ["run", run.run_id] });
+      if (parsed.success) applyLiveRun(queryClient, parsed.data);
     });
     return () => source.close();
   }, [queryClient]);
