@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import type { SpanRecord } from "../../domain.js";
 import { nsToIso } from "./time.js";
 
@@ -193,6 +194,60 @@ ON CONFLICT (run_id) DO UPDATE SET
   last_seen_at = excluded.last_seen_at,
   updated_at = excluded.updated_at
 `;
+
+export type RunDeltaParams = ReturnType<typeof deltaParams>;
+
+/**
+ * The same merge as ROLLUP_RUN_SQL for a delta that neither finishes nor fails the run, when
+ * the run exists at the same attempt and the delta neither moves its start earlier nor names
+ * what the run lacks. SQLite rewrites every index whose columns an UPDATE's SET names, whether
+ * or not the value changes; the wide upsert names all of them (seven indexes on `runs`), this
+ * one only what can move, so a run touched by many small batches costs a fraction of the
+ * pages. With `withUsage` false it leaves tokens and cost (and their indexes) alone. It
+ * changes no row when a condition fails: the caller then runs ROLLUP_RUN_SQL.
+ */
+function advanceRunSql(withUsage: boolean): string {
+  const usage = withUsage
+    ? `
+  input_tokens = CASE WHEN @input_tokens IS NULL THEN input_tokens ELSE coalesce(input_tokens, 0) + @input_tokens END,
+  output_tokens = CASE WHEN @output_tokens IS NULL THEN output_tokens ELSE coalesce(output_tokens, 0) + @output_tokens END,
+  cost_usd = CASE WHEN @cost_usd IS NULL THEN cost_usd ELSE coalesce(cost_usd, 0) + @cost_usd END,`
+    : "";
+  return `
+UPDATE runs SET
+  last_ns = max(last_ns, @last_ns),
+  current_step = CASE WHEN @current_step >= coalesce(current_step, -1) THEN @current_step ELSE current_step END,
+  current_step_name = CASE WHEN @current_step >= coalesce(current_step, -1) THEN @current_step_name
+                           ELSE current_step_name END,
+  steps = steps + @new_steps,${usage}
+  service = coalesce(service, @service),
+  trace_id = coalesce(trace_id, @trace_id),
+  last_seen_at = @now,
+  updated_at = @now
+WHERE run_id = @run_id AND attempts = @attempt AND start_ns <= @start_ns
+  AND (name IS NOT NULL OR @name IS NULL) AND (request_id IS NOT NULL OR @request_id IS NULL)`;
+}
+
+/** Merges batch deltas into `runs`: the narrow update when it applies, else ROLLUP_RUN_SQL. */
+export class RunRollup {
+  private readonly rollup: Database.Statement;
+  private readonly advance: Database.Statement;
+  private readonly advanceWithUsage: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.rollup = db.prepare(ROLLUP_RUN_SQL);
+    this.advance = db.prepare(advanceRunSql(false));
+    this.advanceWithUsage = db.prepare(advanceRunSql(true));
+  }
+
+  merge(params: RunDeltaParams): void {
+    if (params.finished === 0 && params.error === null) {
+      const withUsage = params.input_tokens !== null || params.output_tokens !== null || params.cost_usd !== null;
+      if ((withUsage ? this.advanceWithUsage : this.advance).run(params).changes > 0) return;
+    }
+    this.rollup.run(params);
+  }
+}
 
 /**
  * Records the verdict that the run's current attempt was interrupted: its status and the

@@ -6,8 +6,8 @@ import {
   deltaParams,
   emptyDelta,
   type PreviousSpan,
-  ROLLUP_RUN_SQL,
   type RunDelta,
+  RunRollup,
 } from "./run-rollup.js";
 import { MAX_KEY_PROBES, spanKey } from "./span-key.js";
 import { durationMs, nsToIso } from "./time.js";
@@ -67,7 +67,7 @@ export class SpanWriter {
   private readonly deleteDecisions: Database.Statement;
   private readonly insertDecision: Database.Statement;
   private readonly upsertFailure: Database.Statement;
-  private readonly rollupRun: Database.Statement;
+  private readonly runs: RunRollup;
   readonly write: (spans: readonly SpanRecord[]) => IngestSummary;
 
   constructor(db: Database.Database) {
@@ -80,7 +80,7 @@ export class SpanWriter {
     this.insertDecision = db.prepare(INSERT_DECISION_SQL);
     this.upsertFailure = db.prepare(UPSERT_FAILURE_SQL);
     this.traces = new TraceDirectory(db);
-    this.rollupRun = db.prepare(ROLLUP_RUN_SQL);
+    this.runs = new RunRollup(db);
     const transaction = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
     this.write = (spans) => {
       try {
@@ -136,7 +136,7 @@ export class SpanWriter {
       addToDelta(delta, span, previous, isRoot);
     }
     const now = new Date().toISOString();
-    for (const delta of deltas.values()) this.rollupRun.run(deltaParams(delta, now));
+    for (const delta of deltas.values()) this.runs.merge(deltaParams(delta, now));
     return { stored, runIds: [...deltas.keys()], unstored };
   }
 
