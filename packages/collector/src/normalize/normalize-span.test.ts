@@ -276,6 +276,32 @@ describe("normalizeSpan", () => {
     });
   });
 
+  it("takes a failed span's own input as the failure's input when none is given apart", () => {
+    const failedTool = (attributes: { key: string; value: { stringValue: string } }[]) =>
+      normalizeOne({ ...base, status: { code: 2, message: "no such city" }, attributes }).failure?.input;
+    const args = '{"city":"Atlantis"}';
+    expect(
+      failedTool([
+        { key: "openinference.span.kind", value: str("TOOL") },
+        { key: "input.value", value: str(args) },
+      ]),
+    ).toBe(args);
+    expect(
+      failedTool([
+        { key: "ai.operationId", value: str("ai.toolCall") },
+        { key: "ai.toolCall.args", value: str(args) },
+      ]),
+    ).toBe(args);
+    expect(
+      failedTool([
+        { key: "gen_ai.operation.name", value: str("execute_tool") },
+        { key: "gen_ai.tool.call.arguments", value: str(args) },
+      ]),
+    ).toBe(args);
+    // The run's input on a failed call is context, never the call's input.
+    expect(failedTool([{ key: "flightrec.run.input", value: str('{"quarter":"Q3"}') }])).toBeNull();
+  });
+
   it("marks a pending placeholder as running with no end", () => {
     const record = normalizeOne({
       ...base,

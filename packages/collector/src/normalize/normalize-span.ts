@@ -24,6 +24,11 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
   const end = timeIfSet(span.endTimeUnixNano);
   const endNs = pending || end === undefined ? null : storableTime(end, "endTimeUnixNano");
   const usage = usageOf(attrs, kind);
+  const input =
+    (kind === "run" ? pickJson(attrs, C.ATTR_RUN_INPUT) : null) ??
+    pickJson(attrs, ...FIELD_KEYS.input) ??
+    indexedMessages(attrs, INDEXED_MESSAGES.input) ??
+    pickJson(attrs, ...FIELD_KEYS.inputPayload);
   return {
     traceId: span.traceId.toLowerCase(),
     spanId: span.spanId.toLowerCase(),
@@ -41,11 +46,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     endNs,
     stepIndex,
     ...usage,
-    input:
-      (kind === "run" ? pickJson(attrs, C.ATTR_RUN_INPUT) : null) ??
-      pickJson(attrs, ...FIELD_KEYS.input) ??
-      indexedMessages(attrs, INDEXED_MESSAGES.input) ??
-      pickJson(attrs, ...FIELD_KEYS.inputPayload),
+    input,
     output:
       pickJson(attrs, ...FIELD_KEYS.output) ??
       indexedMessages(attrs, INDEXED_MESSAGES.output) ??
@@ -53,7 +54,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     attributes: JSON.stringify(attrs),
     pending,
     decisions: decisionsOf(span, stepIndex),
-    failure: failureOf(span, attrs, stepIndex, status === "error"),
+    failure: failureOf(span, attrs, stepIndex, status === "error", input),
   };
 }
 

@@ -27,13 +27,15 @@ export function decisionsOf(span: OtlpSpan, stepIndex: number | null): DecisionR
 
 /**
  * A failure is a span with error status; its `exception` event (OpenTelemetry semantic
- * conventions) gives type, message and stack, and `flightrec.failure.input` the input.
+ * conventions) gives type, message and stack, and `flightrec.failure.input` the input — else the
+ * span's own input: a failing tool's arguments, whatever instrumentation recorded them.
  */
 export function failureOf(
   span: OtlpSpan,
   attrs: Attributes,
   stepIndex: number | null,
   failed: boolean,
+  ownInput: string | null,
 ): FailureRecord | null {
   if (!failed) return null;
   const exception = [...(span.events ?? [])].reverse().find((e) => e.name === "exception");
@@ -43,7 +45,7 @@ export function failureOf(
     errorType: pickString(ex, "exception.type", "error.type") ?? pickString(attrs, "error.type"),
     message: pickString(ex, "exception.message") ?? span.status?.message ?? "error",
     stack: pickString(ex, "exception.stacktrace"),
-    input: pickJson(attrs, C.ATTR_FAILURE_INPUT),
+    input: pickJson(attrs, C.ATTR_FAILURE_INPUT) ?? ownInput,
     context: pickJson(attrs, C.ATTR_RUN_INPUT),
     tsNs: failureTime(exception?.timeUnixNano, span),
   };

@@ -199,6 +199,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE decisions ADD COLUMN details TEXT CHECK (details IS NULL OR json_valid(details));
   `,
+  // 6: steps whose source gave no index are numbered by the store by start time (step-numbering.ts);
+  // 1 marks them, so a step arriving late can move them and never one whose index was declared.
+  `
+  ALTER TABLE spans ADD COLUMN step_by_order INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { migrate } from "./migrations.js";
-import { ROLLUP_RUN_SQL, RunRollup, type RunDeltaParams } from "./run-rollup.js";
+import { ROLLUP_RUN_SQL, type RunDeltaParams, RunRollup } from "./run-rollup.js";
 import { nsToIso } from "./time.js";
 
 const BASE = 1_763_900_000_000_000_000n;
@@ -58,7 +58,8 @@ function database(): Database.Database {
   return db;
 }
 
-const runs = (db: Database.Database) => db.prepare("SELECT * FROM runs ORDER BY run_id").safeIntegers(true).all();
+const runs = (db: Database.Database) =>
+  db.prepare("SELECT * FROM runs ORDER BY run_id").safeIntegers(true).all();
 
 describe("RunRollup", () => {
   it("leaves every runs row as the wide upsert alone would", () => {
@@ -84,12 +85,31 @@ describe("RunRollup", () => {
     const db = database();
     const rollup = new RunRollup(db);
     const first = fc.sample(delta, { numRuns: 1, seed: 1 })[0]!;
-    const opening: RunDeltaParams = { ...first, root_status: "running", finished: 0, ended_at: null, error: null };
-    rollup.merge({ ...opening, name: "demo", request_id: "req-1", current_step: 1, current_step_name: "fetch" });
+    const opening: RunDeltaParams = {
+      ...first,
+      root_status: "running",
+      finished: 0,
+      ended_at: null,
+      error: null,
+    };
+    rollup.merge({
+      ...opening,
+      name: "demo",
+      request_id: "req-1",
+      current_step: 1,
+      current_step_name: "fetch",
+    });
     // A trigger counts wide upserts: the narrow path is an UPDATE, never an INSERT … ON CONFLICT.
     db.exec(`CREATE TEMP TABLE upserts (n INTEGER); INSERT INTO upserts VALUES (0);
              CREATE TEMP TRIGGER count_upserts BEFORE INSERT ON main.runs BEGIN UPDATE upserts SET n = n + 1; END;`);
-    rollup.merge({ ...opening, name: null, request_id: null, current_step: 2, current_step_name: "clean", new_steps: 1 });
+    rollup.merge({
+      ...opening,
+      name: null,
+      request_id: null,
+      current_step: 2,
+      current_step_name: "clean",
+      new_steps: 1,
+    });
     expect(db.prepare("SELECT n FROM upserts").pluck().get()).toBe(0);
     expect(db.prepare("SELECT current_step_name, steps FROM runs").get()).toEqual({
       current_step_name: "clean",

@@ -116,7 +116,8 @@ export function deltaParams(d: RunDelta, now: string) {
     new_steps: d.newSteps,
     current_step: d.currentStep?.index ?? null,
     current_step_name: d.currentStep?.name ?? null,
-    error: root?.errorMessage ?? d.error?.message ?? null,
+    // A run that ended ok recovered from whatever failed inside it: that stays on its span.
+    error: finished && root.status === "ok" ? null : (root?.errorMessage ?? d.error?.message ?? null),
     input_tokens: d.inputTokens,
     output_tokens: d.outputTokens,
     cost_usd: d.costUsd,
@@ -174,13 +175,11 @@ ON CONFLICT (run_id) DO UPDATE SET
     ELSE runs.steps END,
   error = CASE
     WHEN excluded.attempts > runs.attempts THEN excluded.error
-    WHEN excluded.attempts = runs.attempts AND @finished AND @root_status = 'ok' AND runs.status = 'interrupted'
-      THEN NULL
-    WHEN excluded.attempts = runs.attempts AND runs.status = 'interrupted' THEN runs.error
-    WHEN excluded.attempts = runs.attempts AND @finished AND @root_status = 'error'
-      THEN coalesce(excluded.error, runs.error)
-    WHEN excluded.attempts = runs.attempts THEN coalesce(runs.error, excluded.error)
-    ELSE runs.error END,
+    WHEN excluded.attempts < runs.attempts THEN runs.error
+    WHEN @finished AND @root_status = 'ok' THEN NULL
+    WHEN runs.status IN ('interrupted', 'ok') THEN runs.error
+    WHEN @finished AND @root_status = 'error' THEN coalesce(excluded.error, runs.error)
+    ELSE coalesce(runs.error, excluded.error) END,
   attempts = max(runs.attempts, excluded.attempts),
   input_tokens = CASE WHEN excluded.input_tokens IS NULL THEN runs.input_tokens
                       ELSE coalesce(runs.input_tokens, 0) + excluded.input_tokens END,
@@ -242,7 +241,8 @@ export class RunRollup {
 
   merge(params: RunDeltaParams): void {
     if (params.finished === 0 && params.error === null) {
-      const withUsage = params.input_tokens !== null || params.output_tokens !== null || params.cost_usd !== null;
+      const withUsage =
+        params.input_tokens !== null || params.output_tokens !== null || params.cost_usd !== null;
       if ((withUsage ? this.advanceWithUsage : this.advance).run(params).changes > 0) return;
     }
     this.rollup.run(params);

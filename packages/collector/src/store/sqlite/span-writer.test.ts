@@ -58,6 +58,28 @@ describe("SqliteStore ingest", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("clears the run's error when the run ends ok after recovering, in whatever order spans arrive", async () => {
+    const failedTool = span({
+      spanId: "3333333333333333",
+      kind: "tool",
+      name: "weather",
+      stepIndex: null,
+      status: "error",
+      errorMessage: "no such city",
+    });
+    await store.ingest([failedTool]);
+    expect(q("SELECT status, error FROM runs")).toEqual([{ status: "running", error: "no such city" }]);
+    await store.ingest([root()]);
+    expect(q("SELECT status, error FROM runs")).toEqual([{ status: "ok", error: null }]);
+    await store.ingest([failedTool]); // sent again, after the run ended
+    expect(q("SELECT status, error FROM runs")).toEqual([{ status: "ok", error: null }]);
+    // A run that does not recover keeps the error it failed with.
+    await store.ingest([
+      root({ status: "error", errorMessage: "gave up", runId: "task-2", traceId: "b".repeat(32) }),
+    ]);
+    expect(q("SELECT error FROM runs WHERE run_id = 'task-2'")).toEqual([{ error: "gave up" }]);
+  });
+
   it("stores a retried batch once and counts its usage once", async () => {
     const decision = {
       step: 1,

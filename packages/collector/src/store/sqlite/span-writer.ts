@@ -10,6 +10,7 @@ import {
   RunRollup,
 } from "./run-rollup.js";
 import { MAX_KEY_PROBES, spanKey } from "./span-key.js";
+import { StepNumbering } from "./step-numbering.js";
 import { durationMs, nsToIso } from "./time.js";
 import { keyHigh, TraceDirectory } from "./trace-directory.js";
 
@@ -18,8 +19,8 @@ const TOO_MANY_ON_KEY = `${MAX_KEY_PROBES} other spans of its trace share the lo
 const UPSERT_SPAN_SQL = `
 INSERT INTO spans (span_key, trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at,
                    ended_at, duration_ms, start_ns, end_ns, step_index, model, provider, input_tokens,
-                   output_tokens, cost_usd, input, output, error, service, attributes)
-VALUES (${new Array(25).fill("?").join(", ")})
+                   output_tokens, cost_usd, input, output, error, service, attributes, step_by_order)
+VALUES (${new Array(26).fill("?").join(", ")})
 ON CONFLICT (span_key) DO UPDATE SET
   parent_span_id = excluded.parent_span_id, run_id = excluded.run_id, attempt = excluded.attempt,
   kind = excluded.kind, name = excluded.name, status = excluded.status, started_at = excluded.started_at,
@@ -27,7 +28,7 @@ ON CONFLICT (span_key) DO UPDATE SET
   end_ns = excluded.end_ns, step_index = excluded.step_index, model = excluded.model,
   provider = excluded.provider, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
   cost_usd = excluded.cost_usd, input = excluded.input, output = excluded.output, error = excluded.error,
-  service = excluded.service, attributes = excluded.attributes`;
+  service = excluded.service, attributes = excluded.attributes, step_by_order = excluded.step_by_order`;
 
 /** The common case, a span not stored before, costs one statement. */
 const INSERT_NEW_SPAN_SQL = UPSERT_SPAN_SQL.replace(
@@ -50,6 +51,7 @@ VALUES (@span_key, @trace_id, @span_id, @run_id, @attempt, @step, @kind, @name, 
 interface ExistingSpan extends PreviousSpan {
   trace_id: string;
   span_id: string;
+  step_index: number | null;
 }
 
 /**
@@ -68,11 +70,13 @@ export class SpanWriter {
   private readonly insertDecision: Database.Statement;
   private readonly upsertFailure: Database.Statement;
   private readonly runs: RunRollup;
+  private readonly steps: StepNumbering;
+  private readonly setStepIndex: Database.Statement;
   readonly write: (spans: readonly SpanRecord[]) => IngestSummary;
 
   constructor(db: Database.Database) {
     this.selectExisting = db.prepare(
-      "SELECT trace_id, span_id, status, kind, input_tokens, output_tokens, cost_usd FROM spans WHERE span_key = ?",
+      "SELECT trace_id, span_id, status, kind, step_index, input_tokens, output_tokens, cost_usd FROM spans WHERE span_key = ?",
     );
     this.upsertSpan = db.prepare(UPSERT_SPAN_SQL);
     this.insertNewSpan = db.prepare(INSERT_NEW_SPAN_SQL);
@@ -81,6 +85,8 @@ export class SpanWriter {
     this.upsertFailure = db.prepare(UPSERT_FAILURE_SQL);
     this.traces = new TraceDirectory(db);
     this.runs = new RunRollup(db);
+    this.steps = new StepNumbering(db);
+    this.setStepIndex = db.prepare("UPDATE spans SET step_index = ? WHERE span_key = ?");
     const transaction = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
     this.write = (spans) => {
       try {
@@ -100,13 +106,16 @@ export class SpanWriter {
   private writeBatch(spans: readonly SpanRecord[]): IngestSummary {
     const traces = this.traces.entriesOf(spans);
     const deltas = new Map<string, RunDelta>();
+    const movedSteps = new Map<string, number>();
     const unstored: UnstoredSpan[] = [];
     let stored = 0;
-    for (const span of spans) {
+    for (const given of spans) {
+      let span = given;
       const trace = traces.get(span.traceId)!;
       const runId = span.runId ?? trace.runId;
       const high = keyHigh(trace, span);
-      const params = spanParams(span, spanKey(high, span.spanId), runId);
+      const byOrder = span.kind === "step" && span.stepIndex === null && runId !== null;
+      const params = spanParams(span, spanKey(high, span.spanId), runId, byOrder);
       let previous: ExistingSpan | undefined;
       if (this.insertNewSpan.run(...params).changes === 0) {
         const slot = this.findSlot(span, high);
@@ -118,9 +127,26 @@ export class SpanWriter {
         // A placeholder never overwrites the finished span, whatever order they arrive in.
         if (previous && span.pending && previous.status !== "running") continue;
         params[0] = slot.key;
+        // Another copy of a numbered step keeps its number.
+        if (byOrder && previous?.step_index != null) params[STEP_INDEX_PARAM] = previous.step_index;
         this.upsertSpan.run(...params);
       }
       const key = params[0] as bigint;
+      if (byOrder) {
+        let index = params[STEP_INDEX_PARAM] as number | null;
+        if (index === null) {
+          const placed = this.steps.place({
+            run_id: runId,
+            attempt: span.attempt,
+            start_ns: span.startNs,
+            span_key: key,
+          });
+          index = placed.index;
+          this.setStepIndex.run(index, key);
+          if (placed.moved) movedSteps.set(runId, span.attempt);
+        }
+        span = numbered(span, index);
+      }
       if (span.decisions.length > 0 || previous) this.replaceDecisions(span, key, runId);
       if (span.failure) this.upsertFailure.run(failureParams(span, key, runId));
       stored++;
@@ -137,6 +163,7 @@ export class SpanWriter {
     }
     const now = new Date().toISOString();
     for (const delta of deltas.values()) this.runs.merge(deltaParams(delta, now));
+    for (const [runId, attempt] of movedSteps) this.steps.refreshCurrentStep(runId, attempt);
     return { stored, runIds: [...deltas.keys()], unstored };
   }
 
@@ -179,7 +206,7 @@ export class SpanWriter {
 }
 
 /** Positional, in the column order of UPSERT_SPAN_SQL (binding by name costs more on this path). */
-function spanParams(span: SpanRecord, key: bigint, runId: string | null): unknown[] {
+function spanParams(span: SpanRecord, key: bigint, runId: string | null, stepByOrder: boolean): unknown[] {
   return [
     key,
     span.traceId,
@@ -206,7 +233,20 @@ function spanParams(span: SpanRecord, key: bigint, runId: string | null): unknow
     span.errorMessage,
     span.service,
     span.attributes,
+    stepByOrder ? 1 : 0,
   ];
+}
+
+const STEP_INDEX_PARAM = 14;
+
+/** The span with the index the store gave it, on its failure and decisions too. */
+function numbered(span: SpanRecord, index: number): SpanRecord {
+  return {
+    ...span,
+    stepIndex: index,
+    failure: span.failure && { ...span.failure, step: span.failure.step ?? index },
+    decisions: span.decisions.map((d) => ({ ...d, step: d.step ?? index })),
+  };
 }
 
 function failureParams(span: SpanRecord, key: bigint, runId: string | null) {
