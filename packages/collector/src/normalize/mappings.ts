@@ -7,7 +7,7 @@ import { type Attributes, pickString } from "./pick.js";
  * order, first present wins, so our own and the current OpenTelemetry GenAI names come first and
  * older or tool-specific names after. Sources: `flightrec` (ours), `genai` (OTel GenAI, current),
  * `genai-deprecated`, `openinference` (Arize Phoenix), `vercel` (AI SDK `ai.*` spans of v5/v6; its
- * v7 emits `genai`), `traceloop` (OpenLLMetry).
+ * v7 emits `genai`), `traceloop` (OpenLLMetry), `mastra` (`@mastra/otel-exporter` 0.3).
  */
 export const FIELD_KEYS = {
   model: [
@@ -47,10 +47,11 @@ export const FIELD_KEYS = {
     "llm.token_count.prompt_details.cache_read", // openinference
     "ai.usage.inputTokenDetails.cacheReadTokens", // vercel v6
     "ai.usage.cachedInputTokens", // vercel v5
+    "gen_ai.usage.cached_input_tokens", // mastra
   ],
   reasoningTokens: [
     C.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, // genai
-    "gen_ai.usage.reasoning_tokens", // traceloop
+    "gen_ai.usage.reasoning_tokens", // traceloop, mastra
     "llm.token_count.completion_details.reasoning", // openinference
     "ai.usage.outputTokenDetails.reasoningTokens", // vercel v6
     "ai.usage.reasoningTokens", // vercel v5
@@ -66,6 +67,7 @@ export const FIELD_KEYS = {
   ],
   runName: [
     C.GEN_AI_AGENT_NAME, // genai
+    "gen_ai.agent.id", // mastra: the agent's id, its name unless given one
     "traceloop.workflow.name", // traceloop
     "ai.telemetry.functionId", // vercel
   ],
@@ -83,6 +85,7 @@ export const FIELD_KEYS = {
     C.ATTR_STEP_INPUT, // flightrec
     C.GEN_AI_INPUT_MESSAGES, // genai
     C.GEN_AI_TOOL_CALL_ARGUMENTS, // genai
+    "gen_ai.tool.input", // mastra
   ],
   /** Whole request and response payloads: read after the indexed message lists, which hold the conversation itself. */
   inputPayload: [
@@ -92,12 +95,14 @@ export const FIELD_KEYS = {
     "ai.toolCall.input", // vercel v6
     "ai.prompt", // vercel (outer calls)
     "traceloop.entity.input", // traceloop
+    "input", // mastra (any span)
   ],
   output: [
     C.ATTR_STEP_OUTPUT, // flightrec
     C.ATTR_RUN_OUTPUT, // flightrec
     C.GEN_AI_OUTPUT_MESSAGES, // genai
     C.GEN_AI_TOOL_CALL_RESULT, // genai
+    "gen_ai.tool.output", // mastra
   ],
   outputPayload: [
     "output.value", // openinference
@@ -107,6 +112,7 @@ export const FIELD_KEYS = {
     "ai.toolCall.result", // vercel v4/v5
     "ai.toolCall.output", // vercel v6
     "traceloop.entity.output", // traceloop
+    "output", // mastra (any span)
   ],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -116,8 +122,23 @@ export const INDEXED_MESSAGES = {
   output: ["gen_ai.completion", "llm.output_messages"], // traceloop, openinference
 } as const;
 
-/** Where a step span's 1-based index comes from when no attribute carries it: vercel v7 names them "step N". */
-export const STEP_NAME_INDEX = /^step (\d+)$/;
+/**
+ * Conversations sent whole as one JSON attribute (Mastra: `{ messages }` in, `{ text, toolCalls }`
+ * out), read after the indexed lists: the same key with `.N.` after it is the indexed form.
+ */
+export const WHOLE_MESSAGES = {
+  input: ["gen_ai.prompt"], // mastra
+  output: ["gen_ai.completion"], // mastra
+} as const;
+
+/**
+ * Where a step span's 1-based index comes from when no attribute carries it: its name, counted
+ * from `base`. Vercel v7 names them "step 1", "step 2"; Mastra "step: 0", "step: 1".
+ */
+export const STEP_NAME_INDEX: readonly { pattern: RegExp; base: 0 | 1 }[] = [
+  { pattern: /^step (\d+)$/, base: 1 }, // vercel v7
+  { pattern: /^step: (\d+)$/, base: 0 }, // mastra
+];
 
 interface KindRule {
   source: string;
@@ -142,6 +163,15 @@ const OPENINFERENCE_KINDS: Record<string, SpanKindName> = {
   TOOL: "tool",
 };
 const TRACELOOP_KINDS: Record<string, SpanKindName> = { workflow: "run", task: "step", tool: "tool" };
+/** A chunk of a streamed answer is plumbing of its step; one generation spans all steps of an agent loop. */
+const MASTRA_KINDS: Record<string, SpanKindName> = {
+  agent_run: "run",
+  model_generation: "llm",
+  model_step: "step",
+  model_chunk: "other",
+  tool_call: "tool",
+  mcp_tool_call: "tool", // exported exactly as tool_call
+};
 
 /**
  * Which kind a span is, first rule that answers wins. Vercel's outer calls (`ai.generateText`)
@@ -165,6 +195,10 @@ export const KIND_RULES: readonly KindRule[] = [
       if (/\.do(Generate|Stream|Embed)$/.test(op)) return "llm";
       return op === "ai.toolCall" ? "tool" : "other";
     },
+  },
+  {
+    source: "mastra",
+    kind: (a) => MASTRA_KINDS[pickString(a, "mastra.span.type") ?? ""] ?? null,
   },
   {
     source: "genai",

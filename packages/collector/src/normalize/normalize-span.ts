@@ -3,10 +3,11 @@ import { priceUsage } from "@flightrec/sdk/pricing";
 import type { SpanKindName, SpanRecord, SpanStatus } from "../domain.js";
 import { OTLP_STATUS_ERROR, type OtlpSpan } from "../otlp/types.js";
 import { indexedMessages } from "./indexed-messages.js";
-import { FIELD_KEYS, INDEXED_MESSAGES, STEP_NAME_INDEX, spanKindOf } from "./mappings.js";
+import { FIELD_KEYS, INDEXED_MESSAGES, STEP_NAME_INDEX, spanKindOf, WHOLE_MESSAGES } from "./mappings.js";
 import { type Attributes, pickBoolean, pickJson, pickNumber, pickString } from "./pick.js";
 import { decisionsOf, failureOf } from "./span-events.js";
 import { startTime, storableTime, timeIfSet } from "./storable-time.js";
+import { wholeMessages } from "./whole-messages.js";
 
 export interface SpanSource {
   span: OtlpSpan;
@@ -28,6 +29,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     (kind === "run" ? pickJson(attrs, C.ATTR_RUN_INPUT) : null) ??
     pickJson(attrs, ...FIELD_KEYS.input) ??
     indexedMessages(attrs, INDEXED_MESSAGES.input) ??
+    wholeMessages(attrs, WHOLE_MESSAGES.input) ??
     pickJson(attrs, ...FIELD_KEYS.inputPayload);
   return {
     traceId: span.traceId.toLowerCase(),
@@ -50,6 +52,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     output:
       pickJson(attrs, ...FIELD_KEYS.output) ??
       indexedMessages(attrs, INDEXED_MESSAGES.output) ??
+      wholeMessages(attrs, WHOLE_MESSAGES.output) ??
       pickJson(attrs, ...FIELD_KEYS.outputPayload),
     attributes: JSON.stringify(attrs),
     pending,
@@ -71,8 +74,11 @@ function wholeNumber(attrs: Attributes, key: string, min: number): number | null
 function stepIndexOf(attrs: Attributes, kind: SpanKindName, name: string): number | null {
   const declared = wholeNumber(attrs, C.ATTR_STEP_INDEX, 0);
   if (declared !== null || kind !== "step") return declared;
-  const numbered = STEP_NAME_INDEX.exec(name);
-  return numbered ? Number(numbered[1]) : null;
+  for (const { pattern, base } of STEP_NAME_INDEX) {
+    const numbered = pattern.exec(name);
+    if (numbered) return Number(numbered[1]) + 1 - base;
+  }
+  return null;
 }
 
 function usageOf(attrs: Attributes, kind: SpanKindName) {

@@ -38,6 +38,15 @@ export function pickJson(attrs: Attributes, ...keys: string[]): string | null {
   return null;
 }
 
+/** The parsed JSON value of the first of `keys` that holds JSON text (an object or array); undefined when none does. */
+export function pickJsonValue(attrs: Attributes, ...keys: string[]): unknown {
+  for (const key of keys) {
+    const v = attrs[key];
+    if (typeof v === "string" && isJsonText(v)) return JSON.parse(v);
+  }
+  return undefined;
+}
+
 function isJsonText(text: string): boolean {
   const first = text.trimStart()[0];
   if (first !== "{" && first !== "[" && first !== '"') return false;
