@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 
-const hex = (bytes: number) => randomBytes(bytes).toString("hex");
+export const hex = (bytes: number) => randomBytes(bytes).toString("hex");
 const ns = (ms: number) => `${BigInt(Math.round(ms)) * 1_000_000n}`;
-const str = (stringValue: string) => ({ stringValue });
-const int = (n: number) => ({ intValue: String(n) });
+export const str = (stringValue: string) => ({ stringValue });
+export const int = (n: number) => ({ intValue: String(n) });
 
 /**
  * An OTLP/JSON request holding one finished run of about `spanCount` spans: steps, each with an
@@ -88,7 +88,7 @@ export function syntheticRun(runId: string, spanCount: number, startMs = Date.no
   });
 }
 
-function span(
+export function span(
   traceId: string,
   spanId: string,
   parentSpanId: string | undefined,

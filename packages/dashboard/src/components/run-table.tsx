@@ -10,7 +10,7 @@ import {
   formatTime,
   formatTokens,
 } from "../format";
-import { statusDetail } from "../model/run-status";
+import { runError, statusDetail } from "../model/run-status";
 import type { RunSort, RunView } from "../model/run-view";
 import { StatusBadge } from "./status-badge";
 
@@ -97,6 +97,7 @@ function ariaSort(sort: RunSort | undefined, view: RunView) {
 function RunRowView({ run, top, height }: { run: RunRow; top: number; height: number }) {
   const href = `/runs/${encodeURIComponent(run.run_id)}`;
   const detail = statusDetail(run, formatClock);
+  const shownError = runError(run);
   return (
     <tr
       className={`grid-row run-row row-${run.status}`}
@@ -124,8 +125,8 @@ function RunRowView({ run, top, height }: { run: RunRow; top: number; height: nu
       </td>
       <td className="col-tokens">{formatTokens(run.input_tokens, run.output_tokens)}</td>
       <td className="col-cost">{formatCost(run.cost_usd)}</td>
-      <td className="col-error error-text" title={run.error ?? undefined}>
-        {run.error ?? ""}
+      <td className="col-error error-text" title={shownError ?? undefined}>
+        {shownError ?? ""}
       </td>
     </tr>
   );

@@ -25,9 +25,10 @@ const currentSearch = () => new URLSearchParams(window.location.search);
 /**
  * The replay position. It is React state (so a key press renders at once) mirrored into the
  * URL with history.replaceState (so a link opens that exact step); a navigation, such as a link
- * from the failures page, reads it back from the URL.
+ * from the failures page, reads it back from the URL. `framing` names how spans are grouped
+ * into frames: when it changes (plumbing shown or folded) the cursor stays on its span.
  */
-export function useReplayCursor(tree: SpanTree): ReplayCursor {
+export function useReplayCursor(tree: SpanTree, framing = ""): ReplayCursor {
   const location = useLocation();
   const length = tree.nodes.length;
   const [rawIndex, setIndex] = useState(() => cursorFromSearch(currentSearch(), tree));
@@ -38,12 +39,17 @@ export function useReplayCursor(tree: SpanTree): ReplayCursor {
   // New data (a live run grew) or a navigation: find the span the URL names in the new tree.
   // A cursor on the last frame follows the run as it grows.
   const lastLength = useRef(length);
+  const lastFraming = useRef(framing);
   // biome-ignore lint/correctness/useExhaustiveDependencies: location.key marks a navigation; the URL itself is read from window
   useEffect(() => {
     const previous = lastLength.current;
+    const reframed = lastFraming.current !== framing;
     lastLength.current = length;
+    lastFraming.current = framing;
     setIndex((i) =>
-      length > previous && i === previous - 1 ? length - 1 : cursorFromSearch(currentSearch(), tree),
+      !reframed && length > previous && i === previous - 1
+        ? length - 1
+        : cursorFromSearch(currentSearch(), tree),
     );
   }, [tree, location.key]);
 
@@ -76,8 +82,8 @@ export function useReplayCursor(tree: SpanTree): ReplayCursor {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.altKey || e.ctrlKey || e.metaKey || isEditable(e.target)) return;
-      if (e.key === "ArrowRight") step(1);
-      else if (e.key === "ArrowLeft") step(-1);
+      if (e.key === "ArrowRight" || e.key === "j") step(1);
+      else if (e.key === "ArrowLeft" || e.key === "k") step(-1);
       else if (e.key === "Home") go(0);
       else if (e.key === "End") go(length - 1);
       else if (e.key === " ") togglePlay();

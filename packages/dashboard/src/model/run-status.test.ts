@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunRow } from "../api/schemas";
-import { interruptedLabel, lastSeen, statusDetail } from "./run-status";
+import { interruptedLabel, lastSeen, runError, statusDetail } from "./run-status";
 
 const base: RunRow = {
   run_id: "task-1",
@@ -45,5 +45,12 @@ describe("run status", () => {
     expect(statusDetail({ ...base, status: "running" }, clock)).toBe("at step 5 · send_email");
     expect(statusDetail({ ...base, status: "error" }, clock)).toBe("failed at step 5 · send_email");
     expect(statusDetail({ ...base, status: "ok" }, clock)).toBeNull();
+  });
+
+  it("shows no error for a run that ended ok, and the error of one that did not", () => {
+    const failedTool = "TypeError: weather service down";
+    expect(runError({ status: "ok", error: failedTool })).toBeNull();
+    expect(runError({ status: "error", error: failedTool })).toBe(failedTool);
+    expect(runError({ status: "interrupted", error: "deadline" })).toBe("deadline");
   });
 });

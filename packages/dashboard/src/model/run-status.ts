@@ -42,3 +42,11 @@ export function statusDetail(run: RunRow, formatClock: (iso: string) => string):
       return null;
   }
 }
+
+/**
+ * The run's error as shown: none for a run that ended ok, whatever failed inside it and was
+ * recovered from (docs/decisions/0008-framework-steps.md; older stores kept such an error).
+ */
+export function runError(run: Pick<RunRow, "status" | "error">): string | null {
+  return run.status === "ok" ? null : run.error;
+}

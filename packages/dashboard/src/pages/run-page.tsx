@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
-import { Link, useParams } from "react-router";
+import { useCallback, useMemo } from "react";
+import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { isNotFound } from "../api/api-error";
 import { fetchRun } from "../api/client";
 import type { RunDetail } from "../api/schemas";
@@ -13,7 +13,9 @@ import { pollInterval, useLiveMode } from "../hooks/live-updates";
 import { useReplayCursor } from "../hooks/use-replay-cursor";
 import { cumulativeTotals } from "../model/cumulative";
 import { indexRunEvents } from "../model/frame";
-import { rootCauseIndex } from "../model/root-cause";
+import { foldPlumbing } from "../model/plumbing";
+import { recoveredSpans } from "../model/recovered";
+import { rootCauseSpan } from "../model/root-cause";
 import { buildSpanTree } from "../model/span-tree";
 
 export function RunPage() {
@@ -40,11 +42,18 @@ export function RunPage() {
 }
 
 function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
-  const tree = useMemo(() => buildSpanTree(detail.spans), [detail.spans]);
+  const showAll = useShowPlumbing();
+  const full = useMemo(() => buildSpanTree(detail.spans), [detail.spans]);
+  const view = useMemo(() => foldPlumbing(full, showAll.shown), [full, showAll.shown]);
+  const tree = view.tree;
   const totals = useMemo(() => cumulativeTotals(tree), [tree]);
   const events = useMemo(() => indexRunEvents(detail), [detail]);
-  const failureIndex = useMemo(() => rootCauseIndex(tree, detail.failures), [detail.failures, tree]);
-  const cursor = useReplayCursor(tree);
+  const recovered = useMemo(() => recoveredSpans(full, detail.run.status), [full, detail.run.status]);
+  const failureIndex = useMemo(() => {
+    const cause = rootCauseSpan(full, detail.failures, recovered);
+    return cause === null ? null : (tree.byId.get(cause)?.index ?? null);
+  }, [full, tree, detail.failures, recovered]);
+  const cursor = useReplayCursor(tree, showAll.shown ? "all" : "folded");
   const node = tree.nodes[cursor.index];
   const nowMs = detail.run.status === "running" ? loadedAt : tree.endMs;
 
@@ -57,9 +66,17 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
             cursor={cursor}
             failureIndex={failureIndex}
             label={`${node.span.kind} · ${node.span.name}`}
+            plumbing={{ count: view.plumbing, ...showAll }}
           />
           <div className="replay-body">
-            <Waterfall tree={tree} cursor={cursor.index} onSelect={cursor.go} nowMs={nowMs} />
+            <Waterfall
+              tree={tree}
+              cursor={cursor.index}
+              onSelect={cursor.go}
+              nowMs={nowMs}
+              recovered={recovered}
+              folded={view.folded}
+            />
             <Inspector
               node={node}
               runStartMs={tree.startMs}
@@ -67,6 +84,8 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
               decisions={events.decisionsBySpan.get(node.span.span_id) ?? []}
               failure={events.failuresBySpan.get(node.span.span_id) ?? null}
               run={detail.run}
+              recovered={recovered.has(node.span.span_id)}
+              folded={view.folded.get(node.span.span_id) ?? NONE}
             />
           </div>
         </>
@@ -75,4 +94,21 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
       )}
     </section>
   );
+}
+
+const NONE: readonly never[] = [];
+
+/** Whether plumbing is shown as frames of its own: `?all=1`, so a link keeps the choice. */
+function useShowPlumbing(): { shown: boolean; toggle: () => void } {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const shown = new URLSearchParams(location.search).get("all") === "1";
+  const toggle = useCallback(() => {
+    // The cursor keeps its place in the live URL (history.replaceState), so start from that.
+    const next = new URLSearchParams(window.location.search);
+    if (shown) next.delete("all");
+    else next.set("all", "1");
+    navigate({ search: `?${next}` }, { replace: true });
+  }, [navigate, shown]);
+  return { shown, toggle };
 }

@@ -5,8 +5,15 @@ import { parseJsonText } from "../../model/messages";
 import { failureTestCase, testCaseFileName } from "../../model/test-case";
 import { JsonView } from "../json-view";
 
+export interface FailurePanelProps {
+  failure: FailureRow;
+  run: RunRow | null;
+  /** The run went on after this failure. */
+  recovered?: boolean;
+}
+
 /** What broke, with the captured failing input ready to become a test case. */
-export function FailurePanel({ failure, run }: { failure: FailureRow; run: RunRow | null }) {
+export function FailurePanel({ failure, run, recovered = false }: FailurePanelProps) {
   const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
   const caseJson = () => JSON.stringify(failureTestCase(failure, run), null, 2);
   const copy = async () => {
@@ -20,7 +27,10 @@ export function FailurePanel({ failure, run }: { failure: FailureRow; run: RunRo
   const download = () => downloadText(caseJson(), testCaseFileName(failure), "application/json");
   return (
     <section className="panel failure-panel" aria-label="Failure">
-      <h4>Failure{failure.error_type ? <span className="mono"> · {failure.error_type}</span> : null}</h4>
+      <h4>
+        Failure{failure.error_type ? <span className="mono"> · {failure.error_type}</span> : null}
+        {recovered ? <span className="muted"> · the run recovered from it</span> : null}
+      </h4>
       <p className="error-text failure-message">{failure.message}</p>
       {failure.stack ? (
         <details>

@@ -18,10 +18,23 @@ export interface InspectorProps {
   decisions: DecisionRow[];
   failure: FailureRow | null;
   run: RunRow;
+  /** The span failed and the run recovered from it. */
+  recovered: boolean;
+  /** Plumbing folded into this frame. */
+  folded: readonly SpanRow[];
 }
 
 /** Everything the agent had at the cursor: totals so far, then the call, decision or failure. */
-export function Inspector({ node, runStartMs, totals, decisions, failure, run }: InspectorProps) {
+export function Inspector({
+  node,
+  runStartMs,
+  totals,
+  decisions,
+  failure,
+  run,
+  recovered,
+  folded,
+}: InspectorProps) {
   const { span } = node;
   const attrs = useMemo(() => spanAttributes(span), [span]);
   return (
@@ -34,7 +47,7 @@ export function Inspector({ node, runStartMs, totals, decisions, failure, run }:
       <header className="inspector-head">
         <span className={`kind-tag kind-${span.kind}`}>{span.kind}</span>
         <h3>{span.name}</h3>
-        <StatusBadge status={spanStatus(span)} />
+        <StatusBadge status={spanStatus(span)} recovered={recovered} />
         {span.step_index !== null ? <span className="muted">step {span.step_index}</span> : null}
         {span.attempt > 1 ? <span className="muted">attempt {span.attempt}</span> : null}
       </header>
@@ -59,14 +72,35 @@ export function Inspector({ node, runStartMs, totals, decisions, failure, run }:
         {span.kind === "llm" ? <LlmFacts span={span} attrs={attrs} /> : null}
       </dl>
       {span.error && !failure ? <p className="error-text span-error">{span.error}</p> : null}
-      {failure ? <FailurePanel failure={failure} run={run} /> : null}
+      {failure ? <FailurePanel failure={failure} run={run} recovered={recovered} /> : null}
       {decisions.length ? <Decisions decisions={decisions} /> : null}
       <SpanBody span={span} attrs={attrs} />
+      {folded.length ? <FoldedPlumbing spans={folded} /> : null}
       <details className="attributes">
         <summary>All attributes</summary>
         <JsonView value={attrs} open={false} />
       </details>
     </article>
+  );
+}
+
+/** The framework plumbing this frame holds, listed so nothing received is out of reach. */
+function FoldedPlumbing({ spans }: { spans: readonly SpanRow[] }) {
+  return (
+    <details className="attributes folded-plumbing">
+      <summary>Plumbing folded into this frame ({spans.length})</summary>
+      <ul>
+        {spans.map((s) => (
+          <li key={s.span_id}>
+            <span className="mono">{s.name}</span>{" "}
+            <span className="muted">
+              {s.status === "running" ? "still running" : formatDuration(s.duration_ms)}
+              {s.status === "error" ? " · failed" : ""}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 

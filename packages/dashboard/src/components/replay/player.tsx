@@ -6,10 +6,12 @@ export interface PlayerProps {
   /** Frame of the first failure, for a one-click jump. */
   failureIndex: number | null;
   label: string;
+  /** Framework plumbing in the run and whether it is shown as frames of its own. */
+  plumbing: { count: number; shown: boolean; toggle: () => void };
 }
 
 /** Previous/next, play/pause with speed, and a scrubber over all frames. */
-export function Player({ cursor, failureIndex, label }: PlayerProps) {
+export function Player({ cursor, failureIndex, label, plumbing }: PlayerProps) {
   const { index, length } = cursor;
   return (
     <section className="player" aria-label="Replay controls">
@@ -18,7 +20,7 @@ export function Player({ cursor, failureIndex, label }: PlayerProps) {
         onClick={() => cursor.step(-1)}
         disabled={index <= 0}
         aria-label="Previous step"
-        title="Previous (←)"
+        title="Previous (← or k)"
       >
         ◀ Prev
       </button>
@@ -36,7 +38,7 @@ export function Player({ cursor, failureIndex, label }: PlayerProps) {
         onClick={() => cursor.step(1)}
         disabled={index >= length - 1}
         aria-label="Next step"
-        title="Next (→)"
+        title="Next (→ or j)"
       >
         Next ▶
       </button>
@@ -67,6 +69,17 @@ export function Player({ cursor, failureIndex, label }: PlayerProps) {
         {length ? `${index + 1} / ${length}` : "0 / 0"}
       </span>
       <span className="muted position-label">{label}</span>
+      {plumbing.count > 0 ? (
+        <button
+          type="button"
+          className="plumbing-toggle"
+          aria-pressed={plumbing.shown}
+          onClick={plumbing.toggle}
+          title="Framework internals (prompt templates, runnable sequences, lambdas): folded into the step they belong to unless shown"
+        >
+          <span aria-hidden="true">{plumbing.shown ? "☑" : "☐"}</span> Show plumbing ({plumbing.count})
+        </button>
+      ) : null}
       {failureIndex !== null ? (
         <button type="button" className="jump-failure" onClick={() => cursor.go(failureIndex)}>
           Jump to failure

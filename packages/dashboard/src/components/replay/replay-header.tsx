@@ -1,11 +1,12 @@
 import { Link } from "react-router";
 import type { RunRow } from "../../api/schemas";
 import { formatClock, formatCost, formatDuration, formatTime, formatTokens } from "../../format";
-import { statusDetail } from "../../model/run-status";
+import { runError, statusDetail } from "../../model/run-status";
 import { StatusBadge } from "../status-badge";
 
 export function ReplayHeader({ run, elapsedMs }: { run: RunRow; elapsedMs: number }) {
   const detail = statusDetail(run, formatClock);
+  const error = runError(run);
   return (
     <header className="replay-head">
       <p>
@@ -39,7 +40,7 @@ export function ReplayHeader({ run, elapsedMs }: { run: RunRow; elapsedMs: numbe
         <dt>Cost</dt>
         <dd>{formatCost(run.cost_usd)}</dd>
       </dl>
-      {run.error ? <p className="error-text run-error">{run.error}</p> : null}
+      {error ? <p className="error-text run-error">{error}</p> : null}
     </header>
   );
 }

@@ -1,5 +1,6 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useRef } from "react";
+import type { SpanRow } from "../../api/schemas";
 import { formatDuration } from "../../format";
 import { isReplayedStep } from "../../model/frame";
 import { spanStatus } from "../../model/span-status";
@@ -10,12 +11,16 @@ export interface WaterfallProps {
   cursor: number;
   onSelect: (index: number) => void;
   nowMs: number;
+  /** Failed spans the run recovered from. */
+  recovered: ReadonlySet<string>;
+  /** Plumbing folded into each frame, by the frame's span ID. */
+  folded: ReadonlyMap<string, readonly SpanRow[]>;
 }
 
 const ROW_HEIGHT = 26;
 
 /** All spans as a virtualized waterfall: nesting by indent, duration by bar, cursor highlighted. */
-export function Waterfall({ tree, cursor, onSelect, nowMs }: WaterfallProps) {
+export function Waterfall({ tree, cursor, onSelect, nowMs, recovered, folded }: WaterfallProps) {
   const scroller = useRef<HTMLElement>(null);
   const virtualizer = useVirtualizer({
     count: tree.nodes.length,
@@ -39,6 +44,8 @@ export function Waterfall({ tree, cursor, onSelect, nowMs }: WaterfallProps) {
               tree={tree}
               nowMs={nowMs}
               selected={item.index === cursor}
+              recovered={recovered.has(node.span.span_id)}
+              folded={folded.get(node.span.span_id)?.length ?? 0}
               top={item.start}
               onSelect={onSelect}
             />
@@ -54,13 +61,24 @@ interface RowProps {
   tree: SpanTree;
   nowMs: number;
   selected: boolean;
+  recovered: boolean;
+  folded: number;
   top: number;
   onSelect: (index: number) => void;
 }
 
-const WaterfallRow = memo(function WaterfallRow({ node, tree, nowMs, selected, top, onSelect }: RowProps) {
+const WaterfallRow = memo(function WaterfallRow({
+  node,
+  tree,
+  nowMs,
+  selected,
+  recovered,
+  folded,
+  top,
+  onSelect,
+}: RowProps) {
   const { span } = node;
-  const status = spanStatus(span);
+  const status = recovered ? "recovered" : spanStatus(span);
   const bar = barGeometry(node, tree, nowMs);
   return (
     <button
@@ -82,8 +100,18 @@ const WaterfallRow = memo(function WaterfallRow({ node, tree, nowMs, selected, t
             replayed
           </span>
         ) : null}
+        {folded > 0 ? (
+          <span className="wf-tag wf-folded" title={`${folded} plumbing spans folded in`}>
+            +{folded}
+          </span>
+        ) : null}
         {status === "error" ? (
           <span className="wf-flag wf-error" title="failed">
+            ✕
+          </span>
+        ) : null}
+        {status === "recovered" ? (
+          <span className="wf-flag wf-recovered" title="failed · recovered">
             ✕
           </span>
         ) : null}
