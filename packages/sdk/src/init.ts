@@ -64,7 +64,10 @@ let delivery: DurableSpanProcessor | undefined;
 /**
  * Builds the span processor Flightrec needs (placeholders, heartbeat, acknowledged
  * checkpoints, one bounded coalescing send queue, fail-open). Apps that run their own
- * NodeSDK pass it in `spanProcessors`.
+ * NodeSDK or TracerProvider pass it in `spanProcessors`: the runs of agents written with a
+ * framework (a trace's root, see FrameworkRuns) get placeholders and heartbeats like `run()`'s,
+ * and SIGTERM, SIGINT, fatal errors and the end of the event loop flush what is recorded
+ * (`handleProcessEvents: false` turns that off), since NodeSDK does none of it.
  */
 export function flightrecSpanProcessor(options: InitOptions = {}): SpanProcessor {
   validate(options);
@@ -78,6 +81,10 @@ export function flightrecSpanProcessor(options: InitOptions = {}): SpanProcessor
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     destination: options.exporter ? "the configured exporter" : tracesUrl(resolveEndpoint(options.endpoint)),
   });
+  // SIGTERM/SIGINT and fatal errors: mark open runs interrupted and flush, within the bound.
+  if (options.handleProcessEvents !== false) {
+    installProcessHooks(options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+  }
   return delivery;
 }
 
@@ -124,8 +131,6 @@ export function init(options: InitOptions = {}): void {
   setTracer(provider.getTracer(TRACER_NAME, TRACER_VERSION));
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   installed = { provider, registeredGlobally: !appHasProvider, shutdownTimeoutMs };
-  // SIGTERM/SIGINT and fatal errors: mark open runs interrupted and flush, within the bound.
-  if (options.handleProcessEvents !== false) installProcessHooks(shutdownTimeoutMs);
 }
 
 /** Flushes what is recorded and stops, waiting at most `shutdownTimeoutMs`. Never throws. */

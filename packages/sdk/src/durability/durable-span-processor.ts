@@ -9,7 +9,8 @@ import {
 import { SendQueue } from "../export/send-queue.js";
 import { DeliveryLedger, type DeliveryStats } from "../fail-open.js";
 import { setAckingProcessor, takeWaiter } from "./checkpoint-acks.js";
-import { placeholderOf } from "./placeholder.js";
+import { FrameworkRuns } from "./framework-runs.js";
+import { copyOf, placeholderOf } from "./placeholder.js";
 
 export interface DurableSpanProcessorOptions {
   /** Only sends: every span goes to it through one coalescing send queue. */
@@ -68,6 +69,8 @@ export class DurableSpanProcessor implements SpanProcessor {
    * from them, so the heartbeat skips them.
    */
   private checkpointed = new Set<string>();
+  /** Runs of agents written with a framework: their traces' roots (see FrameworkRuns). */
+  private readonly frameworkRuns: FrameworkRuns;
   private readonly ledger: DeliveryLedger;
   private readonly queue: SendQueue;
   private readonly tick: NodeJS.Timeout;
@@ -76,6 +79,7 @@ export class DurableSpanProcessor implements SpanProcessor {
 
   constructor(private readonly options: DurableSpanProcessorOptions) {
     validate(options);
+    this.frameworkRuns = new FrameworkRuns(options.heartbeatIntervalMs);
     this.ledger = new DeliveryLedger(options.destination ?? "the exporter");
     this.queue = new SendQueue({
       exporter: options.exporter,
@@ -95,18 +99,31 @@ export class DurableSpanProcessor implements SpanProcessor {
 
   onStart(span: Span, _parentContext: Context): void {
     if (this.stopped) return;
-    if (isRun(span)) {
+    if (isOwnRun(span)) {
       span.setAttribute(ATTR_HEARTBEAT_INTERVAL_MS, this.options.heartbeatIntervalMs);
-      this.announced.add(span);
-      this.queue.add(placeholderOf(span, { [ATTR_HEARTBEAT_AT]: Date.now() }), undefined, true);
+      this.announceRun(span);
+      this.frameworkRuns.onStart(span);
       return;
     }
+    const root = this.frameworkRuns.onStart(span);
+    if (root === span) {
+      this.announceRun(span);
+      return;
+    }
+    if (root) this.announceRun(root);
     this.fresh.push(span);
     if (this.fresh.length >= this.sweepAt) this.sweep();
   }
 
   onEnd(span: ReadableSpan): void {
     if (this.announced.size > 0) this.announced.delete(span as Span);
+    if (this.frameworkRuns.onEnd(span)) {
+      // A framework's run ended: sent at once, so that a process that exits right after keeps it.
+      const extras = this.frameworkRuns.extrasOf(span) ?? {};
+      this.frameworkRuns.forget(span);
+      this.queue.add(copyOf(span, extras), undefined, true);
+      return;
+    }
     // A step waiting for its checkpoint: its children (model and tool calls) ended before it
     // and wait in the queue ahead of it, so they leave no later than the step, and the waiter
     // hears only once they were tried too: an acknowledged step never leaves its cost behind.
@@ -118,8 +135,9 @@ export class DurableSpanProcessor implements SpanProcessor {
   /** Marks every open run as interrupted and sends all open spans now (bounded by the caller). */
   async markInterrupted(reason: string): Promise<void> {
     for (const span of this.openSpans()) {
-      if (isRun(span)) span.setAttribute(ATTR_RUN_INTERRUPTED, reason);
+      if (isOwnRun(span)) span.setAttribute(ATTR_RUN_INTERRUPTED, reason);
     }
+    this.frameworkRuns.markAll(ATTR_RUN_INTERRUPTED, reason);
     this.queueAll(this.announceAll());
     await this.queue.drain();
   }
@@ -145,9 +163,9 @@ export class DurableSpanProcessor implements SpanProcessor {
   private onTick(): void {
     const now = Date.now();
     for (const span of this.young) {
-      if (span.ended) continue;
+      if (span.ended || this.announced.has(span)) continue;
       this.announced.add(span);
-      this.queue.add(placeholderOf(span, { [ATTR_HEARTBEAT_AT]: now }));
+      this.queue.add(this.placeholder(span, now));
     }
     this.young = this.fresh.filter((span) => !span.ended);
     this.fresh = [];
@@ -159,7 +177,7 @@ export class DurableSpanProcessor implements SpanProcessor {
   private sendHeartbeat(): void {
     const heardFrom = this.checkpointed;
     this.checkpointed = new Set();
-    if (![...this.announced].some(isRun)) return;
+    if (this.frameworkRuns.size === 0 && ![...this.announced].some(isOwnRun)) return;
     const quiet = this.announceAll().filter((p) => !heardFrom.has(p.spanContext().traceId));
     this.queueAll(quiet);
     this.queue.flush();
@@ -176,8 +194,23 @@ export class DurableSpanProcessor implements SpanProcessor {
   }
 
   private openSpans(): Span[] {
-    const open = (span: Span) => !span.ended;
+    const open = (span: Span) => !span.ended && !this.announced.has(span);
     return [...this.announced, ...this.young.filter(open), ...this.fresh.filter(open)];
+  }
+
+  /** A run's placeholder goes out now, urgently: the collector learns of the run at its start. */
+  private announceRun(span: Span): void {
+    this.announced.add(span);
+    this.queue.add(this.placeholder(span, Date.now()), undefined, true);
+  }
+
+  /** The span's placeholder, with what Flightrec adds to a framework's run. */
+  private placeholder(span: Span, now: number): ReadableSpan {
+    const extras = this.frameworkRuns.extrasOf(span);
+    return placeholderOf(
+      span,
+      extras ? { ...extras, [ATTR_HEARTBEAT_AT]: now } : { [ATTR_HEARTBEAT_AT]: now },
+    );
   }
 
   /** Placeholders of every open span, each now counted as announced. */
@@ -186,7 +219,7 @@ export class DurableSpanProcessor implements SpanProcessor {
     const out: ReadableSpan[] = [];
     for (const span of this.openSpans()) {
       this.announced.add(span);
-      out.push(placeholderOf(span, { [ATTR_HEARTBEAT_AT]: now }));
+      out.push(this.placeholder(span, now));
     }
     this.fresh = [];
     this.young = [];
@@ -195,7 +228,8 @@ export class DurableSpanProcessor implements SpanProcessor {
   }
 }
 
-function isRun(span: ReadableSpan): boolean {
+/** A run span of our own SDK (`run()`); a framework's runs are FrameworkRuns'. */
+function isOwnRun(span: ReadableSpan): boolean {
   return span.attributes[ATTR_SPAN_KIND] === "run";
 }
 

@@ -9,19 +9,32 @@ import { ATTR_SPAN_PENDING } from "../conventions.js";
  */
 export function placeholderOf(span: ReadableSpan, extra: Attributes = {}): ReadableSpan {
   return {
+    ...copyOf(span, { ...extra, [ATTR_SPAN_PENDING]: true }),
+    // OTLP needs an end time; the pending flag tells the collector to ignore it.
+    endTime: span.startTime,
+    duration: [0, 0],
+    ended: false,
+  };
+}
+
+/**
+ * A copy of a span with attributes added, for what only Flightrec should see (the span itself
+ * may belong to a framework and go to other exporters too). The same IDs, times and state.
+ */
+export function copyOf(span: ReadableSpan, extra: Attributes): ReadableSpan {
+  return {
     name: span.name,
     kind: span.kind,
     spanContext: () => span.spanContext(),
     parentSpanContext: span.parentSpanContext,
     startTime: span.startTime,
-    // OTLP needs an end time; the pending flag tells the collector to ignore it.
-    endTime: span.startTime,
-    duration: [0, 0],
+    endTime: span.endTime,
+    duration: span.duration,
     status: span.status,
-    attributes: { ...span.attributes, ...extra, [ATTR_SPAN_PENDING]: true },
+    attributes: { ...span.attributes, ...extra },
     links: [...span.links],
     events: [...span.events],
-    ended: false,
+    ended: span.ended,
     resource: span.resource,
     instrumentationScope: span.instrumentationScope,
     droppedAttributesCount: span.droppedAttributesCount,

@@ -7,13 +7,15 @@ let installedWithin: number | undefined;
  * On SIGTERM/SIGINT, an uncaught exception or an unhandled rejection: mark every open run
  * interrupted (with the reason), send what is open and what has ended, within `flushWithinMs`;
  * then do what Node would have done without us (die by the signal, exit 1) unless the app
- * has handlers of its own, which then decide.
+ * has handlers of its own, which then decide. When the event loop runs empty (a script that
+ * ends without calling shutdown), what still waits for the export tick is sent first.
  */
 export function installProcessHooks(flushWithinMs: number): void {
   if (installedWithin !== undefined) return;
   installedWithin = flushWithinMs;
   for (const signal of SIGNALS) process.once(signal, () => void onSignal(signal));
   process.on("uncaughtException", (error) => void onFatal("uncaught exception", error, "uncaughtException"));
+  process.on("beforeExit", () => void flushOpenRuns(flushWithinMs));
   process.on(
     "unhandledRejection",
     (reason) => void onFatal("unhandled rejection", reason, "unhandledRejection"),

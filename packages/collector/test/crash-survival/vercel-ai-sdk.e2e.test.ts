@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startTestCollector, type TestCollector } from "../helpers.js";
+import { type AgentProcess, startAgent } from "./agent-process.js";
+import { type FakeOpenAi, startFakeOpenAi } from "./fake-openai.js";
+
+/** Long enough for an agent process to start, run and be judged on a busy machine. */
+const PATIENCE = { timeout: 60_000, interval: 100 } as const;
+
+interface RunRow {
+  run_id: string;
+  name: string;
+  status: string;
+  error: string | null;
+  input_tokens: number | null;
+  cost_usd: number | null;
+  current_step: number | null;
+  current_step_name: string | null;
+}
+
+describe("a Vercel AI SDK agent with flightrecSpanProcessor() in its NodeSDK", () => {
+  let collector: TestCollector;
+  let model: FakeOpenAi;
+  const agents: AgentProcess[] = [];
+
+  beforeAll(async () => {
+    model = await startFakeOpenAi();
+    collector = await startTestCollector({ interrupts: { sweepIntervalMs: 200 } });
+  });
+  afterAll(async () => {
+    for (const agent of agents) agent.child.kill("SIGKILL");
+    await collector?.stop();
+    await model?.close();
+  });
+
+  const start = (mode: "hang" | "finish") => {
+    // Heartbeats every second, judged after 3 missed: a killed agent's verdict comes in seconds.
+    const agent = startAgent("./vercel-agent.ts", [mode], {
+      FLIGHTREC_ENDPOINT: collector.server.url,
+      MODEL_URL: model.url,
+      HEARTBEAT_MS: "1000",
+    });
+    agents.push(agent);
+    return agent;
+  };
+  const runOf = (runId: string) => collector.query<RunRow>("SELECT * FROM runs WHERE run_id = ?", runId)[0];
+  const spansOf = (runId: string) =>
+    collector.query<{ kind: string; name: string; status: string; error: string | null }>(
+      "SELECT kind, name, status, error FROM spans WHERE run_id = ? ORDER BY start_ns, kind",
+      runId,
+    );
+  const costOfCalls = (runId: string) =>
+    collector.query<{ cost: number }>(
+      "SELECT sum(cost_usd) AS cost FROM spans WHERE run_id = ? AND kind = 'llm'",
+      runId,
+    )[0]!.cost;
+
+  /** Starts the agent and waits until its tool call is on record (its placeholder): it is inside it. */
+  async function startInToolCall(): Promise<{ agent: AgentProcess; traceId: string; spanId: string }> {
+    const agent = start("hang");
+    await agent.printed("tool started");
+    const tool = await vi.waitFor(() => {
+      const row = collector.query<{ trace_id: string; span_id: string }>(
+        "SELECT trace_id, span_id FROM spans WHERE kind = 'tool' AND status = 'running' AND trace_id NOT IN (SELECT run_id FROM runs WHERE status <> 'running')",
+      )[0];
+      if (!row) throw new Error(`no running tool call yet\n${agent.output()}`);
+      return row;
+    }, PATIENCE);
+    return { agent, traceId: tool.trace_id, spanId: tool.span_id };
+  }
+
+  it("is reported interrupted in its tool call, with the cost so far, when SIGKILLed there", async () => {
+    const { agent, traceId, spanId } = await startInToolCall();
+    agent.child.kill("SIGKILL");
+    expect((await agent.exited).signal).toBe("SIGKILL");
+    await vi.waitFor(() => expect(runOf(traceId)?.status).toBe("interrupted"), PATIENCE);
+
+    const cost = costOfCalls(traceId);
+    expect(cost).toBeGreaterThan(0);
+    expect(runOf(traceId)).toMatchObject({ name: "forecast", input_tokens: 100, cost_usd: cost });
+    expect(runOf(traceId)?.error).toMatch(/^no heartbeat since /);
+    const [interruption] = collector.query("SELECT * FROM interruptions WHERE run_id = ?", traceId);
+    expect(interruption).toMatchObject({ span_id: spanId, input: '{"city":"Paris"}', cost_usd: cost });
+    expect(collector.query("SELECT kind, error_type, input FROM failures WHERE run_id = ?", traceId)).toEqual(
+      [{ kind: "tool", error_type: "interrupted", input: '{"city":"Paris"}' }],
+    );
+    // The run span and the tool call end, interrupted; the finished model call stays as it was.
+    expect(
+      spansOf(traceId).map((s) => [s.kind, s.status, s.error?.startsWith("interrupted: ") ?? false]),
+    ).toEqual([
+      ["run", "error", true],
+      ["llm", "ok", false],
+      ["tool", "error", true],
+    ]);
+  }, 120_000);
+
+  it("sends everything and the reason when stopped with SIGTERM", async () => {
+    const { agent, traceId } = await startInToolCall();
+    agent.child.kill("SIGTERM");
+    // Flightrec's handler flushed, then let the signal end the process as it would have.
+    expect((await agent.exited).signal).toBe("SIGTERM");
+    await vi.waitFor(() => expect(runOf(traceId)?.status).toBe("interrupted"), PATIENCE);
+    expect(runOf(traceId)).toMatchObject({ name: "forecast", error: "SIGTERM", input_tokens: 100 });
+    expect(spansOf(traceId).map((s) => [s.kind, s.status, s.error])).toEqual([
+      ["run", "error", "interrupted: SIGTERM"],
+      ["llm", "ok", null],
+      ["tool", "error", "interrupted: SIGTERM"],
+    ]);
+  }, 120_000);
+
+  it("keeps every span of a run that ends normally, though the script never calls shutdown", async () => {
+    const agent = start("finish");
+    expect(await agent.exited).toEqual({ code: 0, signal: null });
+    expect(agent.output()).toContain("answer: Sunny in Paris");
+    // All was sent before the process exited: nothing more can arrive.
+    const [run] = collector.query<RunRow>("SELECT * FROM runs WHERE status = 'ok'");
+    expect(run).toMatchObject({ name: "forecast", input_tokens: 300, error: null });
+    expect(spansOf(run!.run_id).map((s) => [s.kind, s.status])).toEqual([
+      ["run", "ok"],
+      ["llm", "ok"],
+      ["tool", "ok"],
+      ["llm", "ok"],
+    ]);
+  }, 120_000);
+});
