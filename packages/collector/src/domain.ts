@@ -39,6 +39,13 @@ export interface SpanRecord {
   decisions: DecisionRecord[];
   /** Set when the span failed: what broke and the input it was working on. */
   failure: FailureRecord | null;
+  /**
+   * A step derived from a model call of a framework's agent loop: the tool calls that follow
+   * it under the same parent are its turn (normalize/opened-step.ts, store agent-turns.ts).
+   */
+  opensTurn?: boolean;
+  /** A tool call of such a loop: it joins the turn of the model call before it. */
+  joinsTurn?: boolean;
 }
 
 export interface DecisionRecord {

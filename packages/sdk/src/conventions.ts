@@ -28,6 +28,11 @@ export const ATTR_COST_UNPRICED_REASON = "flightrec.cost.unpriced_reason";
 export const ATTR_FAILURE_INPUT = "flightrec.failure.input";
 /** Time from an LLM call's start to its first streamed chunk, in ms. */
 export const ATTR_LLM_TIME_TO_FIRST_TOKEN_MS = "flightrec.llm.time_to_first_token_ms";
+/**
+ * On a step the collector derives from a framework's model call (one iteration of its agent
+ * loop): the span ID of that call. Tool calls that follow it under the same parent join the step.
+ */
+export const ATTR_STEP_OPENED_BY = "flightrec.step.opened_by";
 /** The model's reasoning (thinking) text, when the provider returns it. */
 export const ATTR_LLM_REASONING = "flightrec.llm.reasoning";
 /** Extra fields given to decide(), as JSON. */

@@ -9,6 +9,10 @@ import { normalizeRequest } from "./normalize-request.js";
 
 /** Attribute names come from each project's own conventions package, never typed by hand where one exists. */
 function normalize(attributes: Record<string, string | number>, name = "span") {
+  return normalizeAll(attributes, name)[0]!;
+}
+
+function normalizeAll(attributes: Record<string, string | number>, name = "span") {
   const kv: OtlpKeyValue[] = Object.entries(attributes).map(([key, v]) => ({
     key,
     value:
@@ -35,7 +39,7 @@ function normalize(attributes: Record<string, string | number>, name = "span") {
     ],
   });
   expect(batch.rejected).toEqual([]);
-  return batch.spans[0]!;
+  return batch.spans;
 }
 
 describe("normalization by source", () => {
@@ -189,6 +193,81 @@ describe("normalization by source", () => {
       kind: "step",
       stepIndex: null,
     });
+  });
+
+  it("Vercel AI SDK v5/v6: the call is the run, named by its functionId; tool spans by their tool", () => {
+    const call = {
+      "ai.telemetry.functionId": "trip-planner",
+      "operation.name": "ai.generateText trip-planner",
+    };
+    expect(normalize({ ...call, "ai.operationId": "ai.generateText" }, "ai.generateText")).toMatchObject({
+      kind: "run",
+      runName: "trip-planner",
+    });
+    expect(normalize({ ...call, "ai.operationId": "ai.streamText" }, "ai.streamText").kind).toBe("run");
+    expect(normalize({ ...call, "ai.operationId": "ai.embed" }, "ai.embed").kind).toBe("other");
+    const tool = normalize(
+      {
+        ...call,
+        "ai.operationId": "ai.toolCall",
+        "ai.toolCall.name": "weather",
+        "ai.toolCall.id": "call_1",
+        "ai.toolCall.args": '{"city":"Paris"}',
+        "ai.toolCall.result": '{"sky":"sunny"}',
+      },
+      "ai.toolCall",
+    );
+    expect(tool).toMatchObject({
+      kind: "tool",
+      name: "weather",
+      input: '{"city":"Paris"}',
+      output: '{"sky":"sunny"}',
+      joinsTurn: true,
+    });
+  });
+
+  it("Vercel AI SDK v5/v6: each model call opens a step named by what it decided", () => {
+    const doGenerate = {
+      "ai.operationId": "ai.generateText.doGenerate",
+      "ai.model.provider": "openai.chat",
+      "ai.model.id": "gpt-4o-mini",
+      "ai.usage.inputTokens": 100,
+      "ai.usage.outputTokens": 20,
+      "ai.response.finishReason": "tool-calls",
+      "ai.response.text": "",
+      "ai.response.toolCalls":
+        '[{"toolCallId":"call_1","toolName":"weather","input":"{}"},{"toolCallId":"call_2","toolName":"book_flight","input":"{}"}]',
+    };
+    const [step, call] = normalizeAll(doGenerate, "ai.generateText.doGenerate");
+    expect(step).toMatchObject({
+      kind: "step",
+      name: "weather, book_flight",
+      spanId: "4852948e96dfccce", // b7ad6b7169203331, bit-inverted
+      parentSpanId: null,
+      stepIndex: null,
+      inputTokens: null,
+      opensTurn: true,
+      attributes: '{"flightrec.step.opened_by":"b7ad6b7169203331"}',
+    });
+    expect(call).toMatchObject({
+      kind: "llm",
+      spanId: "b7ad6b7169203331",
+      parentSpanId: step!.spanId,
+      inputTokens: 100,
+    });
+    // The empty text of a step that only called tools yields to the tool calls.
+    expect(JSON.parse(call!.output!)[0].toolName).toBe("weather");
+    const answer = { ...doGenerate, "ai.response.finishReason": "stop", "ai.response.text": "Sunny" };
+    delete (answer as Record<string, unknown>)["ai.response.toolCalls"];
+    expect(normalizeAll(answer)[0]).toMatchObject({ kind: "step", name: "answer" });
+    const streamed = normalizeAll({
+      ...answer,
+      "ai.operationId": "ai.streamText.doStream",
+      "ai.response.msToFirstChunk": 42.5,
+    });
+    expect(JSON.parse(streamed[1]!.attributes)["flightrec.llm.time_to_first_token_ms"]).toBe(42.5);
+    // A lone model call (ai.embed's, generateObject's) is no loop iteration.
+    expect(normalizeAll({ ...answer, "ai.operationId": "ai.generateObject.doGenerate" })).toHaveLength(1);
   });
 
   it("leaves cost empty when a third-party call has tokens but no price is known", () => {

@@ -71,6 +71,15 @@ export const FIELD_KEYS = {
     "traceloop.workflow.name", // traceloop
     "ai.telemetry.functionId", // vercel
   ],
+  /** What the replay calls a span, when its own name is generic; else the span's name. */
+  name: [
+    "ai.toolCall.name", // vercel v4–v6: every tool span is named "ai.toolCall"
+  ],
+  /** Kept in the stored attributes under our name, which the dashboard and SQL read. */
+  timeToFirstTokenMs: [
+    C.ATTR_LLM_TIME_TO_FIRST_TOKEN_MS, // flightrec
+    "ai.response.msToFirstChunk", // vercel (streamed calls)
+  ],
   toolName: [
     C.GEN_AI_TOOL_NAME, // genai
     "tool.name", // openinference
@@ -140,6 +149,61 @@ export const STEP_NAME_INDEX: readonly { pattern: RegExp; base: 0 | 1 }[] = [
   { pattern: /^step: (\d+)$/, base: 0 }, // mastra
 ];
 
+/** What a model call decided: the tools it asked for, else why it stopped. */
+export interface ModelDecision {
+  toolNames: string[];
+  finishReason: string | null;
+}
+
+interface StepOpeningCall {
+  source: string;
+  /** A model call that opens a step. */
+  opens(attrs: Attributes): boolean;
+  /** A tool call that joins the step of the model call before it. */
+  joins(attrs: Attributes): boolean;
+  decided(attrs: Attributes): ModelDecision;
+}
+
+/**
+ * Model calls that are one iteration of a framework's agent loop: each opens a step the
+ * collector derives (normalize/opened-step.ts), so that the loop's iterations count as steps.
+ */
+export const STEP_OPENING_CALLS: readonly StepOpeningCall[] = [
+  {
+    source: "vercel", // v4–v6 call the model once per step of generateText/streamText (v7 sends its steps)
+    opens: (a) =>
+      /^ai\.(generateText|streamText)\.do(Generate|Stream)$/.test(pickString(a, "ai.operationId") ?? ""),
+    joins: (a) => pickString(a, "ai.operationId") === "ai.toolCall",
+    decided: (a) => ({
+      toolNames: namesIn(pickString(a, "ai.response.toolCalls"), "toolName"),
+      finishReason: pickString(a, "ai.response.finishReason"),
+    }),
+  },
+];
+
+/** The rule under which a model call opens a step, if one does. */
+export function stepOpeningCall(attrs: Attributes): StepOpeningCall | null {
+  return STEP_OPENING_CALLS.find((rule) => rule.opens(attrs)) ?? null;
+}
+
+/** Does this tool call join the step of the model call before it? */
+export function joinsTurn(attrs: Attributes): boolean {
+  return STEP_OPENING_CALLS.some((rule) => rule.joins(attrs));
+}
+
+/** The distinct `key` values of a JSON array of objects; none when it is not one. */
+function namesIn(json: string | null, key: string): string[] {
+  if (!json) return [];
+  try {
+    const list: unknown = JSON.parse(json);
+    if (!Array.isArray(list)) return [];
+    const names = list.map((item) => (item as Record<string, unknown> | null)?.[key]);
+    return [...new Set(names.filter((n): n is string => typeof n === "string" && n !== ""))];
+  } catch {
+    return [];
+  }
+}
+
 interface KindRule {
   source: string;
   kind(attrs: Attributes, spanName: string): SpanKindName | null;
@@ -174,9 +238,12 @@ const MASTRA_KINDS: Record<string, SpanKindName> = {
 };
 
 /**
- * Which kind a span is, first rule that answers wins. Vercel's outer calls (`ai.generateText`)
+ * Vercel's outer calls: the agent loop a user started (named by `ai.telemetry.functionId`). They
  * carry the sum of their model calls' usage, so only the inner `do*` calls count as LLM calls.
  */
+const VERCEL_RUN_OPERATIONS = /^ai\.(generateText|streamText|generateObject|streamObject)$/;
+
+/** Which kind a span is, first rule that answers wins. */
 export const KIND_RULES: readonly KindRule[] = [
   {
     source: "flightrec",
@@ -193,6 +260,7 @@ export const KIND_RULES: readonly KindRule[] = [
       const op = pickString(a, "ai.operationId");
       if (!op) return null;
       if (/\.do(Generate|Stream|Embed)$/.test(op)) return "llm";
+      if (VERCEL_RUN_OPERATIONS.test(op)) return "run";
       return op === "ai.toolCall" ? "tool" : "other";
     },
   },

@@ -41,7 +41,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     service: pickString(resource, "service.name"),
     attempt: wholeNumber(attrs, C.ATTR_RUN_ATTEMPT, 1) ?? 1,
     kind,
-    name: span.name,
+    name: pickString(attrs, ...FIELD_KEYS.name) ?? span.name,
     status,
     errorMessage: span.status?.code === OTLP_STATUS_ERROR ? span.status.message || "error" : null,
     startNs,
@@ -54,11 +54,21 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
       indexedMessages(attrs, INDEXED_MESSAGES.output) ??
       wholeMessages(attrs, WHOLE_MESSAGES.output) ??
       pickJson(attrs, ...FIELD_KEYS.outputPayload),
-    attributes: JSON.stringify(attrs),
+    attributes: JSON.stringify(withOurNames(attrs)),
     pending,
     decisions: decisionsOf(span, stepIndex),
     failure: failureOf(span, attrs, stepIndex, status === "error", input),
   };
+}
+
+/**
+ * The attributes as received, plus our name for what a source calls otherwise (time to first
+ * token), so the dashboard and SQL read one key whatever wrote the span.
+ */
+function withOurNames(attrs: Attributes): Attributes {
+  if (attrs[C.ATTR_LLM_TIME_TO_FIRST_TOKEN_MS] !== undefined) return attrs;
+  const ttft = pickNumber(attrs, ...FIELD_KEYS.timeToFirstTokenMs);
+  return ttft === null ? attrs : { ...attrs, [C.ATTR_LLM_TIME_TO_FIRST_TOKEN_MS]: ttft };
 }
 
 /** Far more than any run has; a value beyond it is a bug, and an attempt of 1e20 would hide every later one. */

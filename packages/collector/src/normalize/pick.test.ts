@@ -13,6 +13,12 @@ describe("pickJson", () => {
     expect(pickJson({ a: 3 }, "a")).toBe("3");
   });
 
+  it("passes over an empty string to the next key", () => {
+    const toolStep = { "ai.response.text": "", "ai.response.toolCalls": '[{"toolName":"weather"}]' };
+    expect(pickJson(toolStep, "ai.response.text", "ai.response.toolCalls")).toBe('[{"toolName":"weather"}]');
+    expect(pickJson({ a: "" }, "a")).toBeNull();
+  });
+
   it("stores JSON text nested deeper than SQLite reads as a JSON string, so the store can read it", () => {
     const db = new Database(":memory:");
     const valid = (text: string | null) => db.prepare("SELECT json_valid(?) AS v").get(text) as { v: number };

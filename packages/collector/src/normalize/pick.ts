@@ -27,11 +27,15 @@ export function pickBoolean(attrs: Attributes, key: string): boolean {
   return v === true || v === "true";
 }
 
-/** JSON text for a value that may already be JSON text; null when absent. */
+/**
+ * JSON text for a value that may already be JSON text; null when absent. An empty string counts
+ * as absent: sources set one where they had nothing (Vercel's `ai.response.text` on a step that
+ * only called tools), and it must not hide the next key's payload.
+ */
 export function pickJson(attrs: Attributes, ...keys: string[]): string | null {
   for (const key of keys) {
     const v = attrs[key];
-    if (v === undefined || v === null) continue;
+    if (v === undefined || v === null || v === "") continue;
     if (typeof v === "string") return isJsonText(v) ? v : JSON.stringify(v);
     return JSON.stringify(v);
   }

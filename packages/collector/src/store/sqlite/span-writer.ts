@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { SpanRecord } from "../../domain.js";
 import type { IngestSummary, UnstoredSpan } from "../store.js";
+import { AgentTurns } from "./agent-turns.js";
 import {
   addToDelta,
   deltaParams,
@@ -71,6 +72,7 @@ export class SpanWriter {
   private readonly upsertFailure: Database.Statement;
   private readonly runs: RunRollup;
   private readonly steps: StepNumbering;
+  private readonly turns: AgentTurns;
   private readonly setStepIndex: Database.Statement;
   readonly write: (spans: readonly SpanRecord[]) => IngestSummary;
 
@@ -86,6 +88,7 @@ export class SpanWriter {
     this.traces = new TraceDirectory(db);
     this.runs = new RunRollup(db);
     this.steps = new StepNumbering(db);
+    this.turns = new AgentTurns(db);
     this.setStepIndex = db.prepare("UPDATE spans SET step_index = ? WHERE span_key = ?");
     const transaction = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
     this.write = (spans) => {
@@ -151,6 +154,7 @@ export class SpanWriter {
       if (span.failure) this.upsertFailure.run(failureParams(span, key, runId));
       stored++;
       if (runId === null) continue;
+      if (span.joinsTurn || span.opensTurn) this.placeInTurn(span, key, runId);
       let delta = deltas.get(runId);
       if (!delta) {
         delta = emptyDelta(runId, span);
@@ -165,6 +169,20 @@ export class SpanWriter {
     for (const delta of deltas.values()) this.runs.merge(deltaParams(delta, now));
     for (const [runId, attempt] of movedSteps) this.steps.refreshCurrentStep(runId, attempt);
     return { stored, runIds: [...deltas.keys()], unstored };
+  }
+
+  /** A framework's model call opens a turn; its tool calls join one (agent-turns.ts). */
+  private placeInTurn(span: SpanRecord, key: bigint, runId: string): void {
+    const at = {
+      run_id: runId,
+      attempt: span.attempt,
+      span_key: key,
+      span_id: span.spanId,
+      parent_span_id: span.parentSpanId,
+      start_ns: span.startNs,
+    };
+    if (span.kind === "tool") this.turns.joinTool(at, span.endNs);
+    else if (span.kind === "step") this.turns.gatherTools(at, span.stepIndex);
   }
 
   private findSlot(

@@ -29,9 +29,14 @@ export class StepNumbering {
     const later = `SELECT span_key FROM spans
        WHERE run_id = @run_id AND start_ns >= @start_ns AND attempt = @attempt AND kind = 'step'
          AND step_by_order = 1 AND (start_ns > @start_ns OR span_key > @span_key)`;
+    // The tool calls of a moved turn (agent-turns.ts) sit under its step.
+    const turnTools = `SELECT span_key FROM spans WHERE run_id = @run_id AND attempt = @attempt AND kind = 'tool'
+       AND parent_span_id IN (SELECT span_id FROM spans WHERE span_key IN (${later}))`;
     // What was recorded on a moved step moves with it; its own row last (the others select by it).
     const shift = [
-      db.prepare(`UPDATE failures SET step = step + 1 WHERE span_key IN (${later})`),
+      db.prepare(
+        `UPDATE failures SET step = step + 1 WHERE span_key IN (${later}) OR span_key IN (${turnTools})`,
+      ),
       db.prepare(`UPDATE decisions SET step = step + 1 WHERE span_key IN (${later})`),
       db.prepare(`UPDATE spans SET step_index = step_index + 1 WHERE span_key IN (${later})`),
     ];

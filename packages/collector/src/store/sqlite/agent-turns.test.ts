@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { spanRecord } from "../../../test/span-record.js";
+import type { SpanRecord } from "../../domain.js";
+import { withOpenedStep } from "../../normalize/opened-step.js";
+import { SqliteStore } from "./sqlite-store.js";
+
+// A trace no run claims is a run of its own: run ID = trace ID.
+const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+const T0 = 1_763_900_000_000_000_000n;
+const ms = (n: number) => T0 + BigInt(n) * 1_000_000n;
+const at = (start: number, end: number) => ({ traceId: TRACE, startNs: ms(start), endNs: ms(end) });
+
+const root = spanRecord({ ...at(0, 100), spanId: "a000000000000000", kind: "run", name: "ai.generateText" });
+/** A Vercel-style loop iteration: the model call and the step it opens. */
+const turn = (id: string, start: number, end: number, tools: string[]) =>
+  withOpenedStep(
+    spanRecord({ ...at(start, end), spanId: id, parentSpanId: root.spanId, kind: "llm", name: "doGenerate" }),
+    { toolNames: tools, finishReason: tools.length ? "tool-calls" : "stop" },
+  );
+const tool = (id: string, name: string, start: number, end: number, fails = false): SpanRecord =>
+  spanRecord({
+    ...at(start, end),
+    spanId: id,
+    parentSpanId: root.spanId,
+    kind: "tool",
+    name,
+    joinsTurn: true,
+    ...(fails && {
+      status: "error" as const,
+      errorMessage: "no seats",
+      failure: {
+        step: null,
+        errorType: "NoSeatsError",
+        message: "no seats",
+        stack: null,
+        input: "{}",
+        context: null,
+        tsNs: ms(end),
+      },
+    }),
+  });
+
+const spans = [
+  root,
+  ...turn("b000000000000001", 1, 10, ["weather"]),
+  tool("c000000000000001", "weather", 11, 20),
+  ...turn("b000000000000002", 21, 30, ["book_flight"]),
+  tool("c000000000000002", "book_flight", 31, 40, true),
+  ...turn("b000000000000003", 41, 50, []),
+];
+
+describe("turns of a framework's agent loop", () => {
+  let dir: string;
+  let store: SqliteStore;
+  const q = (sql: string) => store.db.prepare(sql).all();
+  /** Each span as "kind name <- parent", parents as their step index or name. */
+  const tree = () =>
+    q(
+      `SELECT s.kind || ' ' || s.name || ' <- ' || coalesce(p.kind || ' ' || coalesce(p.step_index, p.name), '-') AS row
+       FROM spans s LEFT JOIN spans p ON p.span_id = s.parent_span_id ORDER BY s.start_ns, s.kind`,
+    ).map((r) => (r as { row: string }).row);
+  const reopen = async () => {
+    await store?.close();
+    rmSync(join(dir, "store.db"), { force: true });
+    store = SqliteStore.open(join(dir, "store.db"));
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "flightrec-turns-"));
+    await reopen();
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const expected = [
+    "run ai.generateText <- -",
+    "llm doGenerate <- step 1",
+    "step weather <- run ai.generateText",
+    "tool weather <- step 1",
+    "llm doGenerate <- step 2",
+    "step book_flight <- run ai.generateText",
+    "tool book_flight <- step 2",
+    "llm doGenerate <- step 3",
+    "step answer <- run ai.generateText",
+  ];
+
+  it("put each tool call under the step of the model call before it, and its failure at that step", async () => {
+    for (const span of spans) await store.ingest([span]);
+    expect(tree()).toEqual(expected);
+    expect(q("SELECT step, name FROM failures")).toEqual([{ step: 2, name: "book_flight" }]);
+    expect(q("SELECT steps, current_step, current_step_name FROM runs")).toEqual([
+      { steps: 3, current_step: 3, current_step_name: "answer" },
+    ]);
+    // A turn lasts until its last tool call ends.
+    expect(q("SELECT name, duration_ms FROM spans WHERE kind = 'step' ORDER BY step_index")).toEqual([
+      { name: "weather", duration_ms: 19 },
+      { name: "book_flight", duration_ms: 19 },
+      { name: "answer", duration_ms: 9 },
+    ]);
+  });
+
+  it("leave tools of other sources where they were sent", async () => {
+    const plain = { ...tool("c000000000000009", "lookup", 11, 20), joinsTurn: false };
+    await store.ingest([root, ...turn("b000000000000001", 1, 10, ["weather"]), plain]);
+    expect(tree()).toContain("tool lookup <- run ai.generateText");
+  });
+
+  it("come out the same whatever order and batches the spans arrive in", async () => {
+    const batches = fc.array(fc.nat({ max: 3 }), { minLength: spans.length, maxLength: spans.length });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray(spans, { minLength: spans.length }),
+        batches,
+        async (order, cut) => {
+          await reopen();
+          const groups: SpanRecord[][] = [[]];
+          order.forEach((span, i) => {
+            if (cut[i] === 0 && groups.at(-1)!.length > 0) groups.push([]);
+            groups.at(-1)!.push(span);
+          });
+          for (const group of groups) await store.ingest(group);
+          expect(tree()).toEqual(expected);
+          expect(q("SELECT step FROM failures")).toEqual([{ step: 2 }]);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
