@@ -92,10 +92,14 @@ describe("installed from its packed tarballs in an empty project outside the wor
       },
     );
     for (const file of packed.stdout.trim().split("\n")) {
-      const name = /\/flightrec-(\w+)-[^/]+\.tgz$/.exec(file)?.[1];
+      const name = /\/flightrec-([a-z-]+)-\d[^/]*\.tgz$/.exec(file)?.[1];
       if (name) tarballs.set(`@flightrec/${name}`, file);
     }
-    expect([...tarballs.keys()].sort()).toEqual(["@flightrec/collector", "@flightrec/sdk"]);
+    expect([...tarballs.keys()].sort()).toEqual([
+      "@flightrec/collector",
+      "@flightrec/openai-agents",
+      "@flightrec/sdk",
+    ]);
 
     await sh("npm", ["init", "-y"], project);
     const seeded = seedBetterSqlite3Prebuild(join(ROOT, "packages", "collector"), NPM_CACHE);
@@ -112,8 +116,10 @@ describe("installed from its packed tarballs in an empty project outside the wor
     const specs = install!.slice(2).map((spec) => tarballs.get(spec) ?? spec);
     const root = manifest(ROOT) as { devDependencies: Record<string, string> };
     const typescript = manifest(join(ROOT, "node_modules", "typescript")).version as string;
+    // The framework bridge rides along in the same install (npm adds its peer, @openai/agents).
     const extras = [
       tarballs.get("@flightrec/collector")!,
+      tarballs.get("@flightrec/openai-agents")!,
       `typescript@${typescript}`,
       `@types/node@${root.devDependencies["@types/node"]}`,
     ];
@@ -131,7 +137,7 @@ describe("installed from its packed tarballs in an empty project outside the wor
 
   it("holds real copies of the packed packages, their versions for workspace ranges, and one OpenTelemetry API", () => {
     const nodeModules = join(project, "node_modules");
-    for (const name of ["@flightrec/sdk", "@flightrec/collector"]) {
+    for (const name of ["@flightrec/sdk", "@flightrec/collector", "@flightrec/openai-agents"]) {
       const dir = join(nodeModules, name);
       expect(lstatSync(dir).isSymbolicLink()).toBe(false);
       expect(realpathSync(dir).startsWith(realpathSync(project))).toBe(true);
@@ -142,6 +148,12 @@ describe("installed from its packed tarballs in an empty project outside the wor
     const collector = manifest(join(nodeModules, "@flightrec", "collector"));
     expect(collector.dependencies["@flightrec/sdk"]).toBe(manifest(join(ROOT, "packages", "sdk")).version);
     expect(existsSync(join(nodeModules, "@flightrec", "collector", "dashboard", "index.html"))).toBe(true);
+    // The bridge uses the app's one SDK (its tracer is the one init() installs), not a copy of its own.
+    const bridge = join(nodeModules, "@flightrec", "openai-agents");
+    expect(manifest(bridge).dependencies["@flightrec/sdk"]).toBe(
+      manifest(join(ROOT, "packages", "sdk")).version,
+    );
+    expect(existsSync(join(bridge, "node_modules", "@flightrec", "sdk"))).toBe(false);
     // The peer dependency: npm installed it once, at the top, for the app and the SDK alike.
     const sdk = manifest(join(nodeModules, "@flightrec", "sdk"));
     expect(sdk.peerDependencies["@opentelemetry/api"]).toBeDefined();
@@ -190,6 +202,15 @@ describe("installed from its packed tarballs in an empty project outside the wor
     expect(asset.status).toBe(200);
     expect(asset.headers.get("content-type")).toMatch(/javascript/);
     expect((await asset.text()).length).toBeGreaterThan(1000);
+  });
+
+  it("loads @flightrec/openai-agents beside the @openai/agents npm installed as its peer", async () => {
+    const script =
+      "import { flightrecErrorFunction, flightrecTracingProcessor } from '@flightrec/openai-agents';" +
+      "import { addTraceProcessor } from '@openai/agents';" +
+      "console.log(typeof flightrecTracingProcessor, typeof flightrecErrorFunction, typeof addTraceProcessor);";
+    const { stdout } = await sh(process.execPath, ["--input-type=module", "-e", script], project);
+    expect(stdout.trim()).toBe("function function function");
   });
 
   it("answers `npx flightrec --version` with the packed version", async () => {

@@ -89,7 +89,7 @@ export function llm<T>(options: LlmOptions<Awaited<T>>, fn: () => T): T {
 }
 
 /** The call's output in the GenAI `gen_ai.output.messages` shape. */
-function outputMessages(facts: LlmFacts): unknown[] | undefined {
+export function outputMessages(facts: LlmFacts): unknown[] | undefined {
   if (facts.outputText === undefined && !facts.toolCalls?.length) return undefined;
   const parts: unknown[] = [];
   if (facts.reasoningText) parts.push({ type: "reasoning", content: facts.reasoningText });

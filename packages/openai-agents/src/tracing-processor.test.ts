@@ -1,0 +1,113 @@
+import { flush, shutdown } from "@flightrec/sdk";
+import type { Span, SpanData, SpanError, Trace } from "@openai/agents";
+import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { flightrecTracingProcessor } from "./tracing-processor.js";
+
+const exporter = new InMemorySpanExporter();
+const processor = flightrecTracingProcessor({ exporter, handleProcessEvents: false });
+
+/** The parts of an Agents SDK trace and span the processor reads. */
+const agentsTrace = (traceId: string, name: string) => ({ traceId, name, groupId: null }) as unknown as Trace;
+function agentsSpan(traceId: string, spanId: string, parentId: string | null, spanData: SpanData) {
+  return {
+    traceId,
+    spanId,
+    parentId,
+    spanData,
+    error: null as SpanError | null,
+  } as unknown as Span<SpanData> & {
+    error: SpanError | null;
+  };
+}
+
+/** Finished spans (placeholders left out), by name. */
+async function exported(): Promise<Map<string, ReadableSpan>> {
+  await flush();
+  const finished = exporter.getFinishedSpans().filter((s) => s.attributes["flightrec.span.pending"] !== true);
+  return new Map(finished.map((s) => [s.name, s]));
+}
+
+describe("flightrecTracingProcessor", () => {
+  beforeEach(() => exporter.reset());
+  afterAll(() => shutdown());
+
+  it("nests turns, model calls and tools under the run, the way the Agents SDK nests them", async () => {
+    await processor.onTraceStart(agentsTrace("trace_1", "nesting"));
+    const task = agentsSpan("trace_1", "task", null, { type: "task", name: "nesting" });
+    const agent = agentsSpan("trace_1", "agent", "task", { type: "agent", name: "A" });
+    const turn = agentsSpan("trace_1", "turn", "agent", { type: "turn", turn: 1, agent_name: "A" });
+    const tool = agentsSpan("trace_1", "fn", "turn", {
+      type: "function",
+      name: "lookup",
+      input: '{"q":1}',
+      output: '"found"',
+    });
+    for (const span of [task, agent, turn, tool]) await processor.onSpanStart(span);
+    for (const span of [tool, turn, agent, task]) await processor.onSpanEnd(span);
+    await processor.onTraceEnd(agentsTrace("trace_1", "nesting"));
+
+    const spans = await exported();
+    const run = spans.get("invoke_agent nesting")!;
+    const step = spans.get("A")!;
+    expect([...spans.keys()].sort()).toEqual(["A", "agent A", "execute_tool lookup", "invoke_agent nesting"]);
+    expect(spans.get("agent A")!.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
+    expect(step.parentSpanContext?.spanId).toBe(spans.get("agent A")!.spanContext().spanId);
+    expect(spans.get("execute_tool lookup")!.parentSpanContext?.spanId).toBe(step.spanContext().spanId);
+    expect(step.attributes).toMatchObject({ "flightrec.step.index": 1, "flightrec.run.id": "trace_1" });
+    expect(spans.get("execute_tool lookup")!.attributes).toMatchObject({
+      "flightrec.step.index": 1,
+      "gen_ai.tool.call.arguments": '{"q":1}',
+      "gen_ai.tool.call.result": '"found"',
+    });
+    expect(run.status.code).not.toBe(2);
+  });
+
+  it("ends a run whose runner failed, though the Agents SDK never ends its trace", async () => {
+    await processor.onTraceStart(agentsTrace("trace_2", "failing"));
+    const task = agentsSpan("trace_2", "task", null, { type: "task", name: "failing" });
+    const turn = agentsSpan("trace_2", "turn", "task", { type: "turn", turn: 1, agent_name: "A" });
+    const tool = agentsSpan("trace_2", "fn", "turn", {
+      type: "function",
+      name: "boom",
+      input: "{}",
+      output: "",
+    });
+    for (const span of [task, turn, tool]) await processor.onSpanStart(span);
+    tool.error = { message: "Error running tool", data: { error: "TypeError: x is not a function" } };
+    turn.error = task.error = {
+      message: "Error in agent run",
+      data: { error: "ToolCallError: Failed to run function tools: TypeError: x is not a function" },
+    };
+    for (const span of [tool, turn, task]) await processor.onSpanEnd(span);
+
+    const spans = await exported();
+    const run = spans.get("invoke_agent failing")!;
+    expect(run.status.code).toBe(2);
+    expect(run.events.find((e) => e.name === "exception")?.attributes?.["exception.type"]).toBe(
+      "ToolCallError",
+    );
+    const failed = spans.get("execute_tool boom")!;
+    expect(failed.events.find((e) => e.name === "exception")?.attributes).toMatchObject({
+      "exception.type": "TypeError",
+      "exception.message": "x is not a function",
+    });
+    expect(failed.attributes["flightrec.failure.input"]).toBe("{}");
+  });
+
+  it("never throws into the agent, whatever it is handed", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const hostile = new Proxy({} as Trace, {
+      get() {
+        throw new Error("hostile");
+      },
+    });
+    await expect(processor.onTraceStart(hostile)).resolves.toBeUndefined();
+    await expect(processor.onTraceEnd(agentsTrace("never-started", "x"))).resolves.toBeUndefined();
+    await expect(
+      processor.onSpanStart(agentsSpan("never-started", "s", null, { type: "task", name: "x" })),
+    ).resolves.toBeUndefined();
+    await expect(processor.forceFlush()).resolves.toBeUndefined();
+    warn.mockRestore();
+  });
+});
