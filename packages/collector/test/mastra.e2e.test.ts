@@ -127,18 +127,19 @@ describe("Mastra agent (@mastra/core 0.24, @mastra/otel-exporter 0.3) → OTLP/p
     expect(parents.map((p) => p.parent)).toEqual(["step: 0", "step: 1"]);
   });
 
-  it("records the failing tool's own arguments, message and the type Mastra sends", () => {
-    const failures = collector.query<Record<string, string | null>>(
-      "SELECT kind, name, error_type, message, stack, input FROM failures",
+  it("records the failing tool's step, own arguments, message and the type Mastra sends", () => {
+    const failures = collector.query<Record<string, string | number | null>>(
+      "SELECT kind, name, step, error_type, message, stack, input FROM failures",
     );
     expect(failures).toHaveLength(1);
     const failure = failures[0]!;
     expect(failure).toMatchObject({
       kind: "tool",
       name: "tool.execute flights",
+      step: 2, // Mastra's "step: 1", the model call that asked for it
       message: "no flights to Paris",
     });
-    expect(JSON.parse(failure.input!)).toEqual({ to: "Paris" });
+    expect(JSON.parse(failure.input as string)).toEqual({ to: "Paris" });
     // Mastra's exporter writes every exception as `Error` and sends no stack for a tool's error.
     expect(failure.error_type).toBe("Error");
     expect(failure.stack).toBeNull();
@@ -170,11 +171,13 @@ describe("Mastra agent that does not recover from its tool error → OTLP/JSON �
   }, 120_000);
   afterAll(() => collector?.stop());
 
-  it("keeps the tool's failure with its arguments, and ends the run interrupted at the step it failed in", async () => {
+  it("keeps the tool's failure with its arguments, and ends the run interrupted at the last step sent", async () => {
     expect(String(thrown)).toContain("script ended");
     await vi.waitFor(() => expect(collector.query("SELECT 1 FROM failures")).toHaveLength(1), THREAD_START);
-    const failure = collector.query<{ name: string; input: string }>("SELECT name, input FROM failures")[0]!;
-    expect(failure.name).toBe("tool.execute flights");
+    const failure = collector.query<{ name: string; step: number; input: string }>(
+      "SELECT name, step, input FROM failures",
+    )[0]!;
+    expect(failure).toMatchObject({ name: "tool.execute flights", step: 1 });
     expect(JSON.parse(failure.input)).toEqual({ to: "Paris" });
     await vi.waitFor(() => {
       expect(collector.query("SELECT status FROM runs")).toEqual([{ status: "interrupted" }]);

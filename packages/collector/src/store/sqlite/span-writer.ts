@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { SpanRecord } from "../../domain.js";
 import type { IngestSummary, UnstoredSpan } from "../store.js";
 import { AgentTurns } from "./agent-turns.js";
+import { FailureSteps } from "./failure-steps.js";
 import {
   addToDelta,
   deltaParams,
@@ -73,6 +74,7 @@ export class SpanWriter {
   private readonly runs: RunRollup;
   private readonly steps: StepNumbering;
   private readonly turns: AgentTurns;
+  private readonly failureSteps: FailureSteps;
   private readonly setStepIndex: Database.Statement;
   readonly write: (spans: readonly SpanRecord[]) => IngestSummary;
 
@@ -89,6 +91,7 @@ export class SpanWriter {
     this.runs = new RunRollup(db);
     this.steps = new StepNumbering(db);
     this.turns = new AgentTurns(db);
+    this.failureSteps = new FailureSteps(db);
     this.setStepIndex = db.prepare("UPDATE spans SET step_index = ? WHERE span_key = ?");
     const transaction = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
     this.write = (spans) => {
@@ -110,6 +113,8 @@ export class SpanWriter {
     const traces = this.traces.entriesOf(spans);
     const deltas = new Map<string, RunDelta>();
     const movedSteps = new Map<string, number>();
+    /** Runs this batch brought a failure or a step: their failures may find their step now. */
+    const placeFailures = new Set<string>();
     const unstored: UnstoredSpan[] = [];
     let stored = 0;
     for (const given of spans) {
@@ -155,6 +160,7 @@ export class SpanWriter {
       stored++;
       if (runId === null) continue;
       if (span.joinsTurn || span.opensTurn) this.placeInTurn(span, key, runId);
+      if (span.failure || span.kind === "step") placeFailures.add(runId);
       let delta = deltas.get(runId);
       if (!delta) {
         delta = emptyDelta(runId, span);
@@ -168,6 +174,7 @@ export class SpanWriter {
     const now = new Date().toISOString();
     for (const delta of deltas.values()) this.runs.merge(deltaParams(delta, now));
     for (const [runId, attempt] of movedSteps) this.steps.refreshCurrentStep(runId, attempt);
+    for (const runId of placeFailures) this.failureSteps.place(runId, movedSteps.has(runId));
     return { stored, runIds: [...deltas.keys()], unstored };
   }
 
