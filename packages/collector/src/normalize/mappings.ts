@@ -1,13 +1,16 @@
 import * as C from "@flightrec/sdk/conventions";
 import type { SpanKindName } from "../domain.js";
-import { type Attributes, pickString } from "./pick.js";
+import { type Attributes, pickNumber, pickString } from "./pick.js";
 
 /**
  * How each instrumentation names what Flightrec stores. One table per field: keys are tried in
  * order, first present wins, so our own and the current OpenTelemetry GenAI names come first and
  * older or tool-specific names after. Sources: `flightrec` (ours), `genai` (OTel GenAI, current),
  * `genai-deprecated`, `openinference` (Arize Phoenix), `vercel` (AI SDK `ai.*` spans of v5/v6; its
- * v7 emits `genai`), `traceloop` (OpenLLMetry), `mastra` (`@mastra/otel-exporter` 0.3).
+ * v7 emits `genai`), `traceloop` (OpenLLMetry), `mastra` (`@mastra/otel-exporter` 0.3),
+ * `langchain` / `langgraph` (LangChain.js and LangGraph.js through OpenInference's LangChain
+ * instrumentation, which adds their run metadata as the JSON attribute `metadata`; `attr#field`
+ * keys read a field of it, see pick.ts).
  */
 export const FIELD_KEYS = {
   model: [
@@ -19,6 +22,7 @@ export const FIELD_KEYS = {
     "embedding.model_name", // openinference
     "ai.response.model", // vercel
     "ai.model.id", // vercel
+    "metadata#ls_model_name", // langchain
   ],
   provider: [
     C.GEN_AI_PROVIDER_NAME, // genai
@@ -26,6 +30,7 @@ export const FIELD_KEYS = {
     "llm.provider", // openinference
     "llm.system", // openinference
     "ai.model.provider", // vercel
+    "metadata#ls_provider", // langchain: OpenInference names no provider for LangChain chat models
   ],
   inputTokens: [
     C.GEN_AI_USAGE_INPUT_TOKENS, // genai
@@ -114,6 +119,7 @@ export const FIELD_KEYS = {
     "gen_ai.tool.output", // mastra
   ],
   outputPayload: [
+    "output.value#output.kwargs.content", // langchain: a tool's result, inside the ToolMessage it returns
     "output.value", // openinference
     "ai.response.text", // vercel
     "ai.response.toolCalls", // vercel
@@ -204,6 +210,45 @@ function namesIn(json: string | null, key: string): string[] {
   }
 }
 
+/**
+ * LangGraph.js: every span of a graph's run carries its super-step (`langgraph_step`) and the
+ * node it runs in (`langgraph_node`); the graph itself is the chain that has neither, and its
+ * name is the run's (`runName`, else `LangGraph`). A subgraph's spans carry its own step count,
+ * and their checkpoint namespace nests the parent node's (`outer:<id>|inner:<id>`).
+ */
+export const LANGGRAPH = {
+  integration: "metadata#ls_integration",
+  node: "metadata#langgraph_node",
+  step: "metadata#langgraph_step",
+  namespace: "metadata#langgraph_checkpoint_ns",
+} as const;
+
+/** Nodes LangGraph runs for itself (`__start__`, `__end__`, …): plumbing, not steps. */
+const LANGGRAPH_INTERNAL_NODE = /^__/;
+
+/** A span of the graph the run is, not of a subgraph inside one of its nodes. */
+function inOutermostGraph(attrs: Attributes): boolean {
+  return !(pickString(attrs, LANGGRAPH.namespace) ?? "").includes("|");
+}
+
+interface StepIndexRule {
+  source: string;
+  /** The step the span is in, as its source numbers them; null when the span does not say. */
+  index(attrs: Attributes): number | null;
+}
+
+/**
+ * Step numbers a source declares beside flightrec.step.index (read first, and validated, by
+ * normalize-span). They go on every span of the step, as our SDK puts them, so failures and
+ * decisions inside a step are placed at it.
+ */
+export const STEP_INDEX_RULES: readonly StepIndexRule[] = [
+  {
+    source: "langgraph",
+    index: (a) => (inOutermostGraph(a) ? pickNumber(a, LANGGRAPH.step) : null),
+  },
+];
+
 interface KindRule {
   source: string;
   kind(attrs: Attributes, spanName: string): SpanKindName | null;
@@ -267,6 +312,16 @@ export const KIND_RULES: readonly KindRule[] = [
   {
     source: "mastra",
     kind: (a) => MASTRA_KINDS[pickString(a, "mastra.span.type") ?? ""] ?? null,
+  },
+  {
+    source: "langgraph",
+    kind: (a, name) => {
+      if (pickString(a, "openinference.span.kind") !== "CHAIN") return null;
+      const node = pickString(a, LANGGRAPH.node);
+      if (node === null) return pickString(a, LANGGRAPH.integration) === "langgraph" ? "run" : null;
+      // Other chains in a node (prompt templates, sequences, lambdas, the edges' routing) are plumbing.
+      return node === name && !LANGGRAPH_INTERNAL_NODE.test(node) && inOutermostGraph(a) ? "step" : "other";
+    },
   },
   {
     source: "genai",

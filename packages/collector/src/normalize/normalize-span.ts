@@ -3,9 +3,16 @@ import { priceUsage } from "@flightrec/sdk/pricing";
 import type { SpanKindName, SpanRecord, SpanStatus } from "../domain.js";
 import { OTLP_STATUS_ERROR, type OtlpSpan } from "../otlp/types.js";
 import { indexedMessages } from "./indexed-messages.js";
-import { FIELD_KEYS, INDEXED_MESSAGES, STEP_NAME_INDEX, spanKindOf, WHOLE_MESSAGES } from "./mappings.js";
+import {
+  FIELD_KEYS,
+  INDEXED_MESSAGES,
+  STEP_INDEX_RULES,
+  STEP_NAME_INDEX,
+  spanKindOf,
+  WHOLE_MESSAGES,
+} from "./mappings.js";
 import { type Attributes, pickBoolean, pickJson, pickNumber, pickString } from "./pick.js";
-import { decisionsOf, failureOf } from "./span-events.js";
+import { decisionsOf, failureOf, statusMessageOf } from "./span-events.js";
 import { startTime, storableTime, timeIfSet } from "./storable-time.js";
 import { wholeMessages } from "./whole-messages.js";
 
@@ -43,7 +50,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     kind,
     name: pickString(attrs, ...FIELD_KEYS.name) ?? span.name,
     status,
-    errorMessage: span.status?.code === OTLP_STATUS_ERROR ? span.status.message || "error" : null,
+    errorMessage: span.status?.code === OTLP_STATUS_ERROR ? statusMessageOf(span) : null,
     startNs,
     endNs,
     stepIndex,
@@ -82,11 +89,20 @@ function wholeNumber(attrs: Attributes, key: string, min: number): number | null
 }
 
 function stepIndexOf(attrs: Attributes, kind: SpanKindName, name: string): number | null {
-  const declared = wholeNumber(attrs, C.ATTR_STEP_INDEX, 0);
+  const declared = wholeNumber(attrs, C.ATTR_STEP_INDEX, 0) ?? frameworkStepIndex(attrs);
   if (declared !== null || kind !== "step") return declared;
   for (const { pattern, base } of STEP_NAME_INDEX) {
     const numbered = pattern.exec(name);
     if (numbered) return Number(numbered[1]) + 1 - base;
+  }
+  return null;
+}
+
+/** A framework's own step number, when it is one a step can have (else the store numbers the step). */
+function frameworkStepIndex(attrs: Attributes): number | null {
+  for (const rule of STEP_INDEX_RULES) {
+    const index = rule.index(attrs);
+    if (index !== null) return Number.isInteger(index) && index >= 0 && index <= MAX_COUNT ? index : null;
   }
   return null;
 }

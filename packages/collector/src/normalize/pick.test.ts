@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { pickJson } from "./pick.js";
+import { pickJson, pickNumber, pickString } from "./pick.js";
 
 const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
 
@@ -30,5 +30,28 @@ describe("pickJson", () => {
     // Brackets inside strings do not count.
     const inString = JSON.stringify({ x: "[".repeat(3000) });
     expect(pickJson({ a: inString }, "a")).toBe(inString);
+  });
+});
+
+describe("keys into JSON attributes (attr#field)", () => {
+  const attrs = {
+    metadata: '{"langgraph_step":2,"langgraph_node":"tools","nested":{"deep":"yes"}}',
+    list: { ls_provider: "openai" },
+    text: "not json",
+  };
+
+  it("reads a field of an attribute holding JSON text or a key/value list", () => {
+    expect(pickNumber(attrs, "metadata#langgraph_step")).toBe(2);
+    expect(pickString(attrs, "metadata#langgraph_node")).toBe("tools");
+    expect(pickString(attrs, "metadata#nested.deep")).toBe("yes");
+    expect(pickString(attrs, "list#ls_provider")).toBe("openai");
+    expect(pickJson(attrs, "metadata#nested")).toBe('{"deep":"yes"}');
+  });
+
+  it("finds nothing where the attribute, the field or the JSON is missing, and tries the next key", () => {
+    expect(
+      pickString(attrs, "metadata#absent", "absent#x", "text#x", "metadata#langgraph_step.x"),
+    ).toBeNull();
+    expect(pickString(attrs, "metadata#absent", "metadata#langgraph_node")).toBe("tools");
   });
 });

@@ -2,10 +2,50 @@ import type { AttributeValue } from "../otlp/attributes.js";
 
 export type Attributes = Record<string, AttributeValue>;
 
+/**
+ * The value a key names: an attribute (`metadata`), or with `#` a field inside one that holds
+ * a JSON object as text or as a key/value list (`metadata#langgraph_step`, dots for deeper
+ * fields: `output.value#output.kwargs.content`). Frameworks that put their own fields in one
+ * JSON attribute are mapped by such keys instead of by code.
+ */
+export function valueAt(attrs: Attributes, key: string): AttributeValue | undefined {
+  const hash = key.indexOf("#");
+  if (hash < 0) return attrs[key];
+  let v: AttributeValue | undefined = parsedAttribute(attrs, key.slice(0, hash));
+  for (const field of key.slice(hash + 1).split(".")) {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+    v = v[field];
+  }
+  return v;
+}
+
+/** Each span's JSON attributes are parsed once, however many keys read them. */
+const parsedAttributes = new WeakMap<Attributes, Map<string, AttributeValue | undefined>>();
+
+function parsedAttribute(attrs: Attributes, name: string): AttributeValue | undefined {
+  let parsed = parsedAttributes.get(attrs);
+  if (!parsed) {
+    parsed = new Map();
+    parsedAttributes.set(attrs, parsed);
+  }
+  if (parsed.has(name)) return parsed.get(name);
+  const raw = attrs[name];
+  let value: AttributeValue | undefined = raw;
+  if (typeof raw === "string") {
+    try {
+      value = raw.trimStart().startsWith("{") ? (JSON.parse(raw) as AttributeValue) : undefined;
+    } catch {
+      value = undefined;
+    }
+  }
+  parsed.set(name, value);
+  return value;
+}
+
 /** The first of `keys` that holds a non-empty string (numbers are stringified). */
 export function pickString(attrs: Attributes, ...keys: string[]): string | null {
   for (const key of keys) {
-    const v = attrs[key];
+    const v = valueAt(attrs, key);
     if (typeof v === "string" && v !== "") return v;
     if (typeof v === "number") return String(v);
   }
@@ -15,7 +55,7 @@ export function pickString(attrs: Attributes, ...keys: string[]): string | null 
 /** The first of `keys` that holds a finite number (numeric strings accepted). */
 export function pickNumber(attrs: Attributes, ...keys: string[]): number | null {
   for (const key of keys) {
-    const v = attrs[key];
+    const v = valueAt(attrs, key);
     if (typeof v === "number" && Number.isFinite(v)) return v;
     if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
   }
@@ -23,7 +63,7 @@ export function pickNumber(attrs: Attributes, ...keys: string[]): number | null 
 }
 
 export function pickBoolean(attrs: Attributes, key: string): boolean {
-  const v = attrs[key];
+  const v = valueAt(attrs, key);
   return v === true || v === "true";
 }
 
@@ -34,7 +74,7 @@ export function pickBoolean(attrs: Attributes, key: string): boolean {
  */
 export function pickJson(attrs: Attributes, ...keys: string[]): string | null {
   for (const key of keys) {
-    const v = attrs[key];
+    const v = valueAt(attrs, key);
     if (v === undefined || v === null || v === "") continue;
     if (typeof v === "string") return isJsonText(v) ? v : JSON.stringify(v);
     return JSON.stringify(v);

@@ -3,6 +3,7 @@ import type { DecisionRecord, FailureRecord } from "../domain.js";
 import { attributesToObject } from "../otlp/attributes.js";
 import type { OtlpInt64, OtlpSpan } from "../otlp/types.js";
 import { type Attributes, pickJson, pickNumber, pickString } from "./pick.js";
+import { splitStackFromMessage } from "./stack-in-message.js";
 import { storableTime, timeIfSet } from "./storable-time.js";
 
 /** Decisions are span events named `flightrec.decision`. */
@@ -42,13 +43,30 @@ export function failureOf(
   const ex = attributesToObject(exception?.attributes);
   return {
     step: stepIndex,
-    errorType: pickString(ex, "exception.type", "error.type") ?? pickString(attrs, "error.type"),
-    message: pickString(ex, "exception.message") ?? span.status?.message ?? "error",
-    stack: pickString(ex, "exception.stacktrace"),
+    ...errorOf(ex, attrs, span),
     input: pickJson(attrs, C.ATTR_FAILURE_INPUT) ?? ownInput,
     context: pickJson(attrs, C.ATTR_RUN_INPUT),
     tsNs: failureTime(exception?.timeUnixNano, span),
   };
+}
+
+/**
+ * What was thrown. Where only a message came (OpenInference on LangChain), its type and stack
+ * may be inside it (stack-in-message.ts).
+ */
+function errorOf(ex: Attributes, attrs: Attributes, span: OtlpSpan) {
+  const errorType = pickString(ex, "exception.type", "error.type") ?? pickString(attrs, "error.type");
+  const message = pickString(ex, "exception.message") ?? span.status?.message ?? "error";
+  const stack = pickString(ex, "exception.stacktrace");
+  const split = errorType === null && stack === null ? splitStackFromMessage(message) : null;
+  if (split) return { errorType: split.errorType, message: split.message || "error", stack: split.stack };
+  return { errorType, message, stack };
+}
+
+/** A span's status message without a stack appended to it. */
+export function statusMessageOf(span: OtlpSpan): string {
+  const message = span.status?.message || "error";
+  return splitStackFromMessage(message)?.message || message;
 }
 
 /** When the span failed: its exception event, else its end, else its start. */

@@ -245,6 +245,51 @@ describe("SqliteStore ingest", () => {
     ]);
   });
 
+  it("puts a trace's spans that came before the span that makes it a run into that run", async () => {
+    // A framework's graph ends last: its plumbing arrives first, as spans of no run yet.
+    const graph = "dddddddddddddddddddddddddddddddd";
+    const plumbing = (spanId: string, overrides: Partial<SpanRecord> = {}) =>
+      span({
+        traceId: graph,
+        runId: null,
+        spanId,
+        parentSpanId: "ffffffffffffffff",
+        kind: "other",
+        name: "RunnableLambda",
+        stepIndex: 1,
+        ...overrides,
+      });
+    const failure = {
+      step: 1,
+      errorType: "Error",
+      message: "bad route",
+      stack: null,
+      input: null,
+      context: null,
+      tsNs: 1_763_900_000_500_000_000n,
+    };
+    await store.ingest([plumbing("0000000000000001")]);
+    await store.ingest([
+      plumbing("0000000000000002", { status: "error", errorMessage: "bad route", failure }),
+    ]);
+    expect(q(`SELECT run_id FROM spans WHERE trace_id = '${graph}'`)).toEqual([
+      { run_id: null },
+      { run_id: null },
+    ]);
+    await store.ingest([
+      llm({ traceId: graph, runId: null, spanId: "0000000000000003", parentSpanId: "ffffffffffffffff" }),
+    ]);
+    expect(q(`SELECT DISTINCT run_id FROM spans WHERE trace_id = '${graph}'`)).toEqual([{ run_id: graph }]);
+    expect(q(`SELECT run_id, step, message FROM failures WHERE trace_id = '${graph}'`)).toEqual([
+      { run_id: graph, step: 1, message: "bad route" },
+    ]);
+    // Plain spans of another trace stay in no run.
+    const other = "e".repeat(32);
+    await store.ingest([plumbing("0000000000000004", { traceId: other })]);
+    await store.ingest([llm({ traceId: graph, runId: null, spanId: "0000000000000005" })]);
+    expect(q(`SELECT run_id FROM spans WHERE trace_id = '${other}'`)).toEqual([{ run_id: null }]);
+  });
+
   it("deletes old runs in small batches", async () => {
     await store.ingest([
       root(),

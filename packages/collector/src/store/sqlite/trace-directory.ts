@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { SpanRecord } from "../../domain.js";
-import { keyBaseAfter, keyBaseOf, startTimeKeyHigh } from "./span-key.js";
+import { KEY_RANGE_SQL, keyBaseAfter, keyBaseOf, startTimeKeyHigh } from "./span-key.js";
 
 /** What the store holds of a trace (a row of `traces`). */
 export interface TraceEntry {
@@ -29,6 +29,7 @@ export class TraceDirectory {
   private readonly insert: Database.Statement;
   private readonly select: Database.Statement;
   private readonly claim: Database.Statement;
+  private readonly joinRun: Database.Statement[];
   /** A base shared by two traces costs only probes (spans are told apart by their IDs). */
   private nextBase: bigint;
 
@@ -38,6 +39,12 @@ export class TraceDirectory {
     );
     this.select = db.prepare("SELECT key_base, run_id FROM traces WHERE trace_id = ?").safeIntegers();
     this.claim = db.prepare("UPDATE traces SET run_id = ? WHERE trace_id = ? AND run_id IS NULL");
+    this.joinRun = ["spans", "failures", "decisions"].map((table) =>
+      db.prepare(
+        `UPDATE ${table} SET run_id = @run_id WHERE span_key BETWEEN ${KEY_RANGE_SQL.first("@base")}
+         AND ${KEY_RANGE_SQL.last("@base")} AND trace_id = @trace_id AND run_id IS NULL`,
+      ),
+    );
     const lastKey = db.prepare("SELECT max(span_key) FROM spans").pluck().safeIntegers().get() as
       | bigint
       | null;
@@ -56,13 +63,25 @@ export class TraceDirectory {
     const seenMs = Date.now();
     for (const [traceId, claim] of claims) {
       const entry = this.cache.get(traceId) ?? this.load(traceId, claim, seenMs);
-      if (entry.runId === null && claim !== null) {
-        this.claim.run(claim, traceId);
-        entry.runId = claim;
-      }
+      if (entry.runId === null && claim !== null) this.lateClaim(entry, traceId, claim);
       entries.set(traceId, entry);
     }
     return entries;
+  }
+
+  /**
+   * A trace stored so far as plain spans turns out to be a run's: the spans it already has join
+   * the run. Frameworks' spans come children first (LangGraph's graph span ends last), so the
+   * plumbing that ends before the first LLM or step span would otherwise belong to no run.
+   * Traces stored before the `traces` table (no key base) are left as they are.
+   */
+  private lateClaim(entry: TraceEntry, traceId: string, runId: string): void {
+    this.claim.run(runId, traceId);
+    entry.runId = runId;
+    if (entry.keyBase === null) return;
+    for (const statement of this.joinRun) {
+      statement.run({ run_id: runId, base: entry.keyBase, trace_id: traceId });
+    }
   }
 
   /** Drops the cached entries, after rows changed behind them. */
