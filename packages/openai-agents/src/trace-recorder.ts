@@ -8,7 +8,6 @@ import {
   type RunState,
   recordError,
   recordFailureInput,
-  type StepState,
 } from "@flightrec/sdk/bridge";
 import * as C from "@flightrec/sdk/conventions";
 import type { Span as AgentsSpan, SpanData, SpanError, Trace } from "@openai/agents";
@@ -17,13 +16,14 @@ import { errorOf } from "./span-error.js";
 import { finishAttributes } from "./span-finish.js";
 import { planOf } from "./span-plan.js";
 import { takeToolError } from "./tool-errors.js";
+import { TurnStep } from "./turn-step.js";
 
 type AnyAgentsSpan = AgentsSpan<SpanData>;
 
 /** An Agents SDK span while it is open: its OTel span, and the step it is in. */
 interface OpenSpan {
   otel: Span;
-  step: StepState | undefined;
+  step: TurnStep | undefined;
   /** Folded into its parent: `otel` is the parent's, and ending it ends nothing. */
   folded: boolean;
 }
@@ -99,8 +99,8 @@ export class TraceRecorder {
       },
       trace.setSpan(ROOT_CONTEXT, parent.otel),
     );
-    const step =
-      index === undefined ? parent.step : { name: plan.name, index, span: otel, usage: emptyUsage() };
+    const step = index === undefined ? parent.step : new TurnStep(plan.name, index, otel);
+    if (span.spanData.type === "function") step?.calledTool(span.spanData.name);
     this.open.set(span.spanId, { otel, step, folded: false });
   }
 
@@ -130,7 +130,16 @@ export class TraceRecorder {
       ...(entry.step ? { step: entry.step } : {}),
     });
     if (finished.input !== undefined) this.run.capturedInput ??= finished.input;
-    if (finished.outputText !== undefined) this.outputText = finished.outputText;
+    if (finished.outputText) {
+      this.outputText = finished.outputText;
+      entry.step?.replied();
+    }
+    if (span.spanData.type === "handoff") entry.step?.handedOff(span.spanData.to_agent);
+    if (span.spanData.type === "turn" && entry.step) {
+      const name = entry.step.finalName();
+      otel.updateName(name);
+      otel.setAttribute(C.ATTR_STEP_NAME, name);
+    }
     if (span.error) {
       recordError(otel, errorOf(span.error, thrown));
       recordFailureInput(otel, finished.arguments, this.run);

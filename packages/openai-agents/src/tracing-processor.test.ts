@@ -49,8 +49,14 @@ describe("flightrecTracingProcessor", () => {
 
     const spans = await exported();
     const run = spans.get("invoke_agent nesting")!;
-    const step = spans.get("A")!;
-    expect([...spans.keys()].sort()).toEqual(["A", "agent A", "execute_tool lookup", "invoke_agent nesting"]);
+    const step = spans.get("A: lookup")!;
+    expect([...spans.keys()].sort()).toEqual([
+      "A: lookup",
+      "agent A",
+      "execute_tool lookup",
+      "invoke_agent nesting",
+    ]);
+    expect(step.attributes["flightrec.step.name"]).toBe("A: lookup");
     expect(spans.get("agent A")!.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
     expect(step.parentSpanContext?.spanId).toBe(spans.get("agent A")!.spanContext().spanId);
     expect(spans.get("execute_tool lookup")!.parentSpanContext?.spanId).toBe(step.spanContext().spanId);
@@ -61,6 +67,46 @@ describe("flightrecTracingProcessor", () => {
       "gen_ai.tool.call.result": '"found"',
     });
     expect(run.status.code).not.toBe(2);
+  });
+
+  it("records a Chat Completions call (a generation span) as an LLM call with tokens, cost and messages", async () => {
+    await processor.onTraceStart(agentsTrace("trace_3", "chat"));
+    const turn = agentsSpan("trace_3", "turn", null, { type: "turn", turn: 1, agent_name: "A" });
+    const generation = agentsSpan("trace_3", "gen", "turn", { type: "generation" });
+    await processor.onSpanStart(turn);
+    await processor.onSpanStart(generation);
+    Object.assign(generation.spanData, {
+      model: "gpt-4o-mini",
+      input: [{ role: "user", content: "hi" }],
+      output: [
+        {
+          object: "chat.completion",
+          id: "chatcmpl-1",
+          model: "gpt-4o-mini",
+          choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "hello" } }],
+          usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
+        },
+      ],
+    });
+    for (const span of [generation, turn]) await processor.onSpanEnd(span);
+    await processor.onTraceEnd(agentsTrace("trace_3", "chat"));
+
+    const spans = await exported();
+    const call = spans.get("chat gpt-4o-mini")!;
+    expect(call.attributes).toMatchObject({
+      "flightrec.span.kind": "llm",
+      "gen_ai.request.model": "gpt-4o-mini",
+      "gen_ai.usage.input_tokens": 12,
+      "gen_ai.usage.output_tokens": 3,
+      "gen_ai.input.messages": '[{"role":"user","content":"hi"}]',
+      "flightrec.step.index": 1,
+    });
+    expect(call.attributes["flightrec.cost.usd"]).toBeGreaterThan(0);
+    expect(JSON.parse(call.attributes["gen_ai.output.messages"] as string)[0].parts).toEqual([
+      { type: "text", content: "hello" },
+    ]);
+    expect(spans.has("A: answer")).toBe(true);
+    expect(spans.get("invoke_agent chat")!.attributes["flightrec.run.output"]).toBe('"hello"');
   });
 
   it("ends a run whose runner failed, though the Agents SDK never ends its trace", async () => {

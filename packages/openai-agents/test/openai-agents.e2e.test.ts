@@ -115,13 +115,17 @@ describe("OpenAI Agents SDK (@openai/agents) → flightrecTracingProcessor → c
       expect(run.output_tokens).toBe([0, 1, 2, 3].reduce((sum, n) => sum + usageOf(n).output, 0));
     });
 
-    it("makes each agent turn a step, numbered in order and named by its agent", async () => {
+    it("makes each agent turn a step, numbered in order and named by its agent and what it did", async () => {
       expect(await stepsOf(run)).toEqual([
-        { step_index: 1, name: "Triage agent", status: "ok" },
-        { step_index: 2, name: "Weather agent", status: "ok" },
-        { step_index: 3, name: "Weather agent", status: "ok" },
-        { step_index: 4, name: "Weather agent", status: "ok" },
+        { step_index: 1, name: "Triage agent: handoff → Weather agent", status: "ok" },
+        { step_index: 2, name: "Weather agent: get_weather", status: "ok" },
+        { step_index: 3, name: "Weather agent: get_forecast", status: "ok" },
+        { step_index: 4, name: "Weather agent: answer", status: "ok" },
       ]);
+      const [latest] = await collector.sql(
+        `SELECT current_step, current_step_name FROM runs WHERE run_id = '${run.run_id}'`,
+      );
+      expect(latest).toEqual({ current_step: 4, current_step_name: "Weather agent: answer" });
     });
 
     it("records each model call as an LLM span with model, tokens, cost and the conversation", async () => {
@@ -261,9 +265,9 @@ describe("OpenAI Agents SDK (@openai/agents) → flightrecTracingProcessor → c
       expect(run).toMatchObject({ status: "error", steps: 3 });
       expect(run.error).toContain("no forecast for Paris");
       expect(await stepsOf(run)).toEqual([
-        { step_index: 1, name: "Triage agent", status: "ok" },
-        { step_index: 2, name: "Weather agent", status: "ok" },
-        { step_index: 3, name: "Weather agent", status: "error" },
+        { step_index: 1, name: "Triage agent: handoff → Weather agent", status: "ok" },
+        { step_index: 2, name: "Weather agent: get_weather", status: "ok" },
+        { step_index: 3, name: "Weather agent: get_forecast", status: "error" },
       ]);
     });
 
