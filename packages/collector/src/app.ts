@@ -12,8 +12,8 @@ import { checkpointRoutes } from "./routes/checkpoints.js";
 import { dashboardRoute } from "./routes/dashboard.js";
 import { eventsRoute } from "./routes/events.js";
 import { healthRoute } from "./routes/health.js";
+import { otlpRoutes } from "./routes/otlp.js";
 import { sqlRoute } from "./routes/sql.js";
-import { tracesRoute } from "./routes/traces.js";
 import { securityHeaders } from "./security-headers.js";
 import type { SqlRunner } from "./sql/sql-runner.js";
 import type { DurabilityQueries } from "./store/sqlite/durability-queries.js";
@@ -94,7 +94,7 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
   );
   app.route(
     "/",
-    tracesRoute({
+    otlpRoutes({
       queue,
       decoder,
       metrics,
@@ -151,6 +151,7 @@ export function createApp(options: AppOptions): Hono {
 /** Paths labelled as themselves; any other path is a client's choice and would grow the label set. */
 const ROUTE_PATHS = new Set([
   "/v1/traces",
+  "/v1/logs",
   "/health",
   "/metrics",
   "/api/runs",
@@ -160,6 +161,7 @@ const ROUTE_PATHS = new Set([
   "/api/events",
   "/api/sql",
   "/api/step-durations",
+  "/api/logs",
 ]);
 
 /** A bounded label set for metrics: route shapes, never raw IDs. */

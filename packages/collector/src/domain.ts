@@ -84,3 +84,49 @@ export interface NormalizedBatch {
   spans: SpanRecord[];
   rejected: RejectedSpan[];
 }
+
+/** One log record as the store sees it: a line a span wrote, a GenAI content event, or a line of no span. */
+export interface LogRecord {
+  /**
+   * Content hash of the record (IDs, times, severity, event name, body, attributes, service):
+   * log records have no ID of their own, and a re-sent record must not be stored twice.
+   */
+  logId: string;
+  traceId: string | null;
+  spanId: string | null;
+  requestId: string | null;
+  service: string | null;
+  /** When it happened (its time, else when it was observed), epoch nanoseconds. */
+  tsNs: bigint;
+  severityNumber: number | null;
+  severityText: string | null;
+  /** The event's name (`gen_ai.user.message`, …); null for a plain log line. */
+  eventName: string | null;
+  /** JSON text of the body; null when it had none. */
+  body: string | null;
+  /** All attributes as one JSON object text. */
+  attributes: string;
+  /** The instrumentation scope that wrote it (e.g. `@opentelemetry/instrumentation-pino`). */
+  scope: string | null;
+  /** For a GenAI content event: the message it adds to its LLM span's conversation. */
+  conversation: ConversationEntry | null;
+}
+
+/** One message of an LLM call's conversation, from a GenAI content event. */
+export interface ConversationEntry {
+  part: "input" | "output";
+  /** JSON text of the message, in the shape our SDK records (see genai-content-events.ts). */
+  message: string;
+}
+
+/** A rejected log record and why, reported back as OTLP partial success. */
+export interface RejectedLog {
+  /** Where it was in the request, e.g. `resourceLogs.0.scopeLogs.0.logRecords.3`. */
+  at: string;
+  reason: string;
+}
+
+export interface NormalizedLogBatch {
+  logs: LogRecord[];
+  rejected: RejectedLog[];
+}

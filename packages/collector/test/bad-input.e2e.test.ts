@@ -1,67 +1,39 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postTraces, startTestCollector, type TestCollector } from "./helpers.js";
+import { startTestCollector, type TestCollector } from "./helpers.js";
+import { postSignal, SIGNALS } from "./otlp-signals.js";
 
-const validSpan = {
-  traceId: "0af7651916cd43dd8448eb211c80319c",
-  spanId: "b7ad6b7169203331",
-  name: "invoke_agent demo",
-  startTimeUnixNano: "1763900000000000000",
-  endTimeUnixNano: "1763900001000000000",
-  attributes: [
-    { key: "flightrec.span.kind", value: { stringValue: "run" } },
-    { key: "flightrec.run.id", value: { stringValue: "run-1" } },
-  ],
-};
-const validBody = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [validSpan] }] }] });
-
-describe("POST /v1/traces with bad input", () => {
+describe.each(SIGNALS)("POST $path with bad input", (signal) => {
   let collector: TestCollector;
   const snapshot = () => ({
     runs: collector.query("SELECT * FROM runs ORDER BY run_id"),
     spans: collector.query("SELECT * FROM spans ORDER BY span_id"),
+    logs: collector.query("SELECT * FROM logs ORDER BY log_id"),
   });
 
   beforeAll(async () => {
     collector = await startTestCollector();
-    const ok = await postTraces(collector.server.url, validBody);
+    // A run to keep, whatever the signal under test.
+    const ok = await postSignal(collector.server.url, SIGNALS[0]!, SIGNALS[0]!.json());
     expect(ok.status).toBe(200);
+    expect((await postSignal(collector.server.url, signal, signal.json())).status).toBe(200);
   });
   afterAll(async () => {
     await collector?.stop();
   });
 
-  it.each([
-    ["invalid JSON", "{not json", /invalid JSON/],
-    ["a body that is not an object", "[1,2,3]", /not an OTLP trace export request/],
-    [
-      "a span without a trace ID",
-      JSON.stringify({
-        resourceSpans: [{ scopeSpans: [{ spans: [{ ...validSpan, traceId: undefined }] }] }],
-      }),
-      /resourceSpans\.0\.scopeSpans\.0\.spans\.0\.traceId/,
-    ],
-    [
-      "a malformed span ID",
-      JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ ...validSpan, spanId: "xyz" }] }] }] }),
-      /spanId: expected 16 hex characters/,
-    ],
-    [
-      "a timestamp that is not an integer",
-      JSON.stringify({
-        resourceSpans: [{ scopeSpans: [{ spans: [{ ...validSpan, startTimeUnixNano: "yesterday" }] }] }],
-      }),
-      /startTimeUnixNano/,
-    ],
-  ])("answers 400 naming the problem for %s, and changes nothing", async (_what, body, message) => {
-    const before = snapshot();
-    const response = await postTraces(collector.server.url, body);
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toMatch(message);
-    expect(snapshot()).toEqual(before);
-  });
+  it.each(signal.malformed)(
+    "answers 400 naming the problem for %s, and changes nothing",
+    async (_what, body, message) => {
+      const before = snapshot();
+      const response = await postSignal(collector.server.url, signal, body);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(message);
+      expect(snapshot()).toEqual(before);
+    },
+  );
 
   it("answers 415 for an unknown content type", async () => {
-    const response = await postTraces(collector.server.url, validBody, "text/plain");
+    const response = await postSignal(collector.server.url, signal, signal.json(), "text/plain");
     expect(response.status).toBe(415);
     expect(((await response.json()) as { error: string }).error).toMatch(/text\/plain/);
   });
@@ -73,8 +45,10 @@ describe("POST /v1/traces with bad input", () => {
   });
 
   it("stores a retried batch only once", async () => {
-    await postTraces(collector.server.url, validBody);
-    await postTraces(collector.server.url, validBody);
-    expect(collector.query("SELECT count(*) AS n FROM spans")).toEqual([{ n: 1 }]);
+    const before = collector.query(signal.snapshotSql);
+    await postSignal(collector.server.url, signal, signal.json());
+    await postSignal(collector.server.url, signal, signal.json());
+    expect(collector.query(signal.snapshotSql)).toEqual(before);
+    expect(before).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../src/logger.js";
 import { otlpJson } from "./otlp-builder.js";
+import { LOGS, TRACE_ID } from "./otlp-signals.js";
 
 // Decoding runs on worker threads only in the built package (the worker file is JavaScript).
 const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
@@ -45,6 +46,19 @@ describe.skipIf(!existsSync(dist))("the built collector decodes on worker thread
       ).toEqual(bodies.map(() => 200));
       const list = (await (await fetch(`${server.url}/api/runs`)).json()) as { runs: { run_id: string }[] };
       expect(list.runs.map((r) => r.run_id).sort()).toEqual(bodies.map((_, i) => `w-${i}`));
+      // Log bodies go to the same workers.
+      const postLogs = (body: string | Uint8Array, type: string) =>
+        fetch(`${server.url}/v1/logs`, {
+          method: "POST",
+          headers: { "content-type": type },
+          body: body as RequestInit["body"],
+        });
+      expect((await postLogs("{bad", "application/json")).status).toBe(400);
+      expect((await postLogs(LOGS.protobuf("5555555555555555"), "application/x-protobuf")).status).toBe(200);
+      const logs = (await (await fetch(`${server.url}/api/logs?traceId=${TRACE_ID}`)).json()) as {
+        logs: { body: string }[];
+      };
+      expect(logs.logs.map((l) => l.body)).toEqual(['"line 5555555555555555"']);
     } finally {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
@@ -96,6 +110,6 @@ describe.skipIf(!existsSync(dist))("the built collector decodes on worker thread
     const { DecodePool } = (await import(poolModule)) as typeof import("../src/ingest/decode-pool.js");
     const pool = new DecodePool({ threads: 1 });
     await pool.close();
-    await expect(pool.decode(Buffer.from("{}"), "json")).rejects.toMatchObject({ status: 503 });
+    await expect(pool.decode(Buffer.from("{}"), "json", "traces")).rejects.toMatchObject({ status: 503 });
   });
 });

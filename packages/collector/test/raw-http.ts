@@ -25,10 +25,10 @@ export function rawRequest(url: string, head: string): Promise<RawConnection> {
   });
 }
 
-/** Request line and headers of a POST to /v1/traces that declares `contentLength` bytes of JSON. */
-export function uploadHead(url: string, contentLength: number): string {
+/** Request line and headers of a POST to `path` (/v1/traces) that declares `contentLength` bytes of JSON. */
+export function uploadHead(url: string, contentLength: number, path = "/v1/traces"): string {
   const { host } = new URL(url);
-  return `POST /v1/traces HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${contentLength}\r\n\r\n`;
+  return `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${contentLength}\r\n\r\n`;
 }
 
 /** The status code of the first response in `text`, or 0 when there is none. */

@@ -43,6 +43,20 @@ export const failureListParams = z.object({
   name: z.string().optional(),
 });
 
+export const logListParams = z
+  .object({
+    runId: z.string().min(1).optional(),
+    traceId: z.string().min(1).optional(),
+    spanId: z.string().min(1).optional(),
+    requestId: z.string().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    cursor: z.string().optional(),
+  })
+  .refine((q) => q.runId ?? q.traceId ?? q.spanId ?? q.requestId, {
+    message: "give runId, traceId, spanId or requestId",
+    path: ["runId"],
+  });
+
 export const statsParams = z.object({
   from: isoTime.optional(),
   to: isoTime.optional(),

@@ -1,9 +1,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { NormalizedBatch } from "../domain.js";
 import { HttpError } from "../errors.js";
 import type { OtlpEncoding } from "../otlp/decode.js";
-import { decodeAndNormalize } from "./decode-normalize.js";
+import { type Decoded, decodeAndNormalize, type OtlpSignal } from "./decode-normalize.js";
 
 export interface DecodePoolOptions {
   /** Worker threads; 0 decodes on the server thread. Default: cores − 1 (the server thread writes). */
@@ -26,7 +25,7 @@ function workerHeapMb(maxBodyBytes: number): number {
 
 interface Reply {
   id: number;
-  batch?: NormalizedBatch;
+  batch?: Decoded[OtlpSignal];
   error?: { status: number; message: string };
 }
 
@@ -39,7 +38,7 @@ export class DecodePool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<
     number,
-    { worker: Worker; resolve(b: NormalizedBatch): void; reject(e: unknown): void }
+    { worker: Worker; resolve(b: Decoded[OtlpSignal]): void; reject(e: unknown): void }
   >();
   private readonly script = new URL("./decode-worker.js", import.meta.url);
   private closing = false;
@@ -81,19 +80,20 @@ export class DecodePool {
     if (index !== -1 && !this.closing) this.workers[index] = this.spawn();
   }
 
-  decode(body: Buffer, encoding: OtlpEncoding): Promise<NormalizedBatch> {
+  decode<S extends OtlpSignal>(body: Buffer, encoding: OtlpEncoding, signal: S): Promise<Decoded[S]> {
     // Terminated workers never answer: a body read while the collector shuts down is refused.
     if (this.closing)
       return Promise.reject(new HttpError(503, "collector is shutting down", { "retry-after": "1" }));
-    if (this.workers.length === 0) return Promise.resolve().then(() => decodeAndNormalize(body, encoding));
+    if (this.workers.length === 0)
+      return Promise.resolve().then(() => decodeAndNormalize(body, encoding, signal));
     const id = this.nextId++;
     const worker = this.workers[this.next++ % this.workers.length]!;
     // A pooled Buffer shares its memory; copy it out so the transfer moves only this body.
     const owned =
       body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : Buffer.from(body);
-    return new Promise<NormalizedBatch>((resolve, reject) => {
-      this.pending.set(id, { worker, resolve, reject });
-      worker.postMessage({ id, body: owned, encoding }, [owned.buffer as ArrayBuffer]);
+    return new Promise<Decoded[S]>((resolve, reject) => {
+      this.pending.set(id, { worker, resolve: resolve as (b: Decoded[OtlpSignal]) => void, reject });
+      worker.postMessage({ id, body: owned, encoding, signal }, [owned.buffer as ArrayBuffer]);
     });
   }
 

@@ -1,4 +1,4 @@
-import type { SpanRecord } from "../domain.js";
+import type { LogRecord, SpanRecord } from "../domain.js";
 import { HttpError } from "../errors.js";
 import type { DecisionStore, IngestSummary } from "../store/store.js";
 
@@ -26,9 +26,14 @@ export interface WriteQueueOptions {
 
 interface Pending {
   spans: readonly SpanRecord[];
+  /** A batch of log records instead of spans: committed alone, counted like spans for the bound. */
+  logs?: readonly LogRecord[];
   resolve(summary: IngestSummary): void;
   reject(error: unknown): void;
 }
+
+/** How many queued units a batch counts for. */
+const sizeOf = (item: Pending) => item.logs?.length ?? item.spans.length;
 
 /** Overload: the client should retry later (OTLP exporters honour Retry-After). */
 export class QueueFullError extends HttpError {
@@ -85,15 +90,28 @@ export class WriteQueue {
   }
 
   submit(spans: readonly SpanRecord[]): Promise<IngestSummary> {
+    return this.enqueue(spans, undefined);
+  }
+
+  /** Queues log records behind the spans before them (a content event may join a span of those). */
+  submitLogs(logs: readonly LogRecord[]): Promise<IngestSummary> {
+    return this.enqueue([], logs);
+  }
+
+  private enqueue(
+    spans: readonly SpanRecord[],
+    logs: readonly LogRecord[] | undefined,
+  ): Promise<IngestSummary> {
+    const size = logs?.length ?? spans.length;
     if (this.closed) return Promise.reject(new QueueFullError("collector is shutting down", 503));
-    if (this.isFull(spans.length)) {
+    if (this.isFull(size)) {
       return Promise.reject(
         new QueueFullError(`write queue is full (${this.queuedSpans} spans waiting); retry later`),
       );
     }
     return new Promise<IngestSummary>((resolve, reject) => {
-      this.items.push({ spans, resolve, reject });
-      this.queuedSpans += spans.length;
+      this.items.push({ spans, ...(logs ? { logs } : {}), resolve, reject });
+      this.queuedSpans += size;
       if (!this.running) {
         this.running = true;
         setImmediate(() => void this.drain());
@@ -106,7 +124,8 @@ export class WriteQueue {
       const group = this.takeGroup();
       const spans = group.length === 1 ? group[0]!.spans : group.flatMap((item) => item.spans);
       try {
-        const summary = await this.timed(spans);
+        const logs = group[0]!.logs;
+        const summary = logs ? await this.options.store.ingestLogs(logs) : await this.timed(spans);
         for (const item of group) item.resolve(summary);
         this.options.onCommitted?.(summary);
       } catch (error) {
@@ -114,7 +133,7 @@ export class WriteQueue {
         if (group.length === 1) group[0]!.reject(error);
         else for (const item of group) await this.writeAlone(item);
       } finally {
-        for (const item of group) this.queuedSpans -= item.spans.length;
+        for (const item of group) this.queuedSpans -= sizeOf(item);
       }
       // Let finished requests answer and decoded batches join the queue before the next group.
       if (this.items.length > 0) await new Promise((resolve) => setImmediate(resolve));
@@ -134,12 +153,16 @@ export class WriteQueue {
     return summary;
   }
 
-  /** The oldest batch, and the ones behind it while the group stays within maxGroupSpans and maxGroupMs. */
+  /**
+   * The oldest batch, and the span batches behind it while the group stays within maxGroupSpans
+   * and maxGroupMs. A batch of logs is a group of its own.
+   */
   private takeGroup(): Pending[] {
     const limit = Math.min(this.maxGroupSpans, Math.floor(this.maxGroupMs / this.msPerSpan));
     const group = [this.items.shift()!];
+    if (group[0]!.logs) return group;
     let spans = group[0]!.spans.length;
-    while (this.items.length > 0 && spans + this.items[0]!.spans.length <= limit) {
+    while (this.items.length > 0 && !this.items[0]!.logs && spans + this.items[0]!.spans.length <= limit) {
       const item = this.items.shift()!;
       spans += item.spans.length;
       group.push(item);
@@ -149,7 +172,9 @@ export class WriteQueue {
 
   private async writeAlone(item: Pending): Promise<void> {
     try {
-      const summary = await this.options.store.ingest(item.spans);
+      const summary = item.logs
+        ? await this.options.store.ingestLogs(item.logs)
+        : await this.options.store.ingest(item.spans);
       item.resolve(summary);
       this.options.onCommitted?.(summary);
     } catch (error) {

@@ -347,3 +347,16 @@ export function spanKindOf(attrs: Attributes, spanName: string): SpanKindName {
   }
   return "other";
 }
+
+/**
+ * GenAI content events, sent as log records beside the LLM span (genai: as
+ * `@opentelemetry/instrumentation-openai` emits them): which side of the call's conversation each
+ * is, and the role of its message.
+ */
+export const GENAI_CONTENT_EVENTS: Readonly<Record<string, { part: "input" | "output"; role: string }>> = {
+  "gen_ai.system.message": { part: "input", role: "system" },
+  "gen_ai.user.message": { part: "input", role: "user" },
+  "gen_ai.assistant.message": { part: "input", role: "assistant" },
+  "gen_ai.tool.message": { part: "input", role: "tool" },
+  "gen_ai.choice": { part: "output", role: "assistant" },
+};

@@ -41,7 +41,7 @@ export function attributesToObject(
 }
 
 /** `nesting`: how many arrays and key/value lists enclose the value. */
-function anyValueToJs(value: OtlpAnyValue | undefined, nesting: number): AttributeValue {
+export function anyValueToJs(value: OtlpAnyValue | undefined, nesting: number): AttributeValue {
   if (!value) return null;
   if (value.stringValue !== undefined) return value.stringValue;
   if (value.boolValue !== undefined) return value.boolValue;

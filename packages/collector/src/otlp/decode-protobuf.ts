@@ -53,7 +53,7 @@ function toSpan(span: ProtoSpan, path: string): OtlpSpan {
   };
 }
 
-function id(bytes: Uint8Array | null | undefined, length: number, path: string): string {
+export function id(bytes: Uint8Array | null | undefined, length: number, path: string): string {
   if (!bytes || bytes.length !== length) {
     throw new MalformedRequestError(`${path}: expected ${length} bytes, got ${bytes?.length ?? 0}`);
   }
@@ -61,28 +61,31 @@ function id(bytes: Uint8Array | null | undefined, length: number, path: string):
 }
 
 /** fixed64 nanoseconds stay exact: halves are joined as a BigInt. Zero means "not set". */
-function long(value: ProtoLong | null | undefined): bigint | undefined {
+export function long(value: ProtoLong | null | undefined): bigint | undefined {
   if (value === null || value === undefined) return undefined;
   const n =
-    typeof value === "number" ? BigInt(value) : (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
+    typeof value === "object" ? (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0) : BigInt(value);
   return n === 0n ? undefined : n;
 }
 
 function signedLong(value: ProtoLong): number | string {
   if (typeof value === "number") return value;
-  const n = BigInt.asIntN(64, (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0));
+  const n =
+    typeof value === "string"
+      ? BigInt(value)
+      : BigInt.asIntN(64, (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0));
   return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER)
     ? Number(n)
     : n.toString();
 }
 
 /** `nesting`: how many arrays and key/value lists enclose the values (see MAX_VALUE_NESTING). */
-function keyValues(list: ProtoKeyValue[] | undefined, nesting = 0): OtlpKeyValue[] | undefined {
+export function keyValues(list: ProtoKeyValue[] | undefined, nesting = 0): OtlpKeyValue[] | undefined {
   if (!list?.length) return undefined;
   return list.map((kv) => ({ key: kv.key, value: anyValue(kv.value, nesting) }));
 }
 
-function anyValue(v: ProtoAnyValue | null | undefined, nesting: number): OtlpAnyValue | undefined {
+export function anyValue(v: ProtoAnyValue | null | undefined, nesting: number): OtlpAnyValue | undefined {
   if (!v) return undefined;
   if ((v.arrayValue != null || v.kvlistValue != null) && nesting >= MAX_VALUE_NESTING) {
     return { stringValue: NESTING_CUT };

@@ -1,7 +1,9 @@
 import { HttpError } from "../errors.js";
 import { decodeJsonTraceRequest } from "./decode-json.js";
+import { decodeJsonLogsRequest } from "./decode-json-logs.js";
 import { decodeProtobufTraceRequest } from "./decode-protobuf.js";
-import type { OtlpExportTraceRequest } from "./types.js";
+import { decodeProtobufLogsRequest } from "./decode-protobuf-logs.js";
+import type { OtlpExportLogsRequest, OtlpExportTraceRequest } from "./types.js";
 
 export type OtlpEncoding = "json" | "protobuf";
 
@@ -21,4 +23,9 @@ export function decodeTraceRequest(body: Buffer, encoding: OtlpEncoding): OtlpEx
   return encoding === "json"
     ? decodeJsonTraceRequest(body.toString("utf8"))
     : decodeProtobufTraceRequest(body);
+}
+
+/** The same for a logs export request. */
+export function decodeLogsRequest(body: Buffer, encoding: OtlpEncoding): OtlpExportLogsRequest {
+  return encoding === "json" ? decodeJsonLogsRequest(body.toString("utf8")) : decodeProtobufLogsRequest(body);
 }

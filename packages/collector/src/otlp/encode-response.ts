@@ -1,9 +1,11 @@
 import protobuf from "protobufjs/minimal.js";
 import type { OtlpEncoding } from "./decode.js";
+import { encodeProtoLogsResponse } from "./proto-logs.js";
 import { TraceServiceProto } from "./proto-root.js";
 
 export interface PartialSuccess {
-  rejectedSpans: number;
+  /** Spans or log records not stored. */
+  rejected: number;
   errorMessage: string;
 }
 
@@ -12,8 +14,15 @@ export interface EncodedResponse {
   contentType: string;
 }
 
-/** ExportTraceServiceResponse in the request's encoding; partialSuccess only when spans were rejected. */
+/** The field of partialSuccess that counts what was rejected, per signal. */
+const REJECTED_FIELD = { traces: "rejectedSpans", logs: "rejectedLogRecords" } as const;
+
+/**
+ * Export{Trace,Logs}ServiceResponse in the request's encoding; partialSuccess only when spans or
+ * records were rejected.
+ */
 export function encodeExportResponse(
+  signal: "traces" | "logs",
   encoding: OtlpEncoding,
   partial: PartialSuccess | null,
 ): EncodedResponse {
@@ -21,14 +30,18 @@ export function encodeExportResponse(
     const body = partial
       ? {
           partialSuccess: {
-            rejectedSpans: String(partial.rejectedSpans),
+            [REJECTED_FIELD[signal]]: String(partial.rejected),
             errorMessage: partial.errorMessage,
           },
         }
       : {};
     return { body: JSON.stringify(body), contentType: "application/json" };
   }
-  const message = partial ? { partialSuccess: partial } : {};
+  if (signal === "logs")
+    return { body: encodeProtoLogsResponse(partial), contentType: "application/x-protobuf" };
+  const message = partial
+    ? { partialSuccess: { rejectedSpans: partial.rejected, errorMessage: partial.errorMessage } }
+    : {};
   return {
     body: TraceServiceProto.ExportTraceServiceResponse.encode(message).finish(),
     contentType: "application/x-protobuf",

@@ -25,8 +25,11 @@ interface ProtoRoot {
   };
 }
 
-/** A fixed64 as protobufjs decodes it: a number, or a Long-like pair of 32-bit halves. */
-export type ProtoLong = number | { low: number; high: number };
+/**
+ * A 64-bit integer as protobufjs gives it: a number, a Long-like pair of 32-bit halves, or (from
+ * `toObject` with `longs: String`) its decimal text.
+ */
+export type ProtoLong = number | string | { low: number; high: number };
 
 export interface ProtoAnyValue {
   stringValue?: string | null;

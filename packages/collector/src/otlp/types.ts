@@ -69,3 +69,31 @@ export interface OtlpExportTraceRequest {
 
 /** OTLP status codes (opentelemetry.proto.trace.v1.Status.StatusCode). */
 export const OTLP_STATUS_ERROR = 2;
+
+/** One OTLP log record (opentelemetry.proto.logs.v1.LogRecord); IDs hex, empty or absent when unset. */
+export interface OtlpLogRecord {
+  timeUnixNano?: OtlpInt64;
+  observedTimeUnixNano?: OtlpInt64;
+  severityNumber?: number;
+  severityText?: string;
+  body?: OtlpAnyValue;
+  attributes?: OtlpKeyValue[];
+  traceId?: string;
+  spanId?: string;
+  /** The event's name (OTLP 1.5+); older senders put it in the `event.name` attribute. */
+  eventName?: string;
+}
+
+export interface OtlpScopeLogs {
+  scope?: { name?: string; version?: string };
+  logRecords?: OtlpLogRecord[];
+}
+
+export interface OtlpResourceLogs {
+  resource?: { attributes?: OtlpKeyValue[] };
+  scopeLogs?: OtlpScopeLogs[];
+}
+
+export interface OtlpExportLogsRequest {
+  resourceLogs?: OtlpResourceLogs[];
+}

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { failureListParams, parseParams, runListParams, statsParams } from "../api/params.js";
+import { failureListParams, logListParams, parseParams, runListParams, statsParams } from "../api/params.js";
 import { HttpError } from "../errors.js";
 import type { DecisionStore } from "../store/store.js";
 
@@ -29,6 +29,7 @@ export function apiRoutes({ store }: { store: DecisionStore }): Hono {
     const from = params.from ?? new Date(Date.parse(to) - span).toISOString();
     return c.json(await store.stats({ from: toUtc(from), to: toUtc(to), bucket: params.bucket }));
   });
+  app.get("/api/logs", async (c) => c.json(await store.listLogs(parseParams(logListParams, c.req.query()))));
   app.get("/api/schema", async (c) => c.json({ tables: await store.schema() }));
   return app;
 }

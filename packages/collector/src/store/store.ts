@@ -1,4 +1,4 @@
-import type { RunStatus, SpanRecord } from "../domain.js";
+import type { LogRecord, RunStatus, SpanRecord } from "../domain.js";
 import { HttpError } from "../errors.js";
 
 /** A row of the `runs` table, as the query API returns it. */
@@ -85,11 +85,44 @@ export interface FailureRow {
   ts: string;
 }
 
+/** A row of the `logs` table (without its content-hash key and nanosecond time). */
+export interface LogRow {
+  trace_id: string | null;
+  span_id: string | null;
+  run_id: string | null;
+  request_id: string | null;
+  service: string | null;
+  ts: string;
+  severity_number: number | null;
+  severity_text: string | null;
+  event_name: string | null;
+  body: string | null;
+  attributes: string;
+  scope: string | null;
+}
+
 export interface RunDetail {
   run: RunRow;
   spans: SpanRow[];
   decisions: DecisionRow[];
   failures: FailureRow[];
+  /** The run's log lines (GenAI content events left out: they are the LLM spans' input and output). */
+  logs: LogRow[];
+}
+
+/** Log records in time order, filtered by any of run, trace, span and request ID. */
+export interface LogListQuery {
+  runId?: string;
+  traceId?: string;
+  spanId?: string;
+  requestId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface LogListPage {
+  logs: LogRow[];
+  nextCursor: string | null;
 }
 
 export type RunSort = "started_at" | "duration_ms" | "cost_usd" | "name";
@@ -213,6 +246,12 @@ export class StoreBusyError extends HttpError {
 export interface DecisionStore {
   /** Stores a batch atomically; resolves only after it is durable (committed). Idempotent. */
   ingest(spans: readonly SpanRecord[]): Promise<IngestSummary>;
+  /**
+   * Stores log records atomically, each once (keyed by content hash); GenAI content events
+   * become the input and output of their LLM span, whether it is stored already or comes later.
+   */
+  ingestLogs(logs: readonly LogRecord[]): Promise<IngestSummary>;
+  listLogs(query: LogListQuery): Promise<LogListPage>;
   listRuns(query: RunListQuery): Promise<RunListPage>;
   getRun(runId: string): Promise<RunDetail | null>;
   getRuns(runIds: readonly string[]): Promise<RunRow[]>;
@@ -221,7 +260,7 @@ export interface DecisionStore {
   /** Tables and views users may query with SQL. */
   schema(): Promise<SchemaTable[]>;
   /**
-   * Deletes at most `limit` runs started and last updated before `beforeIso`, with their rows, and
+   * Deletes at most `limit` runs started and last updated before `beforeIso`, with their rows (logs too), and
    * at most `spanBudget` spans in all: a run with more spans is deleted over several calls. `more`
    * says another call may find more to delete.
    */
@@ -230,7 +269,10 @@ export interface DecisionStore {
     limit: number,
     spanBudget?: number,
   ): Promise<{ deleted: number; more: boolean }>;
-  /** Deletes at most `limit` spans of no run started before `beforeIso`, with their rows; `more` as above. */
+  /**
+   * Deletes at most `limit` spans of no run started before `beforeIso`, with their rows, and as
+   * many log records of no run written before it; `more` as above.
+   */
   deleteSpansWithoutRunBefore(beforeIso: string, limit: number): Promise<{ deleted: number; more: boolean }>;
   /** True when a write would succeed now (used by /health). */
   isWritable(): Promise<boolean>;

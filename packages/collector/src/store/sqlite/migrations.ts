@@ -204,6 +204,35 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE spans ADD COLUMN step_by_order INTEGER NOT NULL DEFAULT 0;
   `,
+  // 7: OTLP log records (POST /v1/logs). Keyed by a hash of their content: a record has no ID of
+  // its own, and a re-sent one must be stored once. run_id is its trace's run, set when the record
+  // arrives or when the run's spans do. GenAI content events (conversation_part set) are also the
+  // input and output of their LLM span, which messages_from_logs marks as taken from them.
+  `
+  CREATE TABLE logs (
+    log_id            TEXT PRIMARY KEY,
+    trace_id          TEXT,
+    span_id           TEXT,
+    run_id            TEXT,
+    request_id        TEXT,
+    service           TEXT,
+    ts                TEXT NOT NULL,
+    ts_ns             INTEGER NOT NULL,
+    severity_number   INTEGER,
+    severity_text     TEXT,
+    event_name        TEXT,
+    body              TEXT,
+    attributes        TEXT NOT NULL,
+    scope             TEXT,
+    conversation_part TEXT CHECK (conversation_part IN ('input', 'output')),
+    message           TEXT
+  );
+  CREATE INDEX logs_by_trace ON logs (trace_id, span_id, ts_ns) WHERE trace_id IS NOT NULL;
+  CREATE INDEX logs_by_run ON logs (run_id, ts_ns) WHERE run_id IS NOT NULL;
+  CREATE INDEX logs_by_request ON logs (request_id, ts_ns) WHERE request_id IS NOT NULL;
+  CREATE INDEX logs_of_no_run ON logs (ts_ns) WHERE run_id IS NULL;
+  ALTER TABLE spans ADD COLUMN messages_from_logs INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -16,7 +16,7 @@ const NO_SPANS_LEFT_SQL = `(traces.key_base IS NULL OR NOT EXISTS (
     AND spans.trace_id = traces.trace_id))`;
 
 /**
- * Deletes the oldest runs with their spans, decisions, failures and interruptions, in one small
+ * Deletes the oldest runs with their spans, decisions, failures, interruptions and logs, in one small
  * transaction. A trace of a deleted run loses its row once none of its spans is left (spans of
  * another run may share it); until then it stays, of no run, for the retention of spans of no run.
  */
@@ -35,7 +35,9 @@ export function runRetention(
   );
   const spansLeft = db.prepare("SELECT 1 FROM spans WHERE run_id = ? LIMIT 1").pluck();
   const deleteRest = [
-    ...["decisions", "failures", "interruptions"].map((table) => `DELETE FROM ${table} WHERE run_id = ?`),
+    ...["decisions", "failures", "interruptions", "logs"].map(
+      (table) => `DELETE FROM ${table} WHERE run_id = ?`,
+    ),
     `DELETE FROM traces WHERE run_id = ? AND ${NO_SPANS_LEFT_SQL}`,
     "UPDATE traces SET run_id = NULL WHERE run_id = ?",
     "DELETE FROM runs WHERE run_id = ?",
@@ -59,7 +61,8 @@ export function runRetention(
 /**
  * Deletes the oldest spans of no run (plain HTTP or DB traces) with their failures and
  * decisions, then the rows of traces of no run first seen before the cutoff that have no
- * span left (a row kept while its trace has spans keeps every copy of them on one key).
+ * span left (a row kept while its trace has spans keeps every copy of them on one key), and log
+ * records of no run written before the cutoff.
  */
 export function noRunRetention(
   db: Database.Database,
@@ -75,11 +78,19 @@ export function noRunRetention(
     `DELETE FROM traces WHERE trace_id IN (
        SELECT trace_id FROM traces WHERE run_id IS NULL AND seen_ms < ? AND ${NO_SPANS_LEFT_SQL} LIMIT ?)`,
   );
+  const deleteLogs = db.prepare(
+    "DELETE FROM logs WHERE rowid IN (SELECT rowid FROM logs WHERE run_id IS NULL AND ts_ns < ? LIMIT ?)",
+  );
   return db.transaction((beforeIso: string, limit: number) => {
     const beforeMs = Date.parse(beforeIso);
     const keys = pick.all(BigInt(beforeMs) * 1_000_000n, limit) as bigint[];
     for (const key of keys) for (const statement of del) statement.run(key);
     const traces = deleteTraces.run(beforeMs, limit).changes;
-    return { deleted: keys.length, more: keys.length === limit || traces === limit, traces };
+    const logs = deleteLogs.run(BigInt(beforeMs) * 1_000_000n, limit).changes;
+    return {
+      deleted: keys.length,
+      more: keys.length === limit || traces === limit || logs === limit,
+      traces,
+    };
   });
 }

@@ -3,6 +3,7 @@ import type { SpanRecord } from "../../domain.js";
 import type { IngestSummary, UnstoredSpan } from "../store.js";
 import { AgentTurns } from "./agent-turns.js";
 import { FailureSteps } from "./failure-steps.js";
+import { Conversations } from "./conversations.js";
 import {
   addToDelta,
   deltaParams,
@@ -30,7 +31,8 @@ ON CONFLICT (span_key) DO UPDATE SET
   end_ns = excluded.end_ns, step_index = excluded.step_index, model = excluded.model,
   provider = excluded.provider, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
   cost_usd = excluded.cost_usd, input = excluded.input, output = excluded.output, error = excluded.error,
-  service = excluded.service, attributes = excluded.attributes, step_by_order = excluded.step_by_order`;
+  service = excluded.service, attributes = excluded.attributes, step_by_order = excluded.step_by_order,
+  messages_from_logs = 0`;
 
 /** The common case, a span not stored before, costs one statement. */
 const INSERT_NEW_SPAN_SQL = UPSERT_SPAN_SQL.replace(
@@ -76,6 +78,8 @@ export class SpanWriter {
   private readonly turns: AgentTurns;
   private readonly failureSteps: FailureSteps;
   private readonly setStepIndex: Database.Statement;
+  private readonly conversations: Conversations;
+  private readonly claimLogs: Database.Statement;
   readonly write: (spans: readonly SpanRecord[]) => IngestSummary;
 
   constructor(db: Database.Database) {
@@ -93,6 +97,9 @@ export class SpanWriter {
     this.turns = new AgentTurns(db);
     this.failureSteps = new FailureSteps(db);
     this.setStepIndex = db.prepare("UPDATE spans SET step_index = ? WHERE span_key = ?");
+    this.conversations = new Conversations(db);
+    // Log records that arrived before their trace's run was known become the run's.
+    this.claimLogs = db.prepare("UPDATE logs SET run_id = ? WHERE trace_id = ? AND run_id IS NULL");
     const transaction = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
     this.write = (spans) => {
       try {
@@ -157,6 +164,9 @@ export class SpanWriter {
       }
       if (span.decisions.length > 0 || previous) this.replaceDecisions(span, key, runId);
       if (span.failure) this.upsertFailure.run(failureParams(span, key, runId));
+      if (span.kind === "llm" && span.input === null && span.output === null) {
+        this.conversations.fillSpan(key, span.traceId, span.spanId);
+      }
       stored++;
       if (runId === null) continue;
       if (span.joinsTurn || span.opensTurn) this.placeInTurn(span, key, runId);
@@ -171,6 +181,7 @@ export class SpanWriter {
         span.runId === null ? runId === span.traceId && span.parentSpanId === null : span.kind === "run";
       addToDelta(delta, span, previous, isRoot);
     }
+    for (const [traceId, trace] of traces) if (trace.runId !== null) this.claimLogs.run(trace.runId, traceId);
     const now = new Date().toISOString();
     for (const delta of deltas.values()) this.runs.merge(deltaParams(delta, now));
     for (const [runId, attempt] of movedSteps) this.steps.refreshCurrentStep(runId, attempt);

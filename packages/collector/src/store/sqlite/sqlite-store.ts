@@ -1,12 +1,14 @@
 import { type Stats as FileStats, statSync } from "node:fs";
 import { resolve } from "node:path";
 import Database from "better-sqlite3";
-import type { SpanRecord } from "../../domain.js";
+import type { LogRecord, SpanRecord } from "../../domain.js";
 import type {
   DecisionStore,
   FailureListPage,
   FailureListQuery,
   IngestSummary,
+  LogListPage,
+  LogListQuery,
   RunDetail,
   RunListPage,
   RunListQuery,
@@ -17,6 +19,8 @@ import type {
 } from "../store.js";
 import { StoreUnavailableError } from "../store.js";
 import { Checkpointer } from "./checkpointer.js";
+import { Conversations } from "./conversations.js";
+import { LogWriter } from "./log-writer.js";
 import { openWritableDatabase } from "./open-database.js";
 import { type ReadMethod, ReadPool } from "./read-pool.js";
 import { noRunRetention, RETENTION_SPAN_BUDGET, runRetention } from "./retention-deletes.js";
@@ -45,6 +49,7 @@ const MAX_PENDING_STATS = 16;
  */
 export class SqliteStore implements DecisionStore {
   private readonly writer: SpanWriter;
+  private readonly logWriter: LogWriter;
   private readonly deleteOldRuns: ReturnType<typeof runRetention>;
   private readonly deleteOldSpansWithoutRun: ReturnType<typeof noRunRetention>;
   /** Reads on the writer's connection, for a store made from a connection (no file to share). */
@@ -58,6 +63,7 @@ export class SqliteStore implements DecisionStore {
 
   constructor(readonly db: Database.Database) {
     this.writer = new SpanWriter(db);
+    this.logWriter = new LogWriter(db, new Conversations(db));
     this.inline = new StoreReader(db);
     this.deleteOldRuns = runRetention(db);
     this.deleteOldSpansWithoutRun = noRunRetention(db);
@@ -87,18 +93,31 @@ export class SqliteStore implements DecisionStore {
   }
 
   async ingest(spans: readonly SpanRecord[]): Promise<IngestSummary> {
+    return this.writing(() => this.writer.write(spans));
+  }
+
+  async ingestLogs(logs: readonly LogRecord[]): Promise<IngestSummary> {
+    return this.writing(() => this.logWriter.write(logs));
+  }
+
+  /** Runs a write transaction; a store that cannot write now is a StoreUnavailableError (503). */
+  private writing(write: () => IngestSummary): IngestSummary {
     if (!this.fileIsCurrent()) {
       throw new StoreUnavailableError(
         `store file ${this.file?.path} was deleted or replaced; restart flightrec to open it again`,
       );
     }
     try {
-      return this.writer.write(spans);
+      return write();
     } catch (error) {
       throw isTransient(error)
         ? new StoreUnavailableError(`store write failed: ${error.message}`, { cause: error })
         : error;
     }
+  }
+
+  listLogs(query: LogListQuery): Promise<LogListPage> {
+    return this.read("lookups", "listLogs", query);
   }
 
   listRuns(query: RunListQuery): Promise<RunListPage> {

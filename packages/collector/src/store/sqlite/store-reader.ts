@@ -4,6 +4,9 @@ import type {
   FailureListPage,
   FailureListQuery,
   FailureRow,
+  LogListPage,
+  LogListQuery,
+  LogRow,
   RunDetail,
   RunListPage,
   RunListQuery,
@@ -13,6 +16,7 @@ import type {
   StatsQuery,
 } from "../store.js";
 import { listFailures } from "./failure-list.js";
+import { LOG_COLUMNS, listLogs } from "./log-list.js";
 import { listRuns, RUN_COLUMNS } from "./run-list.js";
 import { parentsFirst, type TimedSpanRow } from "./span-order.js";
 import { StatementCache } from "./statement-cache.js";
@@ -21,6 +25,8 @@ import { registerStatsFunctions, stats } from "./stats.js";
 const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at, ended_at,
   duration_ms, step_index, model, provider, input_tokens, output_tokens, cost_usd, input, output, error, service,
   attributes`;
+/** Log lines a run's detail carries at most; /api/logs pages through all of them. */
+const RUN_DETAIL_LOGS = 5_000;
 /** Internal tables the SQL editor does not offer. */
 const HIDDEN_TABLES = new Set(["traces"]);
 
@@ -35,6 +41,7 @@ export class StoreReader {
   private readonly selectSpans: Database.Statement;
   private readonly selectDecisions: Database.Statement;
   private readonly selectFailures: Database.Statement;
+  private readonly selectLogs: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     registerStatsFunctions(db);
@@ -53,6 +60,15 @@ export class StoreReader {
       `SELECT run_id, attempt, trace_id, span_id, step, kind, name, error_type, message, stack, input, context, ts
        FROM failures WHERE run_id = ? ORDER BY ts_ns`,
     );
+    // Content events are not lines: they are the LLM spans' input and output.
+    this.selectLogs = db.prepare(
+      `SELECT ${LOG_COLUMNS} FROM logs WHERE run_id = ? AND conversation_part IS NULL ORDER BY ts_ns, rowid
+       LIMIT ${RUN_DETAIL_LOGS}`,
+    );
+  }
+
+  listLogs(query: LogListQuery): LogListPage {
+    return listLogs(this.statements, query);
   }
 
   listRuns(query: RunListQuery): RunListPage {
@@ -69,6 +85,7 @@ export class StoreReader {
         spans: parentsFirst(this.selectSpans.all(runId) as TimedSpanRow[]),
         decisions: this.selectDecisions.all(runId) as DecisionRow[],
         failures: this.selectFailures.all(runId) as FailureRow[],
+        logs: this.selectLogs.all(runId) as LogRow[],
       };
     })();
   }
