@@ -2,8 +2,8 @@ import type Database from "better-sqlite3";
 import type { SpanRecord } from "../../domain.js";
 import type { IngestSummary, UnstoredSpan } from "../store.js";
 import { AgentTurns } from "./agent-turns.js";
-import { FailureSteps } from "./failure-steps.js";
 import { Conversations } from "./conversations.js";
+import { FailureSteps } from "./failure-steps.js";
 import {
   addToDelta,
   deltaParams,
