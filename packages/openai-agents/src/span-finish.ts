@@ -13,15 +13,19 @@ import type { Span } from "@opentelemetry/api";
 import { inputMessages } from "./conversation.js";
 import { ATTR_GUARDRAIL_TRIGGERED, ATTR_HANDOFF_FROM, ATTR_HANDOFF_TO } from "./span-plan.js";
 
-export interface Parents {
+export interface FinishContext {
   run: RunState;
   step?: StepState;
+  /** False: messages, tool arguments and results are left out; names, models and usage stay. */
+  content: boolean;
 }
 
 /** What finishing a span learned that the run needs: the conversation's first input, the last answer. */
 export interface Finished {
   input?: string;
   outputText?: string;
+  /** The model replied with text (known even when the text itself is not captured). */
+  replied?: boolean;
   /** A tool call's arguments as captured: the input of its failure, if it failed. */
   arguments?: string;
 }
@@ -30,13 +34,14 @@ export interface Finished {
  * Writes what an Agents SDK span knows once it ended (the model's reply and usage, a tool's
  * arguments and result, a handoff's target) onto its OTel span, in the SDK's attribute shape.
  */
-export function finishAttributes(span: Span, data: SpanData, parents: Parents): Finished {
+export function finishAttributes(span: Span, data: SpanData, context: FinishContext): Finished {
   switch (data.type) {
     case "response":
-      return finishLlm(span, responseCall(data), parents);
+      return finishLlm(span, responseCall(data), context);
     case "generation":
-      return finishLlm(span, generationCall(data), parents);
+      return finishLlm(span, generationCall(data), context);
     case "function": {
+      if (!context.content) return {};
       const args = captureJsonText(data.input);
       span.setAttribute(C.GEN_AI_TOOL_CALL_ARGUMENTS, args);
       if (data.output !== "" && data.output !== undefined) {
@@ -53,7 +58,7 @@ export function finishAttributes(span: Span, data: SpanData, parents: Parents): 
       span.setAttribute(ATTR_GUARDRAIL_TRIGGERED, data.triggered);
       return {};
     case "custom":
-      span.setAttribute("openai_agents.custom.data", captureJson(data.data));
+      if (context.content) span.setAttribute("openai_agents.custom.data", captureJson(data.data));
       return {};
     default:
       return {};
@@ -90,22 +95,25 @@ function generationCall(data: GenerationSpanData): LlmCall {
   return { model: facts.responseModel ?? data.model, facts, input: data.input };
 }
 
-function finishLlm(span: Span, call: LlmCall, parents: Parents): Finished {
-  const input = call.input === undefined ? undefined : captureJson(call.input);
-  if (call.model) {
-    span.updateName(`${C.GEN_AI_OPERATION.chat} ${call.model}`);
-    span.setAttribute(C.GEN_AI_REQUEST_MODEL, call.model);
-  }
-  if (input !== undefined) span.setAttribute(C.GEN_AI_INPUT_MESSAGES, input);
+function finishLlm(span: Span, call: LlmCall, context: FinishContext): Finished {
+  const replied = call.facts.outputText !== undefined && call.facts.outputText !== "";
   recordLlmFacts(
     span,
     call.facts,
     { provider: "openai", ...(call.model ? { model: call.model } : {}) },
-    parents,
+    context,
   );
+  if (call.model) {
+    span.updateName(`${C.GEN_AI_OPERATION.chat} ${call.model}`);
+    span.setAttribute(C.GEN_AI_REQUEST_MODEL, call.model);
+  }
+  if (!context.content) return { replied };
+  const input = call.input === undefined ? undefined : captureJson(call.input);
+  if (input !== undefined) span.setAttribute(C.GEN_AI_INPUT_MESSAGES, input);
   const output = outputMessages(call.facts);
   if (output) span.setAttribute(C.GEN_AI_OUTPUT_MESSAGES, captureJson(output));
   return {
+    replied,
     ...(input === undefined ? {} : { input }),
     ...(call.facts.outputText === undefined ? {} : { outputText: call.facts.outputText }),
   };

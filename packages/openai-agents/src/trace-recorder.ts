@@ -34,6 +34,8 @@ interface MutableRun extends RunState {
 
 export interface TraceRecorderOptions {
   runId?: ((trace: Trace) => string | undefined) | undefined;
+  /** Record messages, tool arguments and results (default true). */
+  captureContent?: boolean | undefined;
 }
 
 /**
@@ -48,8 +50,10 @@ export class TraceRecorder {
   private runError: SpanError | undefined;
   private outputText: string | undefined;
   private ended = false;
+  private readonly content: boolean;
 
   constructor(agentsTrace: Trace, options: TraceRecorderOptions) {
+    this.content = options.captureContent !== false;
     const name = agentsTrace.name;
     this.run = {
       name,
@@ -127,13 +131,12 @@ export class TraceRecorder {
     const { otel } = entry;
     const finished = finishAttributes(otel, span.spanData, {
       run: this.run,
+      content: this.content,
       ...(entry.step ? { step: entry.step } : {}),
     });
     if (finished.input !== undefined) this.run.capturedInput ??= finished.input;
-    if (finished.outputText) {
-      this.outputText = finished.outputText;
-      entry.step?.replied();
-    }
+    if (finished.outputText) this.outputText = finished.outputText;
+    if (finished.replied) entry.step?.replied();
     if (span.spanData.type === "handoff") entry.step?.handedOff(span.spanData.to_agent);
     if (span.spanData.type === "turn" && entry.step) {
       const name = entry.step.finalName();

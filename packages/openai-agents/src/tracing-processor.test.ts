@@ -109,6 +109,43 @@ describe("flightrecTracingProcessor", () => {
     expect(spans.get("invoke_agent chat")!.attributes["flightrec.run.output"]).toBe('"hello"');
   });
 
+  it("leaves messages, arguments and results out with captureContent: false, keeping names and usage", async () => {
+    const quiet = flightrecTracingProcessor({ captureContent: false });
+    await quiet.onTraceStart(agentsTrace("trace_4", "private"));
+    const turn = agentsSpan("trace_4", "turn", null, { type: "turn", turn: 1, agent_name: "A" });
+    const response = agentsSpan("trace_4", "resp", "turn", {
+      type: "response",
+      _input: [{ type: "message", role: "user", content: "my card is 4111 1111 1111 1111" }],
+      _response: {
+        object: "response",
+        model: "gpt-4o-mini",
+        status: "completed",
+        output: [{ type: "message", content: [{ type: "output_text", text: "noted" }] }],
+        usage: { input_tokens: 20, output_tokens: 2 },
+      },
+    });
+    const tool = agentsSpan("trace_4", "fn", "turn", {
+      type: "function",
+      name: "save",
+      input: '{"card":"4111"}',
+      output: "ok",
+    });
+    for (const span of [turn, response, tool]) await quiet.onSpanStart(span);
+    for (const span of [response, tool, turn]) await quiet.onSpanEnd(span);
+    await quiet.onTraceEnd(agentsTrace("trace_4", "private"));
+
+    const spans = await exported();
+    const attributes = [...spans.values()].map((s) => JSON.stringify(s.attributes)).join("\n");
+    expect(attributes).not.toContain("4111");
+    expect(attributes).not.toContain("noted");
+    expect(spans.get("chat gpt-4o-mini")!.attributes).toMatchObject({
+      "gen_ai.usage.input_tokens": 20,
+      "gen_ai.usage.output_tokens": 2,
+    });
+    expect(spans.get("execute_tool save")!.attributes["gen_ai.tool.name"]).toBe("save");
+    expect(spans.has("A: save")).toBe(true);
+  });
+
   it("ends a run whose runner failed, though the Agents SDK never ends its trace", async () => {
     await processor.onTraceStart(agentsTrace("trace_2", "failing"));
     const task = agentsSpan("trace_2", "task", null, { type: "task", name: "failing" });

@@ -9,6 +9,11 @@ export interface FlightrecTracingProcessorOptions extends InitOptions, TraceReco
    * absent or returns nothing. A trace's `groupId`, when set, is the run's request ID.
    */
   runId?: (trace: Trace) => string | undefined;
+  /**
+   * Record messages, tool arguments and results (default true). Set false with the Agents SDK's
+   * `traceIncludeSensitiveData: false`: it still hands Responses API messages to processors.
+   */
+  captureContent?: boolean;
 }
 
 /**
@@ -18,7 +23,7 @@ export interface FlightrecTracingProcessorOptions extends InitOptions, TraceReco
  */
 export function flightrecTracingProcessor(options: FlightrecTracingProcessorOptions = {}): TracingProcessor {
   init(options);
-  return new FlightrecTracingProcessor({ runId: options.runId });
+  return new FlightrecTracingProcessor({ runId: options.runId, captureContent: options.captureContent });
 }
 
 /**

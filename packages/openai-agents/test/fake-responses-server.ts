@@ -19,22 +19,24 @@ export const FAKE_MODEL = "gpt-4o-mini";
 export const usageOf = (n: number) => ({ input: 100 * (n + 1), output: 10 * (n + 1) });
 
 /**
- * An OpenAI Responses API (`POST /v1/responses`, not streamed) on 127.0.0.1 that plays a script:
- * the n-th request gets the n-th reply, the last one repeated.
+ * The OpenAI Responses API (`POST /v1/responses`) and Chat Completions (`POST /v1/chat/completions`),
+ * not streamed, on 127.0.0.1, playing a script: the n-th request gets the n-th reply, the last one
+ * repeated.
  */
 export async function startFakeResponsesServer(script: ScriptedReply[]): Promise<FakeResponsesServer> {
   const requests: Record<string, unknown>[] = [];
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     let raw = "";
     for await (const chunk of req) raw += chunk;
-    if (req.method !== "POST" || req.url?.split("?")[0] !== "/v1/responses") {
+    const answer = req.method === "POST" ? ANSWERS[req.url?.split("?")[0] ?? ""] : undefined;
+    if (!answer) {
       res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"message":"not found"}}');
       return;
     }
     const n = requests.length;
     requests.push(JSON.parse(raw) as Record<string, unknown>);
     const reply = script[Math.min(n, script.length - 1)]!;
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(responseFor(reply, n)));
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer(reply, n)));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -46,6 +48,35 @@ export async function startFakeResponsesServer(script: ScriptedReply[]): Promise
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+const ANSWERS: Record<string, (reply: ScriptedReply, n: number) => unknown> = {
+  "/v1/responses": responseFor,
+  "/v1/chat/completions": chatCompletionFor,
+};
+
+function chatCompletionFor(reply: ScriptedReply, n: number) {
+  const { input, output } = usageOf(n);
+  const message =
+    "text" in reply
+      ? { role: "assistant", content: reply.text }
+      : {
+          role: "assistant",
+          content: null,
+          tool_calls: reply.toolCalls.map((call, i) => ({
+            id: `call_${n}_${i}`,
+            type: "function",
+            function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+          })),
+        };
+  return {
+    id: `chatcmpl_${n}`,
+    object: "chat.completion",
+    created: 1_700_000_000 + n,
+    model: FAKE_MODEL,
+    choices: [{ index: 0, message, finish_reason: "text" in reply ? "stop" : "tool_calls" }],
+    usage: { prompt_tokens: input, completion_tokens: output, total_tokens: input + output },
   };
 }
 

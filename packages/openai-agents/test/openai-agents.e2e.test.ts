@@ -42,13 +42,17 @@ describe("OpenAI Agents SDK (@openai/agents) → flightrecTracingProcessor → c
   const seenBeside: string[] = [];
 
   /** Runs the triage agent against a fresh fake model; returns its answer or the error it threw. */
-  async function runAgent(workflowName: string, recover: boolean): Promise<unknown> {
+  async function runAgent(
+    workflowName: string,
+    recover: boolean,
+    api: "responses" | "chat_completions" = "responses",
+  ): Promise<unknown> {
     const server = await startFakeResponsesServer(SCRIPT);
     servers.push(server);
     const client = new OpenAI({ baseURL: server.baseURL, apiKey: "test-key" });
     try {
       const result = await new Runner({ workflowName }).run(
-        triageAgent(recover, client),
+        triageAgent(recover, client, api),
         "Weather in Paris?",
       );
       return result.finalOutput;
@@ -285,13 +289,77 @@ describe("OpenAI Agents SDK (@openai/agents) → flightrecTracingProcessor → c
     });
   });
 
+  describe("through Chat Completions instead of the Responses API", () => {
+    let run: RunRow;
+
+    beforeAll(async () => {
+      const answer = await runAgent("weather_workflow_chat", true, "chat_completions");
+      expect(answer).toBe("Sunny in Paris, 21 °C; no forecast today.");
+      run = await finishedRun("weather_workflow_chat");
+    }, 60_000);
+
+    it("records the same run, steps, model calls with tokens and cost, tools and failure", async () => {
+      expect(run).toMatchObject({
+        status: "ok",
+        steps: 4,
+        error: null,
+        input_tokens: 1000,
+        output_tokens: 100,
+      });
+      expect((await stepsOf(run)).map((s) => s.name)).toEqual([
+        "Triage agent: handoff → Weather agent",
+        "Weather agent: get_weather",
+        "Weather agent: get_forecast",
+        "Weather agent: answer",
+      ]);
+      const calls = await collector.sql<{
+        model: string;
+        input_tokens: number;
+        cost_usd: number;
+        output: string;
+      }>(
+        `SELECT model, input_tokens, cost_usd, output FROM llm_calls WHERE run_id = '${run.run_id}' ORDER BY started_at`,
+      );
+      expect(calls.map((c) => [c.model, c.input_tokens])).toEqual(
+        [0, 1, 2, 3].map((n) => [FAKE_MODEL, usageOf(n).input]),
+      );
+      expect(calls.every((c) => c.cost_usd > 0)).toBe(true);
+      expect(JSON.parse(calls[3]!.output)[0].parts).toEqual([
+        { type: "text", content: "Sunny in Paris, 21 °C; no forecast today." },
+      ]);
+      const tools = await collector.sql<{ tool: string; arguments: string }>(
+        `SELECT tool, arguments FROM tool_calls WHERE run_id = '${run.run_id}' ORDER BY started_at`,
+      );
+      expect(tools.map((t) => [t.tool, JSON.parse(t.arguments)])).toEqual([
+        ["get_weather", { city: "Paris" }],
+        ["get_forecast", { city: "Paris", days: 3 }],
+      ]);
+      const [failure] = await collector.sql<Record<string, string>>(
+        `SELECT error_type, stack, input FROM failures WHERE run_id = '${run.run_id}'`,
+      );
+      expect(failure!.error_type).toBe("ForecastUnavailableError");
+      expect(failure!.stack).toContain("weather-agent.ts");
+      expect(JSON.parse(failure!.input!)).toEqual({ city: "Paris", days: 3 });
+    });
+  });
+
   it("leaves the other trace processors every trace and span", () => {
     expect(seenBeside.filter((s) => s.startsWith("trace "))).toEqual([
       "trace weather_workflow",
       "trace weather_workflow_strict",
+      "trace weather_workflow_chat",
     ]);
     expect(seenBeside).toEqual(
-      expect.arrayContaining(["turn", "response", "function", "handoff", "guardrail", "agent", "task"]),
+      expect.arrayContaining([
+        "turn",
+        "response",
+        "generation",
+        "function",
+        "handoff",
+        "guardrail",
+        "agent",
+        "task",
+      ]),
     );
   });
 });

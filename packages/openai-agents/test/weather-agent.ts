@@ -1,4 +1,10 @@
-import { Agent, type InputGuardrail, OpenAIResponsesModel, tool } from "@openai/agents";
+import {
+  Agent,
+  type InputGuardrail,
+  OpenAIChatCompletionsModel,
+  OpenAIResponsesModel,
+  tool,
+} from "@openai/agents";
 import type OpenAI from "openai";
 import { z } from "zod";
 import { flightrecErrorFunction } from "../src/index.js";
@@ -18,10 +24,18 @@ const politeInput: InputGuardrail = {
 /**
  * A triage agent that hands off to a weather agent with two tools: `get_weather` works,
  * `get_forecast` throws. `recover` decides what the Agents SDK does with that error: tell the
- * model (it may answer anyway) or fail the run. Both agents call the Responses API through `client`.
+ * model (it may answer anyway) or fail the run. Both agents call `client` through the Responses API,
+ * or Chat Completions when `api` says so.
  */
-export function triageAgent(recover: boolean, client: OpenAI): Agent {
-  const model = new OpenAIResponsesModel(client as never, FAKE_MODEL);
+export function triageAgent(
+  recover: boolean,
+  client: OpenAI,
+  api: "responses" | "chat_completions" = "responses",
+): Agent {
+  const model =
+    api === "responses"
+      ? new OpenAIResponsesModel(client as never, FAKE_MODEL)
+      : new OpenAIChatCompletionsModel(client as never, FAKE_MODEL);
   const weather = new Agent({
     name: "Weather agent",
     instructions: "Answer questions about the weather.",
