@@ -79,9 +79,10 @@ describe("Mastra agent (@mastra/core 0.24, @mastra/otel-exporter 0.3) → OTLP/p
       },
     ]);
     expect(spansOf(collector, "step").map((s) => [s.step_index, s.name, s.status])).toEqual([
-      [1, "step: 0", "ok"],
-      [2, "step: 1", "ok"],
-      [3, "step: 2", "ok"],
+      // Mastra sends them as "step: 0", "step: 1", "step: 2": named by what the model decided.
+      [1, "weather", "ok"],
+      [2, "flights", "ok"],
+      [3, "answer", "ok"],
     ]);
   });
 
@@ -124,7 +125,7 @@ describe("Mastra agent (@mastra/core 0.24, @mastra/otel-exporter 0.3) → OTLP/p
       `SELECT t.name, p.name AS parent FROM spans t JOIN spans p ON p.span_id = t.parent_span_id
        WHERE t.kind = 'tool' ORDER BY t.start_ns`,
     );
-    expect(parents.map((p) => p.parent)).toEqual(["step: 0", "step: 1"]);
+    expect(parents.map((p) => p.parent)).toEqual(["weather", "flights"]);
   });
 
   it("records the failing tool's step, own arguments, message and the type Mastra sends", () => {
@@ -136,7 +137,7 @@ describe("Mastra agent (@mastra/core 0.24, @mastra/otel-exporter 0.3) → OTLP/p
     expect(failure).toMatchObject({
       kind: "tool",
       name: "tool.execute flights",
-      step: 2, // Mastra's "step: 1", the model call that asked for it
+      step: 2, // the model call that asked for it
       message: "no flights to Paris",
     });
     expect(JSON.parse(failure.input as string)).toEqual({ to: "Paris" });
@@ -182,6 +183,12 @@ describe("Mastra agent that does not recover from its tool error → OTLP/JSON �
     await vi.waitFor(() => {
       expect(collector.query("SELECT status FROM runs")).toEqual([{ status: "interrupted" }]);
     }, THREAD_START);
-    expect(collector.query("SELECT steps, current_step FROM runs")).toEqual([{ steps: 2, current_step: 2 }]);
+    expect(collector.query("SELECT steps, current_step, current_step_name FROM runs")).toEqual([
+      { steps: 2, current_step: 2, current_step_name: "model call" },
+    ]);
+    expect(collector.query("SELECT name FROM spans WHERE kind = 'step' ORDER BY step_index")).toEqual([
+      { name: "flights" },
+      { name: "model call" },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import * as C from "@flightrec/sdk/conventions";
 import type { SpanKindName } from "../domain.js";
-import { type Attributes, pickNumber, pickString } from "./pick.js";
+import { type Attributes, pickJsonValue, pickNumber, pickString } from "./pick.js";
 
 /**
  * How each instrumentation names what Flightrec stores. One table per field: keys are tried in
@@ -197,17 +197,50 @@ export function joinsTurn(attrs: Attributes): boolean {
   return STEP_OPENING_CALLS.some((rule) => rule.joins(attrs));
 }
 
+/**
+ * Steps a source names only by their number (Mastra's "step: 0"): named instead by what their
+ * model call decided, as opened steps are (normalize/opened-step.ts). Their index still comes
+ * from the name they were sent with (STEP_NAME_INDEX).
+ */
+export const NUMBERED_STEP_DECISIONS: readonly {
+  source: string;
+  decided(attrs: Attributes): ModelDecision | null;
+}[] = [
+  {
+    source: "mastra", // the step's output: { text, toolCalls: [{ toolName, … }] }; no finish reason
+    decided: (a) => {
+      if (pickString(a, "mastra.span.type") !== "model_step") return null;
+      const output = pickJsonValue(a, "output") as { text?: unknown; toolCalls?: unknown } | undefined;
+      const toolNames = namesOf(output?.toolCalls, "toolName");
+      const answered = toolNames.length === 0 && typeof output?.text === "string" && output.text !== "";
+      return { toolNames, finishReason: answered ? "stop" : null };
+    },
+  },
+];
+
+/** What a numbered step's model call decided, when its source says. */
+export function numberedStepDecision(attrs: Attributes): ModelDecision | null {
+  for (const rule of NUMBERED_STEP_DECISIONS) {
+    const decided = rule.decided(attrs);
+    if (decided) return decided;
+  }
+  return null;
+}
+
 /** The distinct `key` values of a JSON array of objects; none when it is not one. */
 function namesIn(json: string | null, key: string): string[] {
   if (!json) return [];
   try {
-    const list: unknown = JSON.parse(json);
-    if (!Array.isArray(list)) return [];
-    const names = list.map((item) => (item as Record<string, unknown> | null)?.[key]);
-    return [...new Set(names.filter((n): n is string => typeof n === "string" && n !== ""))];
+    return namesOf(JSON.parse(json), key);
   } catch {
     return [];
   }
+}
+
+function namesOf(list: unknown, key: string): string[] {
+  if (!Array.isArray(list)) return [];
+  const names = list.map((item) => (item as Record<string, unknown> | null)?.[key]);
+  return [...new Set(names.filter((n): n is string => typeof n === "string" && n !== ""))];
 }
 
 /**

@@ -22,9 +22,9 @@ describe("Mastra spans, as @mastra/otel-exporter sends them", () => {
     expect(kinds.sort()).toEqual([
       "llm chat gpt-4o-mini",
       "run agent.trip-planner",
-      "step step: 0",
-      "step step: 1",
-      "step step: 2",
+      "step answer",
+      "step flights",
+      "step weather",
       "tool tool.execute flights",
       "tool tool.execute weather",
     ]);
@@ -34,10 +34,11 @@ describe("Mastra spans, as @mastra/otel-exporter sends them", () => {
     );
   });
 
-  it("names the run by the agent and numbers the loop's steps from 1", () => {
+  it("names the run by the agent, and the loop's steps by what the model decided, numbered from 1", () => {
     expect(byName("agent.trip-planner")).toMatchObject({ runName: "trip-planner", status: "ok" });
     expect(JSON.parse(byName("agent.trip-planner").input!)).toBe("Weather and flights to Paris?");
-    expect(["step: 0", "step: 1", "step: 2"].map((n) => byName(n).stepIndex)).toEqual([1, 2, 3]);
+    // Sent as "step: 0", "step: 1", "step: 2": the model called weather, then flights, then answered.
+    expect(["weather", "flights", "answer"].map((n) => byName(n).stepIndex)).toEqual([1, 2, 3]);
   });
 
   it("reads the generation's model, provider, tokens and whole-JSON conversation, and prices it", () => {

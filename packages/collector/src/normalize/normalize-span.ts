@@ -6,11 +6,13 @@ import { indexedMessages } from "./indexed-messages.js";
 import {
   FIELD_KEYS,
   INDEXED_MESSAGES,
+  numberedStepDecision,
   STEP_INDEX_RULES,
   STEP_NAME_INDEX,
   spanKindOf,
   WHOLE_MESSAGES,
 } from "./mappings.js";
+import { stepName } from "./opened-step.js";
 import { type Attributes, pickBoolean, pickJson, pickNumber, pickString } from "./pick.js";
 import { decisionsOf, failureOf, statusMessageOf } from "./span-events.js";
 import { startTime, storableTime, timeIfSet } from "./storable-time.js";
@@ -48,7 +50,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     service: pickString(resource, "service.name"),
     attempt: wholeNumber(attrs, C.ATTR_RUN_ATTEMPT, 1) ?? 1,
     kind,
-    name: pickString(attrs, ...FIELD_KEYS.name) ?? span.name,
+    name: decidedStepName(attrs, kind, status) ?? pickString(attrs, ...FIELD_KEYS.name) ?? span.name,
     status,
     errorMessage: span.status?.code === OTLP_STATUS_ERROR ? statusMessageOf(span) : null,
     startNs,
@@ -86,6 +88,12 @@ function wholeNumber(attrs: Attributes, key: string, min: number): number | null
   const n = pickNumber(attrs, key);
   if (n === null || (Number.isInteger(n) && n >= min && n <= MAX_COUNT)) return n;
   throw new Error(`${key} must be a whole number from ${min} to ${MAX_COUNT}, got ${n}`);
+}
+
+/** A step its source names only by number gets the name of what its model call decided. */
+function decidedStepName(attrs: Attributes, kind: SpanKindName, status: SpanStatus): string | null {
+  const decided = kind === "step" ? numberedStepDecision(attrs) : null;
+  return decided ? stepName({ status }, decided) : null;
 }
 
 function stepIndexOf(attrs: Attributes, kind: SpanKindName, name: string): number | null {

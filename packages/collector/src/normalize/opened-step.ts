@@ -39,7 +39,7 @@ export function withOpenedStep(call: SpanRecord, decided: ModelDecision): [SpanR
  * stopped with its answer, else its finish reason; a call still running or failed has decided
  * nothing yet. The index is shown beside the name, so "step N" would say nothing more.
  */
-function stepName(call: SpanRecord, decided: ModelDecision): string {
+export function stepName(call: Pick<SpanRecord, "status">, decided: ModelDecision): string {
   if (decided.toolNames.length > 0) return decided.toolNames.join(", ");
   if (call.status !== "ok" || !decided.finishReason) return "model call";
   return decided.finishReason === "stop" ? "answer" : decided.finishReason;
