@@ -78,17 +78,28 @@ describe("a Vercel AI SDK agent with flightrecSpanProcessor() in its NodeSDK", (
     expect(cost).toBeGreaterThan(0);
     expect(runOf(traceId)).toMatchObject({ name: "forecast", input_tokens: 100, cost_usd: cost });
     expect(runOf(traceId)?.error).toMatch(/^no heartbeat since /);
+    // Step 1 of the agent loop (the model call that asked for the tool, and the tool call), named by its tool.
     const [interruption] = collector.query("SELECT * FROM interruptions WHERE run_id = ?", traceId);
-    expect(interruption).toMatchObject({ span_id: spanId, input: '{"city":"Paris"}', cost_usd: cost });
-    expect(collector.query("SELECT kind, error_type, input FROM failures WHERE run_id = ?", traceId)).toEqual(
-      [{ kind: "tool", error_type: "interrupted", input: '{"city":"Paris"}' }],
-    );
+    expect(interruption).toMatchObject({
+      step: 1,
+      step_name: "weather",
+      span_id: spanId,
+      input: '{"city":"Paris"}',
+      cost_usd: cost,
+    });
+    expect(runOf(traceId)).toMatchObject({ current_step: 1, current_step_name: "weather" });
+    expect(
+      collector.query("SELECT step, kind, name, error_type, input FROM failures WHERE run_id = ?", traceId),
+    ).toEqual([
+      { step: 1, kind: "tool", name: "weather", error_type: "interrupted", input: '{"city":"Paris"}' },
+    ]);
     // The run span and the tool call end, interrupted; the finished model call stays as it was.
     expect(
       spansOf(traceId).map((s) => [s.kind, s.status, s.error?.startsWith("interrupted: ") ?? false]),
     ).toEqual([
       ["run", "error", true],
       ["llm", "ok", false],
+      ["step", "ok", false],
       ["tool", "error", true],
     ]);
   }, 120_000);
@@ -103,6 +114,7 @@ describe("a Vercel AI SDK agent with flightrecSpanProcessor() in its NodeSDK", (
     expect(spansOf(traceId).map((s) => [s.kind, s.status, s.error])).toEqual([
       ["run", "error", "interrupted: SIGTERM"],
       ["llm", "ok", null],
+      ["step", "ok", null],
       ["tool", "error", "interrupted: SIGTERM"],
     ]);
   }, 120_000);
@@ -117,8 +129,11 @@ describe("a Vercel AI SDK agent with flightrecSpanProcessor() in its NodeSDK", (
     expect(spansOf(run!.run_id).map((s) => [s.kind, s.status])).toEqual([
       ["run", "ok"],
       ["llm", "ok"],
+      ["step", "ok"],
       ["tool", "ok"],
       ["llm", "ok"],
+      ["step", "ok"],
     ]);
+    expect(collector.query("SELECT steps FROM runs WHERE run_id = ?", run!.run_id)).toEqual([{ steps: 2 }]);
   }, 120_000);
 });

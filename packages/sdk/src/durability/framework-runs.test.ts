@@ -97,6 +97,15 @@ describe("a framework's run (the root of an agent's trace)", () => {
     expect(sent("ai.generateText", false)[0]?.attributes["flightrec.span.kind"]).toBeUndefined();
   });
 
+  it("is the root of an instrumentation whose spans start bare, known by its tracer's name", async () => {
+    const graph = provider
+      .getTracer("@arizeai/openinference-instrumentation-langchain")
+      .startSpan("LangGraph");
+    await until("the graph's placeholder", () => sent("LangGraph", true).length > 0);
+    expect(sent("LangGraph", true)[0]?.attributes["flightrec.span.kind"]).toBe("run");
+    graph.end();
+  });
+
   it("is not made of our own SDK's spans, whose attributes already say what they are", async () => {
     const llm = tracer().startSpan("chat gpt-4o", { attributes: { "flightrec.span.kind": "llm" } });
     llm.end();

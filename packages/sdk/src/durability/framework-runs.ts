@@ -4,9 +4,8 @@ import { ATTR_HEARTBEAT_INTERVAL_MS, ATTR_RUN_ID, ATTR_SPAN_KIND } from "../conv
 
 /**
  * Attributes that AI instrumentations set when a span starts (Vercel AI SDK, OTel GenAI,
- * OpenInference, Traceloop): a trace with such a span is an agent's, and the collector makes it
- * a run (`trace-directory.ts`). OpenInference's LangChain spans carry only their kind at start;
- * everything else arrives at their end.
+ * Traceloop): a trace with such a span is an agent's, and the collector makes it a run
+ * (`trace-directory.ts`).
  */
 const AGENT_SPAN_KEYS = [
   "ai.operationId", // vercel (ai 5/6)
@@ -17,11 +16,21 @@ const AGENT_SPAN_KEYS = [
   "traceloop.span.kind", // traceloop
 ] as const;
 
+/**
+ * Instrumentations whose every span is an agent's, by the name of their tracer: OpenInference's
+ * LangChain spans (LangGraph's) start with no attribute at all, everything arrives at their end.
+ */
+const AGENT_SCOPE_PREFIXES = [
+  "@arizeai/openinference-instrumentation-", // openinference
+  "@traceloop/instrumentation-", // traceloop
+] as const;
+
 /** Whether the span says, at its start, that another instrumentation's agent made it. */
 export function isAgentSpan(span: ReadableSpan): boolean {
   const attrs = span.attributes;
   for (const key of AGENT_SPAN_KEYS) if (attrs[key] !== undefined) return true;
-  return false;
+  const scope = span.instrumentationScope?.name ?? "";
+  return AGENT_SCOPE_PREFIXES.some((prefix) => scope.startsWith(prefix));
 }
 
 /** The first span of its trace in this process: no parent, or a parent in another process. */

@@ -1,10 +1,11 @@
 import type { CheckpointStep, RunCheckpoints } from "@flightrec/sdk/conventions";
 import type Database from "better-sqlite3";
+import { type InFlightStep, InFlightSteps } from "./in-flight-step.js";
 import { openWritableDatabase } from "./open-database.js";
 import { MARK_INTERRUPTED_SQL } from "./run-rollup.js";
 import { nsToIso } from "./time.js";
 
-export type { CheckpointStep, RunCheckpoints };
+export type { CheckpointStep, InFlightStep, RunCheckpoints };
 
 export interface StepDuration {
   name: string;
@@ -30,17 +31,6 @@ export interface OpenAttempt {
 }
 
 type LatestRoot = Omit<OpenAttempt, "run_id" | "run_status" | "updated_at">;
-
-export interface InFlightStep {
-  /** The span's integer key as decimal text (64-bit, beyond a JS number). */
-  span_key: string;
-  trace_id: string;
-  span_id: string;
-  kind: string;
-  name: string;
-  step_index: number | null;
-  input: string | null;
-}
 
 export interface Interruption {
   runId: string;
@@ -115,11 +105,6 @@ WHERE run_id = ? AND attempt = ? AND kind = 'run' ORDER BY start_ns DESC LIMIT 1
 /** The newest time a SQLite INTEGER of nanoseconds holds is in 2262; a heartbeat past it is not a time. */
 const MAX_HEARTBEAT_MS = 9_000_000_000_000;
 
-const IN_FLIGHT_SQL = `
-SELECT CAST(span_key AS TEXT) AS span_key, trace_id, span_id, kind, name, step_index, input FROM spans
-WHERE run_id = ? AND attempt = ? AND status = 'running' AND kind <> 'run'
-ORDER BY kind = 'step' DESC, step_index DESC, start_ns DESC LIMIT 1`;
-
 /**
  * The store's reads and writes for crash survival: checkpoints for resume, step durations
  * for deadlines, and recording interruptions. Uses its own connection to the store file.
@@ -129,7 +114,7 @@ export class DurabilityQueries {
   private readonly latestRoot: Database.Statement;
   private readonly stepDurations: Database.Statement;
   private readonly openRuns: Database.Statement;
-  private readonly inFlight: Database.Statement;
+  private readonly inFlight: InFlightSteps;
   private readonly insertInterruption: Database.Statement;
   private readonly insertFailure: Database.Statement;
   private readonly runCost: Database.Statement;
@@ -152,7 +137,7 @@ export class DurabilityQueries {
        ORDER BY start_ns DESC LIMIT 10000`,
     );
     this.openRuns = db.prepare(OPEN_RUNS_SQL);
-    this.inFlight = db.prepare(IN_FLIGHT_SQL);
+    this.inFlight = new InFlightSteps(db);
     this.insertInterruption = db.prepare(
       `INSERT OR IGNORE INTO interruptions (run_id, attempt, reason, step, step_name, span_id, input, cost_usd, ts)
        VALUES (@run_id, @attempt, @reason, @step, @step_name, @span_id, @input, @cost_usd, @ts)`,
@@ -220,7 +205,7 @@ export class DurabilityQueries {
   }
 
   inFlightStep(runId: string, attempt: number): InFlightStep | undefined {
-    return this.inFlight.get(runId, attempt) as InFlightStep | undefined;
+    return this.inFlight.of(runId, attempt);
   }
 
   /** Resumed runs (more than one attempt) whose row changed since the given time. */
@@ -248,7 +233,9 @@ export class DurabilityQueries {
     const ts = i.now.toISOString();
     const cost = (this.runCost.get(i.runId) as { cost: number | null }).cost;
     // The step it died in, else (stopped between steps) the one it stopped before.
-    const where = i.step ? { index: i.step.step_index, name: i.step.name } : (i.nextStep ?? null);
+    const where = i.step
+      ? { index: i.step.step_index, name: i.step.step_name ?? i.step.name }
+      : (i.nextStep ?? null);
     this.insertInterruption.run({
       run_id: i.runId,
       attempt: i.attempt,
@@ -283,6 +270,8 @@ export class DurabilityQueries {
       reason: i.reason,
       next_step: i.nextStep?.index ?? null,
       next_step_name: i.nextStep?.name ?? null,
+      at_step: i.step?.derived ? i.step.step_index : null,
+      at_step_name: i.step?.derived ? i.step.step_name : null,
       now: ts,
     });
     this.closeOpenSpansOf(i.runId, i.attempt, i.reason);

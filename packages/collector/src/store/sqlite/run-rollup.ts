@@ -252,11 +252,13 @@ export class RunRollup {
 /**
  * Records the verdict that the run's current attempt was interrupted: its status and the
  * reason as its error; a run stopped between steps is at the step it stopped before (its
- * `current_step` is where resume continues). A run that finished ok keeps its status; an
- * older attempt changes nothing.
+ * `current_step` is where resume continues); a run whose step in flight was worked out by the
+ * verdict (a framework's open node, `@at_step`) is at that step. A run that finished ok keeps its
+ * status; an older attempt changes nothing.
  */
 export const MARK_INTERRUPTED_SQL = `
 UPDATE runs SET status = 'interrupted', error = @reason, updated_at = @now,
-  current_step = coalesce(@next_step, current_step),
-  current_step_name = CASE WHEN @next_step IS NULL THEN current_step_name ELSE @next_step_name END
+  current_step = coalesce(@next_step, @at_step, current_step),
+  current_step_name = CASE WHEN @next_step IS NOT NULL THEN @next_step_name
+                           WHEN @at_step IS NOT NULL THEN @at_step_name ELSE current_step_name END
 WHERE run_id = @run_id AND attempts = @attempt AND status <> 'ok'`;
