@@ -3,7 +3,7 @@ import type { SpanNode, SpanTree } from "./span-tree";
 
 /**
  * Framework plumbing: what the collector could not place as a run, step, LLM or tool call
- * (LangChain's prompt templates, runnable sequences and lambdas; the AI SDK's outer calls).
+ * (LangChain's prompt templates, runnable sequences and lambdas; LangGraph's `__start__` node).
  */
 export function isPlumbing(span: Pick<SpanRow, "kind">): boolean {
   return span.kind === "other";
