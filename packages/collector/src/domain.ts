@@ -9,7 +9,7 @@ export interface SpanRecord {
   spanId: string;
   parentSpanId: string | null;
   runId: string | null;
-  /** The run's name, when this span says it (run spans do). */
+  /** The run's name, when this span says it (run spans do, and every span of some frameworks). */
   runName: string | null;
   requestId: string | null;
   service: string | null;

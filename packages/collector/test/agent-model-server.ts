@@ -27,7 +27,7 @@ export const TURN_USAGE = [
  * An OpenAI-compatible chat completions API on 127.0.0.1 playing an agent's model for three
  * turns: first it calls `weather` for Paris, then `book_flight` to Paris, then it answers (or,
  * with `afterTools = "fail"`, the request fails with a 500, so an agent without retries stops
- * there). Streamed (SSE, usage in the last chunk) or not, as asked.
+ * there). Asked without tools, it answers at once. Streamed (SSE, usage in the last chunk) or not.
  */
 export async function startAgentModelServer(): Promise<AgentModelServer> {
   const requests: Record<string, unknown>[] = [];
@@ -53,7 +53,7 @@ export async function startAgentModelServer(): Promise<AgentModelServer> {
         .end('{"error":{"message":"model overloaded","type":"server_error"}}');
       return;
     }
-    const reply = replyOf(turn, String(body.model));
+    const reply = replyOf(turn, String(body.model), Array.isArray(body.tools) && body.tools.length > 0);
     if (body.stream) streamReply(res, reply);
     else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(completion(reply)));
   });
@@ -75,7 +75,7 @@ function toolResultsIn(body: Record<string, unknown>): number {
   return messages.filter((m) => m.role === "tool").length;
 }
 
-function replyOf(turn: number, model: string): Reply {
+function replyOf(turn: number, model: string, toolsOffered: boolean): Reply {
   const [prompt, completionTokens] = TURN_USAGE[Math.min(turn, 2)]!;
   const usage = {
     prompt_tokens: prompt,
@@ -86,7 +86,8 @@ function replyOf(turn: number, model: string): Reply {
     { id: "call_weather", name: "weather", arguments: '{"city":"Paris"}' },
     { id: "call_flight", name: "book_flight", arguments: '{"to":"Paris","date":"2026-12-24"}' },
   ];
-  return { model, toolCall: calls[turn] ?? null, text: turn >= 2 ? FINAL_ANSWER : null, usage };
+  const toolCall = toolsOffered ? (calls[turn] ?? null) : null;
+  return { model, toolCall, text: toolCall ? null : FINAL_ANSWER, usage };
 }
 
 function completion(r: Reply) {

@@ -172,6 +172,16 @@ describe("normalization by source", () => {
     });
     expect(workflow).toMatchObject({ kind: "run", runName: "joke_generator", input: '{"topic":"cats"}' });
     expect(normalize({ [TL.TRACELOOP_SPAN_KIND]: TraceloopSpanKindValues.TASK }).kind).toBe("step");
+    // Entity spans are named "<name>.<kind>"; every span of a workflow carries its name.
+    const task = normalize(
+      {
+        [TL.TRACELOOP_SPAN_KIND]: TraceloopSpanKindValues.TASK,
+        [TL.TRACELOOP_ENTITY_NAME]: "research",
+        [TL.TRACELOOP_WORKFLOW_NAME]: "trip-planner",
+      },
+      "research.task",
+    );
+    expect(task).toMatchObject({ kind: "step", name: "research", runName: "trip-planner" });
     expect(normalize({ [TL.TRACELOOP_SPAN_KIND]: TraceloopSpanKindValues.TOOL }).kind).toBe("tool");
   });
 

@@ -79,11 +79,20 @@ export const FIELD_KEYS = {
   /** What the replay calls a span, when its own name is generic; else the span's name. */
   name: [
     "ai.toolCall.name", // vercel v4–v6: every tool span is named "ai.toolCall"
+    "traceloop.entity.name", // traceloop: spans are named "<name>.<kind>" ("weather.tool")
   ],
   /** Kept in the stored attributes under our name, which the dashboard and SQL read. */
   timeToFirstTokenMs: [
     C.ATTR_LLM_TIME_TO_FIRST_TOKEN_MS, // flightrec
     "ai.response.msToFirstChunk", // vercel (streamed calls)
+  ],
+  /**
+   * Run names a framework puts on every span of the run, so the run is named even when its own
+   * span never arrives (Traceloop does not end a workflow whose function throws).
+   */
+  runNameOnEverySpan: [
+    "traceloop.workflow.name", // traceloop
+    "ai.telemetry.functionId", // vercel
   ],
   toolName: [
     C.GEN_AI_TOOL_NAME, // genai

@@ -45,7 +45,10 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
     spanId: span.spanId.toLowerCase(),
     parentSpanId: span.parentSpanId ? span.parentSpanId.toLowerCase() : null,
     runId: pickString(attrs, C.ATTR_RUN_ID),
-    runName: kind === "run" ? (pickString(attrs, ...FIELD_KEYS.runName) ?? span.name) : null,
+    runName:
+      kind === "run"
+        ? (pickString(attrs, ...FIELD_KEYS.runName) ?? span.name)
+        : pickString(attrs, ...FIELD_KEYS.runNameOnEverySpan),
     requestId: pickString(attrs, ...FIELD_KEYS.requestId),
     service: pickString(resource, "service.name"),
     attempt: wholeNumber(attrs, C.ATTR_RUN_ATTEMPT, 1) ?? 1,

@@ -1,8 +1,9 @@
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { spanRecord } from "../../../test/span-record.js";
 import { migrate } from "./migrations.js";
-import { ROLLUP_RUN_SQL, type RunDeltaParams, RunRollup } from "./run-rollup.js";
+import { addToDelta, emptyDelta, ROLLUP_RUN_SQL, type RunDeltaParams, RunRollup } from "./run-rollup.js";
 import { nsToIso } from "./time.js";
 
 const BASE = 1_763_900_000_000_000_000n;
@@ -116,5 +117,32 @@ describe("RunRollup", () => {
       steps: opening.new_steps + 1,
     });
     db.close();
+  });
+});
+
+describe("a run's name", () => {
+  const trace = "0af7651916cd43dd8448eb211c80319c";
+  // A Vercel AI SDK call (a run of its own kind, functionId on every span) and a Traceloop task.
+  const vercelCall = spanRecord({
+    traceId: trace,
+    kind: "run",
+    name: "ai.generateText",
+    runName: "forecast",
+  });
+  const task = spanRecord({ traceId: trace, kind: "step", name: "research", runName: "trip-planner" });
+
+  it("comes from a framework's spans where the trace is that framework's run", () => {
+    const d = emptyDelta(trace, task);
+    addToDelta(d, task, undefined, false);
+    expect(d.name).toBe("trip-planner");
+  });
+
+  it("does not come from a framework called inside one of our runs", () => {
+    const d = emptyDelta("task-123", vercelCall);
+    addToDelta(d, vercelCall, undefined, false);
+    expect(d.name).toBeNull();
+    const ours = spanRecord({ traceId: trace, runId: "task-123", kind: "run", runName: "analyze" });
+    addToDelta(d, ours, undefined, true);
+    expect(d.name).toBe("analyze");
   });
 });

@@ -63,7 +63,9 @@ export function addToDelta(
   previous: PreviousSpan | undefined,
   isRoot: boolean,
 ): void {
-  d.name ??= span.runName ?? (isRoot ? span.name : null);
+  // A framework's name for the run counts where the trace is that run, not inside one of ours.
+  const named = span.runId !== null || d.runId === span.traceId ? span.runName : null;
+  d.name ??= named ?? (isRoot ? span.name : null);
   d.service ??= span.service;
   d.requestId ??= span.requestId;
   if (span.startNs < d.startNs) d.startNs = span.startNs;
