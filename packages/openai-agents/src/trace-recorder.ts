@@ -143,8 +143,9 @@ export class TraceRecorder {
       otel.updateName(name);
       otel.setAttribute(C.ATTR_STEP_NAME, name);
     }
-    if (span.error) {
-      recordError(otel, errorOf(span.error, thrown));
+    const error = span.error ?? trippedGuardrail(span.spanData);
+    if (error) {
+      recordError(otel, errorOf(error, thrown));
       recordFailureInput(otel, finished.arguments, this.run);
     }
     otel.end(preciseTime());
@@ -171,4 +172,16 @@ export class TraceRecorder {
     const parent = span.parentId ? this.open.get(span.parentId) : undefined;
     return parent ?? { otel: this.runSpan, step: undefined };
   }
+}
+
+/**
+ * A guardrail whose tripwire triggered stops the run, yet the Agents SDK marks only the agent span
+ * failed: the guardrail's own span is made the failure, so the replay's root cause points at it.
+ */
+function trippedGuardrail(data: SpanData): SpanError | undefined {
+  if (data.type !== "guardrail" || !data.triggered) return undefined;
+  return {
+    message: `Guardrail ${data.name} tripwire triggered`,
+    data: { error: `GuardrailTripwireTriggered: guardrail ${data.name} tripwire triggered` },
+  };
 }

@@ -146,6 +146,27 @@ describe("flightrecTracingProcessor", () => {
     expect(spans.has("A: save")).toBe(true);
   });
 
+  it("makes a guardrail whose tripwire triggered a failure of its own", async () => {
+    await processor.onTraceStart(agentsTrace("trace_5", "guarded"));
+    const guardrail = agentsSpan("trace_5", "g", null, {
+      type: "guardrail",
+      name: "no_pii",
+      triggered: false,
+    });
+    await processor.onSpanStart(guardrail);
+    Object.assign(guardrail.spanData, { triggered: true });
+    await processor.onSpanEnd(guardrail);
+    await processor.onTraceEnd(agentsTrace("trace_5", "guarded"));
+
+    const span = (await exported()).get("guardrail no_pii")!;
+    expect(span.status.code).toBe(2);
+    expect(span.attributes["openai_agents.guardrail.triggered"]).toBe(true);
+    expect(span.events.find((e) => e.name === "exception")?.attributes).toMatchObject({
+      "exception.type": "GuardrailTripwireTriggered",
+      "exception.message": "guardrail no_pii tripwire triggered",
+    });
+  });
+
   it("ends a run whose runner failed, though the Agents SDK never ends its trace", async () => {
     await processor.onTraceStart(agentsTrace("trace_2", "failing"));
     const task = agentsSpan("trace_2", "task", null, { type: "task", name: "failing" });
