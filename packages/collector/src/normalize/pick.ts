@@ -23,20 +23,20 @@ export function valueAt(attrs: Attributes, key: string): AttributeValue | undefi
 const parsedAttributes = new WeakMap<Attributes, Map<string, AttributeValue | undefined>>();
 
 function parsedAttribute(attrs: Attributes, name: string): AttributeValue | undefined {
+  const raw = attrs[name];
+  // Most spans have no such attribute (the keys are tried on every span): nothing to parse or cache.
+  if (typeof raw !== "string") return raw;
   let parsed = parsedAttributes.get(attrs);
   if (!parsed) {
     parsed = new Map();
     parsedAttributes.set(attrs, parsed);
   }
   if (parsed.has(name)) return parsed.get(name);
-  const raw = attrs[name];
-  let value: AttributeValue | undefined = raw;
-  if (typeof raw === "string") {
-    try {
-      value = raw.trimStart().startsWith("{") ? (JSON.parse(raw) as AttributeValue) : undefined;
-    } catch {
-      value = undefined;
-    }
+  let value: AttributeValue | undefined;
+  try {
+    value = raw.trimStart().startsWith("{") ? (JSON.parse(raw) as AttributeValue) : undefined;
+  } catch {
+    value = undefined;
   }
   parsed.set(name, value);
   return value;
