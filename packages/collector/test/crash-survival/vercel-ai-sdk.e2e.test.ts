@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestCollector, type TestCollector } from "../helpers.js";
 import { type AgentProcess, startAgent } from "./agent-process.js";
@@ -15,6 +16,15 @@ interface RunRow {
   cost_usd: number | null;
   current_step: number | null;
   current_step_name: string | null;
+}
+
+/** A port of 127.0.0.1 nothing listens on: one the system just gave out and took back. */
+async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 describe("a Vercel AI SDK agent with flightrecSpanProcessor() in its NodeSDK", () => {
@@ -117,6 +127,17 @@ describe("a Vercel AI SDK agent with flightrecSpanProcessor() in its NodeSDK", (
       ["step", "ok", null],
       ["tool", "error", "interrupted: SIGTERM"],
     ]);
+  }, 120_000);
+
+  it("runs and exits as usual when no collector is listening", async () => {
+    const closed = await unusedPort();
+    const agent = startAgent("./vercel-agent.ts", ["finish"], {
+      FLIGHTREC_ENDPOINT: `http://127.0.0.1:${closed}`,
+      MODEL_URL: model.url,
+    });
+    agents.push(agent);
+    expect(await agent.exited).toEqual({ code: 0, signal: null });
+    expect(agent.output()).toContain("answer: Sunny in Paris");
   }, 120_000);
 
   it("keeps every span of a run that ends normally, though the script never calls shutdown", async () => {
