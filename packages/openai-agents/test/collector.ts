@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RunningServer, startServer } from "@flightrec/collector";
+import { type RunningServer, type ServerOptions, startServer } from "@flightrec/collector";
 
 export interface TestCollector {
   url: string;
@@ -13,13 +13,14 @@ export interface TestCollector {
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The real collector on a free port of 127.0.0.1 with a fresh store file. */
-export async function startTestCollector(): Promise<TestCollector> {
+export async function startTestCollector(options: Partial<ServerOptions> = {}): Promise<TestCollector> {
   const dir = mkdtempSync(join(tmpdir(), "flightrec-agents-"));
   const server: RunningServer = await startServer({
     db: join(dir, "store.db"),
     host: "127.0.0.1",
     port: 0,
     logger: quiet,
+    ...options,
   });
   return {
     url: server.url,
