@@ -85,8 +85,10 @@ export interface FailureRow {
   ts: string;
 }
 
-/** A row of the `logs` table (without its content-hash key and nanosecond time). */
+/** A row of the `logs` table (without its nanosecond time and conversation columns). */
 export interface LogRow {
+  /** Hash of the record's content: the same record sent again has the same ID. */
+  log_id: string;
   trace_id: string | null;
   span_id: string | null;
   run_id: string | null;

@@ -122,11 +122,27 @@ export type FailureRow = z.infer<typeof failureRowSchema>;
 export const runListSchema = z.object({ runs: z.array(runRowSchema), nextCursor: str });
 export type RunList = z.infer<typeof runListSchema>;
 
+/** A log line a span wrote (OTLP log record); older collectors send none. */
+export const logRowSchema = z.object({
+  log_id: z.string(),
+  span_id: str,
+  ts: z.string(),
+  severity_number: num,
+  severity_text: str,
+  body: str,
+  attributes: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? "{}"),
+});
+export type LogRow = z.infer<typeof logRowSchema>;
+
 export const runDetailSchema = z.object({
   run: runRowSchema,
   spans: z.array(spanRowSchema),
   decisions: z.array(decisionRowSchema).default([]),
   failures: z.array(failureRowSchema).default([]),
+  logs: z.array(logRowSchema).default([]),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 

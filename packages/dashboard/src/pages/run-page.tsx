@@ -13,6 +13,7 @@ import { pollInterval, useLiveMode } from "../hooks/live-updates";
 import { useReplayCursor } from "../hooks/use-replay-cursor";
 import { cumulativeTotals } from "../model/cumulative";
 import { indexRunEvents } from "../model/frame";
+import { frameLogLines, logLinesBySpan } from "../model/log-lines";
 import { foldPlumbing } from "../model/plumbing";
 import { recoveredSpans } from "../model/recovered";
 import { rootCauseSpan } from "../model/root-cause";
@@ -48,6 +49,7 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
   const tree = view.tree;
   const totals = useMemo(() => cumulativeTotals(tree), [tree]);
   const events = useMemo(() => indexRunEvents(detail), [detail]);
+  const logsBySpan = useMemo(() => logLinesBySpan(detail.logs), [detail.logs]);
   const recovered = useMemo(() => recoveredSpans(full, detail.run.status), [full, detail.run.status]);
   const failureIndex = useMemo(() => {
     const cause = rootCauseSpan(full, detail.failures, recovered);
@@ -86,6 +88,7 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
               run={detail.run}
               recovered={recovered.has(node.span.span_id)}
               folded={view.folded.get(node.span.span_id) ?? NONE}
+              logs={frameLogLines(logsBySpan, node.span.span_id, view.folded.get(node.span.span_id) ?? NONE)}
             />
           </div>
         </>

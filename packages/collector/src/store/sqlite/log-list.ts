@@ -2,7 +2,7 @@ import type { LogListPage, LogListQuery, LogRow } from "../store.js";
 import { cursorInteger, decodeCursor, encodeCursor } from "./cursor.js";
 import type { StatementCache } from "./statement-cache.js";
 
-export const LOG_COLUMNS = `trace_id, span_id, run_id, request_id, service, ts, severity_number, severity_text,
+export const LOG_COLUMNS = `log_id, trace_id, span_id, run_id, request_id, service, ts, severity_number, severity_text,
   event_name, body, attributes, scope`;
 
 /**

@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import type { DecisionRow, FailureRow, RunRow, SpanRow } from "../../api/schemas";
+import type { DecisionRow, FailureRow, LogRow, RunRow, SpanRow } from "../../api/schemas";
 import { formatCost, formatDuration, formatTime, formatTokens } from "../../format";
 import type { Totals } from "../../model/cumulative";
 import { llmConversation, llmExtras, spanAttributes, toolCall } from "../../model/frame";
@@ -10,6 +10,7 @@ import { ChatView } from "../chat-view";
 import { JsonView } from "../json-view";
 import { StatusBadge } from "../status-badge";
 import { FailurePanel } from "./failure-panel";
+import { LogLines } from "./log-lines";
 
 export interface InspectorProps {
   node: SpanNode;
@@ -22,6 +23,8 @@ export interface InspectorProps {
   recovered: boolean;
   /** Plumbing folded into this frame. */
   folded: readonly SpanRow[];
+  /** What this frame's code logged. */
+  logs?: readonly LogRow[];
 }
 
 /** Everything the agent had at the cursor: totals so far, then the call, decision or failure. */
@@ -34,6 +37,7 @@ export function Inspector({
   run,
   recovered,
   folded,
+  logs = [],
 }: InspectorProps) {
   const { span } = node;
   const attrs = useMemo(() => spanAttributes(span), [span]);
@@ -75,6 +79,7 @@ export function Inspector({
       {failure ? <FailurePanel failure={failure} run={run} recovered={recovered} /> : null}
       {decisions.length ? <Decisions decisions={decisions} /> : null}
       <SpanBody span={span} attrs={attrs} />
+      {logs.length ? <LogLines lines={logs} runStartMs={runStartMs} /> : null}
       {folded.length ? <FoldedPlumbing spans={folded} /> : null}
       <details className="attributes">
         <summary>All attributes</summary>
