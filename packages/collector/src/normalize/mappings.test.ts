@@ -280,6 +280,47 @@ describe("normalization by source", () => {
     expect(normalizeAll({ ...answer, "ai.operationId": "ai.generateObject.doGenerate" })).toHaveLength(1);
   });
 
+  it("OTel GenAI: a chat call of the openai instrumentation inside another span opens a turn", () => {
+    const chat = (scope: string, parentSpanId?: string) =>
+      normalizeRequest({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                scope: { name: scope },
+                spans: [
+                  {
+                    traceId: "0af7651916cd43dd8448eb211c80319c",
+                    spanId: "b7ad6b7169203331",
+                    parentSpanId,
+                    name: "chat gpt-4o-mini",
+                    startTimeUnixNano: "1763900000000000000",
+                    endTimeUnixNano: "1763900001000000000",
+                    attributes: [
+                      { key: "gen_ai.operation.name", value: { stringValue: "chat" } },
+                      {
+                        key: "gen_ai.response.finish_reasons",
+                        value: { arrayValue: { values: [{ stringValue: "tool_calls" }] } },
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }).spans;
+    const [step, call] = chat("@opentelemetry/instrumentation-openai", "a000000000000000");
+    expect(step).toMatchObject({ kind: "step", name: "tool calls", parentSpanId: "a000000000000000" });
+    expect(call).toMatchObject({ kind: "llm", parentSpanId: step!.spanId });
+    // A call on its own is no turn; nor is another instrumentation's (its framework has its steps).
+    expect(chat("@opentelemetry/instrumentation-openai")).toHaveLength(1);
+    expect(chat("@traceloop/instrumentation-openai", "a000000000000000")).toHaveLength(1);
+    expect(
+      normalize({ "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "weather" }).joinsTurn,
+    ).toBe(true);
+  });
+
   it("leaves cost empty when a third-party call has tokens but no price is known", () => {
     const r = normalize({
       "gen_ai.operation.name": "chat",

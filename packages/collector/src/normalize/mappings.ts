@@ -170,10 +170,17 @@ export interface ModelDecision {
   finishReason: string | null;
 }
 
+/** Where a span comes from, beyond its attributes. */
+export interface SpanOrigin {
+  /** The name of the instrumentation scope that made it. */
+  scope: string;
+  hasParent: boolean;
+}
+
 interface StepOpeningCall {
   source: string;
   /** A model call that opens a step. */
-  opens(attrs: Attributes): boolean;
+  opens(attrs: Attributes, origin: SpanOrigin): boolean;
   /** A tool call that joins the step of the model call before it. */
   joins(attrs: Attributes): boolean;
   decided(attrs: Attributes): ModelDecision;
@@ -194,11 +201,42 @@ export const STEP_OPENING_CALLS: readonly StepOpeningCall[] = [
       finishReason: pickString(a, "ai.response.finishReason"),
     }),
   },
+  {
+    // OTel GenAI: the openai client's instrumentation inside an agent's span (`invoke_agent`),
+    // with the agent's tools as `execute_tool` spans beside its chat calls. The agent's span
+    // ends, and arrives, last, so a chat call cannot see it is an agent's: every chat call made
+    // inside another span counts as a turn.
+    source: "genai",
+    opens: (a, origin) =>
+      origin.hasParent &&
+      origin.scope === "@opentelemetry/instrumentation-openai" &&
+      pickString(a, C.GEN_AI_OPERATION_NAME) === C.GEN_AI_OPERATION.chat,
+    joins: (a) => pickString(a, C.GEN_AI_OPERATION_NAME) === C.GEN_AI_OPERATION.executeTool,
+    decided: (a) => ({
+      toolNames: toolCallNames(pickJsonValue(a, C.GEN_AI_OUTPUT_MESSAGES)),
+      finishReason: firstOf(a[C.GEN_AI_RESPONSE_FINISH_REASONS]),
+    }),
+  },
 ];
 
 /** The rule under which a model call opens a step, if one does. */
-export function stepOpeningCall(attrs: Attributes): StepOpeningCall | null {
-  return STEP_OPENING_CALLS.find((rule) => rule.opens(attrs)) ?? null;
+export function stepOpeningCall(attrs: Attributes, origin: SpanOrigin): StepOpeningCall | null {
+  return STEP_OPENING_CALLS.find((rule) => rule.opens(attrs, origin)) ?? null;
+}
+
+/** The tools the GenAI output messages call (`parts` of type `tool_call`). */
+function toolCallNames(messages: unknown): string[] {
+  if (!Array.isArray(messages)) return [];
+  return namesOf(
+    messages.flatMap((m) => ((m as { parts?: unknown } | null)?.parts as unknown[] | undefined) ?? []),
+    "name",
+  );
+}
+
+/** A string, or the first string of a list (OTLP array attributes). */
+function firstOf(value: unknown): string | null {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === "string" && first !== "" ? first : null;
 }
 
 /** Does this tool call join the step of the model call before it? */

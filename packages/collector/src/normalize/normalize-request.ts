@@ -19,7 +19,8 @@ export function normalizeRequest(request: OtlpExportTraceRequest): NormalizedBat
           const attrs = attributesToObject(span.attributes);
           const record = normalizeSpan({ span, attrs, resource });
           if (record.kind === "tool" && joinsTurn(attrs)) record.joinsTurn = true;
-          const opening = record.kind === "llm" ? stepOpeningCall(attrs) : null;
+          const origin = { scope: scopeSpans.scope?.name ?? "", hasParent: record.parentSpanId !== null };
+          const opening = record.kind === "llm" ? stepOpeningCall(attrs, origin) : null;
           batch.spans.push(...(opening ? withOpenedStep(record, opening.decided(attrs)) : [record]));
         } catch (error) {
           batch.rejected.push({ spanId: span.spanId, reason: (error as Error).message });

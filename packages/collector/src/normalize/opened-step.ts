@@ -42,8 +42,12 @@ export function withOpenedStep(call: SpanRecord, decided: ModelDecision): [SpanR
 export function stepName(call: Pick<SpanRecord, "status">, decided: ModelDecision): string {
   if (decided.toolNames.length > 0) return decided.toolNames.join(", ");
   if (call.status !== "ok" || !decided.finishReason) return "model call";
-  return decided.finishReason === "stop" ? "answer" : decided.finishReason;
+  if (decided.finishReason === "stop") return "answer";
+  return TOOL_CALLS.test(decided.finishReason) ? "tool calls" : decided.finishReason;
 }
+
+/** Finish reasons saying the model called tools, where the call does not say which. */
+const TOOL_CALLS = /^tool[-_]?calls?$/;
 
 /** Each hex digit's bits flipped: as unique as the ID itself, and never equal to it. */
 export function invertedId(spanId: string): string {
