@@ -42,9 +42,9 @@ describe("a Vercel AI SDK agent with flightrecSpanProcessor() in its NodeSDK", (
     await model?.close();
   });
 
-  const start = (mode: "hang" | "finish") => {
+  const start = (mode: "hang" | "finish", where: "script" | "request" = "script") => {
     // Heartbeats every second, judged after 3 missed: a killed agent's verdict comes in seconds.
-    const agent = startAgent("./vercel-agent.ts", [mode], {
+    const agent = startAgent("./vercel-agent.ts", [mode, where], {
       FLIGHTREC_ENDPOINT: collector.server.url,
       MODEL_URL: model.url,
       HEARTBEAT_MS: "1000",
@@ -65,8 +65,10 @@ describe("a Vercel AI SDK agent with flightrecSpanProcessor() in its NodeSDK", (
     )[0]!.cost;
 
   /** Starts the agent and waits until its tool call is on record (its placeholder): it is inside it. */
-  async function startInToolCall(): Promise<{ agent: AgentProcess; traceId: string; spanId: string }> {
-    const agent = start("hang");
+  async function startInToolCall(
+    where: "script" | "request" = "script",
+  ): Promise<{ agent: AgentProcess; traceId: string; spanId: string }> {
+    const agent = start("hang", where);
     await agent.printed("tool started");
     const tool = await vi.waitFor(() => {
       const row = collector.query<{ trace_id: string; span_id: string }>(
@@ -127,6 +129,21 @@ describe("a Vercel AI SDK agent with flightrecSpanProcessor() in its NodeSDK", (
       ["step", "ok", null],
       ["tool", "error", "interrupted: SIGTERM"],
     ]);
+  }, 120_000);
+
+  it("inside a request handler's span is stopped the same way: the agent's call is the run span", async () => {
+    const { agent, traceId } = await startInToolCall("request");
+    agent.child.kill("SIGTERM");
+    expect((await agent.exited).signal).toBe("SIGTERM");
+    await vi.waitFor(() => expect(runOf(traceId)?.status).toBe("interrupted"), PATIENCE);
+    // The reason is on the agent's call, the run span the verdict reads; the request is the trace's root.
+    expect(runOf(traceId)).toMatchObject({ name: "forecast", error: "SIGTERM", current_step: 1 });
+    expect(
+      collector.query(
+        "SELECT kind, name, error FROM spans WHERE run_id = ? AND parent_span_id IS NULL",
+        traceId,
+      ),
+    ).toEqual([{ kind: "other", name: "POST /forecast", error: "interrupted: SIGTERM" }]);
   }, 120_000);
 
   it("runs and exits as usual when no collector is listening", async () => {

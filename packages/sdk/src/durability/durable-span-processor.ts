@@ -99,28 +99,20 @@ export class DurableSpanProcessor implements SpanProcessor {
 
   onStart(span: Span, _parentContext: Context): void {
     if (this.stopped) return;
-    if (isOwnRun(span)) {
-      span.setAttribute(ATTR_HEARTBEAT_INTERVAL_MS, this.options.heartbeatIntervalMs);
-      this.announceRun(span);
-      this.frameworkRuns.onStart(span);
-      return;
-    }
-    const root = this.frameworkRuns.onStart(span);
-    if (root === span) {
+    if (isOwnRun(span)) span.setAttribute(ATTR_HEARTBEAT_INTERVAL_MS, this.options.heartbeatIntervalMs);
+    if (this.frameworkRuns.onStart(span) || isOwnRun(span)) {
       this.announceRun(span);
       return;
     }
-    if (root) this.announceRun(root);
     this.fresh.push(span);
     if (this.fresh.length >= this.sweepAt) this.sweep();
   }
 
   onEnd(span: ReadableSpan): void {
     if (this.announced.size > 0) this.announced.delete(span as Span);
-    if (this.frameworkRuns.onEnd(span)) {
+    const extras = this.frameworkRuns.onEnd(span);
+    if (extras) {
       // A framework's run ended: sent at once, so that a process that exits right after keeps it.
-      const extras = this.frameworkRuns.extrasOf(span) ?? {};
-      this.frameworkRuns.forget(span);
       this.queue.add(copyOf(span, extras), undefined, true);
       return;
     }

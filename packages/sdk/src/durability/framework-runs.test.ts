@@ -48,7 +48,7 @@ function generateText(parent = context.active()) {
   );
 }
 
-describe("a framework's run (the root of an agent's trace)", () => {
+describe("a framework's run (the outermost span of an agent's call)", () => {
   it("is announced at its start as a run, on Flightrec's copies only", async () => {
     const root = generateText();
     await until("the run's placeholder", () => sent("ai.generateText", true).length > 0);
@@ -84,16 +84,35 @@ describe("a framework's run (the root of an agent's trace)", () => {
     expect(exporter.getFinishedSpans()).toEqual([]);
   });
 
-  it("is the root a request handler opened, once an agent's span starts inside it", async () => {
+  it("is the agent's outermost span in a request handler's trace; the request costs nothing", async () => {
     const request = tracer().startSpan("POST /chat", { attributes: { "http.method": "POST" } });
-    await sleep(HEARTBEAT_MS * 2);
-    expect(sent("POST /chat", true)).toEqual([]); // a plain request is not a run, and costs nothing
     const call = generateText(trace.setSpan(context.active(), request));
-    await until("the request's placeholder", () => sent("POST /chat", true).length > 0);
-    expect(sent("POST /chat", true)[0]?.attributes["flightrec.span.kind"]).toBe("run");
+    const model = tracer().startSpan(
+      "ai.generateText.doGenerate",
+      { attributes: { "ai.operationId": "ai.generateText.doGenerate" } },
+      trace.setSpan(context.active(), call),
+    );
+    await until("the call's placeholder", () => sent("ai.generateText", true).length > 0);
+    expect(sent("ai.generateText", true)[0]?.attributes["flightrec.span.kind"]).toBe("run");
+    model.end();
     call.end();
     request.end();
     await processor.forceFlush();
+    expect(sent("POST /chat", true)).toEqual([]);
+    expect(sent("ai.generateText.doGenerate", false)[0]?.attributes["flightrec.span.kind"]).toBeUndefined();
+    // A later call in the same trace is a run again.
+    const next = generateText(trace.setSpan(context.active(), request));
+    await until("the next call's placeholder", () => sent("ai.generateText", true).length > 1);
+    next.end();
+  });
+
+  it("is not a framework call inside a run of our own SDK", async () => {
+    const own = tracer().startSpan("invoke_agent a", { attributes: { "flightrec.span.kind": "run" } });
+    const call = generateText(trace.setSpan(context.active(), own));
+    call.end();
+    own.end();
+    await processor.forceFlush();
+    expect(sent("ai.generateText", true)).toEqual([]);
     expect(sent("ai.generateText", false)[0]?.attributes["flightrec.span.kind"]).toBeUndefined();
   });
 

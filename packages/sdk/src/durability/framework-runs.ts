@@ -33,26 +33,21 @@ export function isAgentSpan(span: ReadableSpan): boolean {
   return AGENT_SCOPE_PREFIXES.some((prefix) => scope.startsWith(prefix));
 }
 
-/** The first span of its trace in this process: no parent, or a parent in another process. */
-function isLocalRoot(span: ReadableSpan): boolean {
-  const parent = span.parentSpanContext;
-  return parent === undefined || parent.isRemote === true;
-}
-
 /**
- * The runs of agents not written with `run()`: a framework's agent (Vercel AI SDK's
- * `ai.generateText`, LangGraph's graph, an HTTP request serving one) is a trace, and its run is
- * the trace's root, as the collector sees it. The root of a trace becomes a run when it starts
- * as an agent's span, or when the first agent span starts inside it (an HTTP handler that calls
- * a model). A run span of our own SDK in the trace is the run instead: its root stays a span.
+ * The runs of agents not written with `run()`: a framework's agent call (Vercel AI SDK's
+ * `ai.generateText`, LangGraph's graph) is a run from its outermost span, the first agent span
+ * of its trace while no run of the trace is open in this process. Spans inside it, and any agent
+ * span inside a run of our own SDK, are not runs. An HTTP request that serves an agent is not
+ * announced: the collector judges the run by the agent's span (its newest run span), and the
+ * request costs nothing extra.
  *
- * A framework's spans are not ours to change (other exporters see them too): what marks the
- * root as a run (`flightrec.span.kind = run`, the heartbeat interval, an interruption reason)
- * is added only to the copies Flightrec sends.
+ * A framework's spans are not ours to change (other exporters see them too): what marks its
+ * outermost span as a run (`flightrec.span.kind = run`, the heartbeat interval, an interruption
+ * reason) is added only to the copies Flightrec sends.
  */
 export class FrameworkRuns {
-  /** Local roots still open that are not runs (yet), by trace ID. */
-  private readonly candidates = new Map<string, Span>();
+  /** Runs (ours and frameworks') open in this process, counted by trace ID. */
+  private readonly openInTrace = new Map<string, number>();
   /** Framework runs still open, with the attributes their copies carry. */
   private readonly open = new Map<Span, Attributes>();
 
@@ -62,42 +57,33 @@ export class FrameworkRuns {
     return this.open.size;
   }
 
-  /** Sees a span start; returns the root it made a run, if any (its placeholder is due now). */
-  onStart(span: Span): Span | undefined {
+  /** Sees a span start; true when it is a framework's run (its placeholder is due now). */
+  onStart(span: Span): boolean {
     const traceId = span.spanContext().traceId;
-    if (span.attributes[ATTR_SPAN_KIND] !== undefined || span.attributes[ATTR_RUN_ID] !== undefined) {
-      // Our own SDK's span: its run (or, outside run(), none) is decided by our attributes.
-      if (this.candidates.size > 0) this.candidates.delete(traceId);
-      return undefined;
+    const kind = span.attributes[ATTR_SPAN_KIND];
+    if (kind !== undefined || span.attributes[ATTR_RUN_ID] !== undefined) {
+      // Our own SDK's span: its attributes say what it is; a run of ours holds the agent spans in it.
+      if (kind === "run") this.count(traceId, 1);
+      return false;
     }
-    if (isLocalRoot(span)) {
-      if (isAgentSpan(span)) return this.promote(span);
-      this.candidates.set(traceId, span);
-      return undefined;
-    }
-    if (this.candidates.size === 0 || !isAgentSpan(span)) return undefined;
-    const root = this.candidates.get(traceId);
-    if (!root) return undefined;
-    this.candidates.delete(traceId);
-    return root.ended ? undefined : this.promote(root);
+    if (!isAgentSpan(span) || (this.openInTrace.get(traceId) ?? 0) > 0) return false;
+    this.count(traceId, 1);
+    this.open.set(span, {
+      [ATTR_SPAN_KIND]: "run",
+      [ATTR_HEARTBEAT_INTERVAL_MS]: this.heartbeatIntervalMs,
+    });
+    return true;
   }
 
-  /** Sees a span end; true when it was a framework run (its final copy is then due). */
-  onEnd(span: ReadableSpan): boolean {
-    if (this.candidates.size > 0) {
-      const traceId = span.spanContext().traceId;
-      if (this.candidates.get(traceId) === span) this.candidates.delete(traceId);
-    }
-    return this.open.size > 0 && this.open.has(span as Span);
-  }
-
-  /** Forgets an ended run, once its final copy was taken. */
-  forget(span: ReadableSpan): void {
-    this.open.delete(span as Span);
-  }
-
-  isRun(span: ReadableSpan): boolean {
-    return this.open.size > 0 && this.open.has(span as Span);
+  /**
+   * Sees a span end; returns what its copy carries when it was a framework's run (its final
+   * copy is then due, and the run is forgotten).
+   */
+  onEnd(span: ReadableSpan): Attributes | undefined {
+    const extras = this.open.size > 0 ? this.open.get(span as Span) : undefined;
+    if (extras) this.open.delete(span as Span);
+    if (extras || span.attributes[ATTR_SPAN_KIND] === "run") this.count(span.spanContext().traceId, -1);
+    return extras;
   }
 
   /** What a copy of the span carries beyond its own attributes (nothing unless it is a framework run). */
@@ -110,15 +96,9 @@ export class FrameworkRuns {
     for (const extras of this.open.values()) extras[key] = value;
   }
 
-  runs(): Span[] {
-    return [...this.open.keys()];
-  }
-
-  private promote(span: Span): Span {
-    this.open.set(span, {
-      [ATTR_SPAN_KIND]: "run",
-      [ATTR_HEARTBEAT_INTERVAL_MS]: this.heartbeatIntervalMs,
-    });
-    return span;
+  private count(traceId: string, by: 1 | -1): void {
+    const n = (this.openInTrace.get(traceId) ?? 0) + by;
+    if (n > 0) this.openInTrace.set(traceId, n);
+    else this.openInTrace.delete(traceId);
   }
 }
