@@ -79,7 +79,6 @@ export class SpanWriter {
   private readonly failureSteps: FailureSteps;
   private readonly setStepIndex: Database.Statement;
   private readonly conversations: Conversations;
-  private readonly claimLogs: Database.Statement;
   readonly write: (spans: readonly SpanRecord[]) => IngestSummary;
 
   constructor(db: Database.Database) {
@@ -98,8 +97,6 @@ export class SpanWriter {
     this.failureSteps = new FailureSteps(db);
     this.setStepIndex = db.prepare("UPDATE spans SET step_index = ? WHERE span_key = ?");
     this.conversations = new Conversations(db);
-    // Log records that arrived before their trace's run was known become the run's.
-    this.claimLogs = db.prepare("UPDATE logs SET run_id = ? WHERE trace_id = ? AND run_id IS NULL");
     const transaction = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
     this.write = (spans) => {
       try {
@@ -181,7 +178,6 @@ export class SpanWriter {
         span.runId === null ? runId === span.traceId && span.parentSpanId === null : span.kind === "run";
       addToDelta(delta, span, previous, isRoot);
     }
-    for (const [traceId, trace] of traces) if (trace.runId !== null) this.claimLogs.run(trace.runId, traceId);
     const now = new Date().toISOString();
     for (const delta of deltas.values()) this.runs.merge(deltaParams(delta, now));
     for (const [runId, attempt] of movedSteps) this.steps.refreshCurrentStep(runId, attempt);

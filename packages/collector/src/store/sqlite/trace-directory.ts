@@ -30,6 +30,7 @@ export class TraceDirectory {
   private readonly select: Database.Statement;
   private readonly claim: Database.Statement;
   private readonly joinRun: Database.Statement[];
+  private readonly claimLogs: Database.Statement;
   /** A base shared by two traces costs only probes (spans are told apart by their IDs). */
   private nextBase: bigint;
 
@@ -45,6 +46,9 @@ export class TraceDirectory {
          AND ${KEY_RANGE_SQL.last("@base")} AND trace_id = @trace_id AND run_id IS NULL`,
       ),
     );
+    // Log records arrive without a run, and may come before their trace's spans: they join it
+    // when the trace gets one (a new trace naming a run, or a late claim).
+    this.claimLogs = db.prepare("UPDATE logs SET run_id = ? WHERE trace_id = ? AND run_id IS NULL");
     const lastKey = db.prepare("SELECT max(span_key) FROM spans").pluck().safeIntegers().get() as
       | bigint
       | null;
@@ -77,6 +81,7 @@ export class TraceDirectory {
    */
   private lateClaim(entry: TraceEntry, traceId: string, runId: string): void {
     this.claim.run(runId, traceId);
+    this.claimLogs.run(runId, traceId);
     entry.runId = runId;
     if (entry.keyBase === null) return;
     for (const statement of this.joinRun) {
@@ -94,6 +99,7 @@ export class TraceDirectory {
     if (this.insert.run(traceId, this.nextBase, claim, seenMs).changes === 1) {
       entry = { keyBase: this.nextBase, runId: claim };
       this.nextBase = keyBaseAfter(this.nextBase);
+      if (claim !== null) this.claimLogs.run(claim, traceId);
     } else {
       const row = this.select.get(traceId) as { key_base: bigint | null; run_id: string | null };
       entry = { keyBase: row.key_base, runId: row.run_id };
