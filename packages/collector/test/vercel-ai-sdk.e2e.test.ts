@@ -242,4 +242,12 @@ describe("Vercel AI SDK (ai 6, @ai-sdk/openai) agent loop → OTLP/protobuf expo
     );
     expect(ttft.map((r) => typeof r.ttft)).toEqual(["number", "number", "number"]);
   });
+
+  it("counts on /metrics the spans the agent sent, not the steps derived from them", async () => {
+    // Per run: the call, three model calls, two tool calls; each model call also made a step.
+    expect(collector.query("SELECT count(*) AS n FROM spans")).toEqual([{ n: 2 * (6 + 3) }]);
+    const text = await (await fetch(`${collector.server.url}/metrics`)).text();
+    expect(text).toMatch(/^flightrec_spans_received_total 12$/m);
+    expect(text).toMatch(/^flightrec_spans_stored_total 12$/m);
+  });
 });

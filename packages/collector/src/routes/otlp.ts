@@ -61,10 +61,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The spans of this request the store could not take; a group commit's summary names those of all its requests. */
 function unstoredOf(spans: readonly SpanRecord[], summary: IngestSummary): RejectedSpan[] {
   if (summary.unstored.length === 0) return [];
-  const mine = new Set(spans.map((s) => `${s.traceId}/${s.spanId}`));
+  // Steps the collector derived (normalize/opened-step.ts) were never sent: the client hears of its own spans.
+  const mine = new Set(spans.filter((s) => !s.opensTurn).map((s) => `${s.traceId}/${s.spanId}`));
   return summary.unstored
     .filter((u) => mine.has(`${u.traceId}/${u.spanId}`))
     .map((u) => ({ spanId: u.spanId, reason: u.reason }));
+}
+
+function countDerived(spans: readonly SpanRecord[]): number {
+  let n = 0;
+  for (const span of spans) if (span.opensTurn) n++;
+  return n;
 }
 
 /** Submits to the queue, counting a refusal. */
@@ -83,14 +90,16 @@ async function storeSpans(
   queue: WriteQueue,
   metrics: Metrics,
 ): Promise<PartialSuccess | null> {
-  metrics.spansReceived += batch.spans.length + batch.rejected.length;
+  // Steps the collector derived from a model call (normalize/opened-step.ts) are not counted as sent.
+  const sent = batch.spans.length - countDerived(batch.spans);
+  metrics.spansReceived += sent + batch.rejected.length;
   metrics.spansRejected += batch.rejected.length;
   const rejected = [...batch.rejected];
   if (batch.spans.length > 0) {
     const summary = await submitted(queue.submit(batch.spans), metrics);
     const unstored = unstoredOf(batch.spans, summary);
     metrics.spansRejected += unstored.length;
-    metrics.spansStored += batch.spans.length - unstored.length;
+    metrics.spansStored += sent - unstored.length;
     rejected.push(...unstored);
   }
   if (rejected.length === 0) return null;
