@@ -115,7 +115,10 @@ export interface LogRecord {
 /** One message of an LLM call's conversation, from a GenAI content event. */
 export interface ConversationEntry {
   part: "input" | "output";
-  /** JSON text of the message, in the shape our SDK records (see genai-content-events.ts). */
+  /**
+   * JSON text of the message in the shape our SDK records (see genai-content-events.ts), or of
+   * an array of them for an event that lists several.
+   */
   message: string;
 }
 

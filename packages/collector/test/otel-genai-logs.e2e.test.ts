@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { metrics } from "@opentelemetry/api";
 import { OTLPLogExporter as JsonLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { OTLPLogExporter as ProtobufLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { OpenAIInstrumentation } from "@opentelemetry/instrumentation-openai";
@@ -38,6 +39,8 @@ describe.each(["json", "protobuf"] as const)(
       const instrumentation = new OpenAIInstrumentation({ captureMessageContent: true });
       instrumentation.setTracerProvider(tracerProvider);
       instrumentation.setLoggerProvider(loggerProvider);
+      // As registerInstrumentations does: without a meter provider its metric instruments stay unset.
+      instrumentation.setMeterProvider(metrics.getMeterProvider());
       const openai = require("openai") as typeof import("openai");
       const [definition] = instrumentation.getModuleDefinitions();
       definition!.patch!(openai);
@@ -75,6 +78,8 @@ describe.each(["json", "protobuf"] as const)(
             { role: "tool", tool_call_id: call.id, content: '{"revenue":"-12%"}' },
           ],
         });
+        // The Responses API: its events list the messages in attributes.
+        await client.responses.create({ model: "gpt-4o-mini", input: "Summarize Q3 in a word." });
       } finally {
         definition!.unpatch!(openai);
         await loggerProvider.forceFlush();
@@ -139,6 +144,26 @@ describe.each(["json", "protobuf"] as const)(
         },
         { role: "tool", content: '{"revenue":"-12%"}', tool_call_id: "call_1" },
       ]);
+    });
+
+    it("shows a Responses API call's conversation from the messages its events list", () => {
+      const responses = calls()[3]!;
+      expect({
+        input: JSON.parse(responses.input as string),
+        output: JSON.parse(responses.output as string),
+      }).toEqual({
+        input: [{ role: "user", parts: [{ type: "text", content: "Summarize Q3 in a word." }] }],
+        output: [
+          {
+            role: "assistant",
+            parts: [
+              { type: "reasoning", text: "Compared Q3 with Q2." },
+              { type: "text", content: "Revenue fell 12%." },
+            ],
+            finish_reason: "stop",
+          },
+        ],
+      });
     });
 
     it("keeps the events as records of the run, apart from its log lines", async () => {

@@ -38,6 +38,20 @@ describe("conversationEntryOf", () => {
     });
   });
 
+  it("takes the message lists of a Responses API operation-details event as they are", () => {
+    const input = [{ role: "user", parts: [{ type: "text", content: "hi" }] }];
+    const event = "gen_ai.client.inference.operation.details";
+    expect(conversationEntryOf(event, null, { "gen_ai.input.messages": input })).toEqual({
+      part: "input",
+      message: JSON.stringify(input),
+    });
+    expect(conversationEntryOf(event, null, { "gen_ai.output.messages": JSON.stringify(input) })).toEqual({
+      part: "output",
+      message: JSON.stringify(input),
+    });
+    expect(conversationEntryOf(event, null, {})).toBeNull();
+  });
+
   it("is null for any other event or a plain log line", () => {
     expect(conversationEntryOf("user.login", { content: "x" })).toBeNull();
     expect(conversationEntryOf(null, "hello")).toBeNull();

@@ -1,6 +1,7 @@
 import type { ConversationEntry } from "../domain.js";
 import type { AttributeValue } from "../otlp/attributes.js";
-import { GENAI_CONTENT_EVENTS } from "./mappings.js";
+import { GENAI_CONTENT_EVENTS, GENAI_MESSAGE_LIST_EVENTS } from "./mappings.js";
+import type { Attributes } from "./pick.js";
 
 type Obj = { [key: string]: AttributeValue };
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -9,13 +10,17 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
  * The message a GenAI content event carries, in the shape our SDK records an LLM call's
  * conversation: input messages as the OpenAI API takes them (`{ role, content, tool_calls,
  * tool_call_id }`), output as `gen_ai.output.messages` (`{ role, parts, finish_reason }`).
- * Null for any other event.
+ * An event with a list of messages gives them as a JSON array. Null for any other event.
  */
 export function conversationEntryOf(
   eventName: string | null,
   body: AttributeValue,
+  attrs: Attributes = {},
 ): ConversationEntry | null {
-  const event = eventName === null ? undefined : GENAI_CONTENT_EVENTS[eventName];
+  if (eventName === null) return null;
+  const list = GENAI_MESSAGE_LIST_EVENTS[eventName];
+  if (list) return messageList(attrs, list);
+  const event = GENAI_CONTENT_EVENTS[eventName];
   if (!event) return null;
   const fields = isObj(body) ? body : { content: body };
   const message = event.part === "input" ? inputMessage(event.role, fields) : outputMessage(fields);
@@ -46,4 +51,20 @@ function outputMessage(body: Obj): Obj {
   }
   const role = typeof message.role === "string" ? message.role : "assistant";
   return { role, parts, finish_reason: typeof body.finish_reason === "string" ? body.finish_reason : null };
+}
+
+/** The input or output messages an event lists in its attributes (as values or JSON text). */
+function messageList(attrs: Attributes, keys: { input: string; output: string }): ConversationEntry | null {
+  for (const part of ["input", "output"] as const) {
+    let value: unknown = attrs[keys[part]];
+    if (typeof value === "string") {
+      try {
+        value = JSON.parse(value);
+      } catch {
+        continue;
+      }
+    }
+    if (Array.isArray(value) && value.length > 0) return { part, message: JSON.stringify(value) };
+  }
+  return null;
 }

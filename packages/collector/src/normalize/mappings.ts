@@ -440,3 +440,14 @@ export const GENAI_CONTENT_EVENTS: Readonly<Record<string, { part: "input" | "ou
   "gen_ai.tool.message": { part: "input", role: "tool" },
   "gen_ai.choice": { part: "output", role: "assistant" },
 };
+
+/**
+ * GenAI events that carry whole message lists in attributes (genai: the Responses API as
+ * `@opentelemetry/instrumentation-openai` emits it), already in the `{ role, parts }` shape.
+ */
+export const GENAI_MESSAGE_LIST_EVENTS: Readonly<Record<string, { input: string; output: string }>> = {
+  "gen_ai.client.inference.operation.details": {
+    input: "gen_ai.input.messages",
+    output: "gen_ai.output.messages",
+  },
+};

@@ -53,7 +53,7 @@ export function normalizeLog(record: OtlpLogRecord, resource: Attributes, scope:
     attributes: JSON.stringify(attrs),
     scope,
     // Only a content event with a span has a conversation to join.
-    conversation: spanId === null ? null : conversationEntryOf(eventName, body ?? null),
+    conversation: spanId === null ? null : conversationEntryOf(eventName, body ?? null, attrs),
   };
   return { logId: contentHash(fields), ...fields };
 }
