@@ -326,10 +326,28 @@ describe("query API (docs/decisions/0002-query-api.md)", () => {
     expect((await get("/api/stats?bucket=week")).status).toBe(400);
   });
 
+  it.each([
+    ["", "runId"],
+    ["runId=task-1&limit=0", "limit"],
+    ["runId=task-1&cursor=garbage", "cursor"],
+  ])("answers /api/logs?%s with 400 naming the parameter", async (query, name) => {
+    const { status, body } = await get<{ error: string }>(`/api/logs?${query}`);
+    expect(status).toBe(400);
+    expect(body.error).toContain(`"${name}"`);
+  });
+
+  it("lists a run's log records, none here, and carries them in its detail", async () => {
+    expect(await get("/api/logs?runId=task-1")).toEqual({
+      status: 200,
+      body: { logs: [], nextCursor: null },
+    });
+    expect((await get<RunDetail & { logs: unknown[] }>("/api/runs/task-1")).body.logs).toEqual([]);
+  });
+
   it("describes the tables and views for the SQL editor", async () => {
     const { body } = await get<{ tables: { name: string; columns: { name: string }[] }[] }>("/api/schema");
     const names = body.tables.map((t) => t.name);
-    for (const name of ["runs", "spans", "decisions", "failures", "llm_calls", "tool_calls"])
+    for (const name of ["runs", "spans", "decisions", "failures", "logs", "llm_calls", "tool_calls"])
       expect(names).toContain(name);
     expect(names).not.toContain("traces");
     const decisions = body.tables.find((t) => t.name === "decisions")!;
