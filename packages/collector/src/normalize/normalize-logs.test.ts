@@ -110,6 +110,17 @@ describe("normalizeLogsRequest", () => {
     ]);
   });
 
+  it("refuses an OTLP/protobuf record whose trace ID is not 16 bytes, naming where it is", () => {
+    const body = encodeProtoLogsRequest({
+      resourceLogs: [
+        { scopeLogs: [{ logRecords: [{ timeUnixNano: "1", traceId: Buffer.from("abcdef", "hex") }] }] },
+      ],
+    });
+    expect(() => decodeLogsRequest(Buffer.from(body), "protobuf")).toThrow(
+      /resourceLogs\.0\.scopeLogs\.0\.logRecords\.0\.traceId: expected 16 bytes, got 3/,
+    );
+  });
+
   it("decodes OTLP/protobuf with the event name (field 12) and exact nanoseconds", () => {
     const body = encodeProtoLogsRequest({
       resourceLogs: [
