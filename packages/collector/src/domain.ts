@@ -33,6 +33,11 @@ export interface SpanRecord {
   output: string | null;
   /** All attributes as one JSON object text. */
   attributes: string;
+  /**
+   * The resource attributes (service, SDK versions, host, runtime) as one JSON object text, kept
+   * on run spans only: each attempt's environment, without repeating it on every span.
+   */
+  resource?: string | null;
   /** A placeholder for a span that has started but not yet ended. */
   pending: boolean;
   /** Decisions recorded on this span (events named `flightrec.decision`). */

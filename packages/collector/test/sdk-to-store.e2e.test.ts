@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { init, run, shutdown, step } from "@flightrec/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCollector, type TestCollector } from "./helpers.js";
@@ -107,5 +108,20 @@ describe("SDK → OTLP/HTTP exporter → collector → SQLite", () => {
     expect(detail.spans).toHaveLength(4);
     const missing = await fetch(`${collector.server.url}/api/runs/nope`);
     expect(missing.status).toBe(404);
+  });
+
+  it("serves the agent's environment on its run span only, from the SDK's resource", async () => {
+    const detail = (await (await fetch(`${collector.server.url}/api/runs/task-123`)).json()) as {
+      spans: { kind: string; resource: string | null }[];
+    };
+    const [root, ...others] = detail.spans;
+    expect(root!.kind).toBe("run");
+    expect(JSON.parse(root!.resource!)).toMatchObject({
+      "service.name": "e2e-agent",
+      "telemetry.distro.name": "@flightrec/sdk",
+      "process.runtime.version": process.versions.node,
+      "host.name": hostname(),
+    });
+    expect(others.map((s) => s.resource)).toEqual([null, null, null]);
   });
 });

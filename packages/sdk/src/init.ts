@@ -1,6 +1,6 @@
 import { context, ProxyTracerProvider, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { resourceFromAttributes } from "@opentelemetry/resources";
+import { agentResource } from "./agent-resource.js";
 import { BasicTracerProvider, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { resolveEndpoint, tracesUrl } from "./config.js";
 import {
@@ -116,9 +116,7 @@ export function init(options: InitOptions = {}): void {
   if (installed) return;
   const processor = flightrecSpanProcessor(options);
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({
-      "service.name": options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? "agent",
-    }),
+    resource: agentResource(options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? "agent"),
     spanProcessors: [processor],
   });
   const appHasProvider = hasGlobalTracerProvider();

@@ -210,6 +210,36 @@ describe("normalizeSpan", () => {
     expect(root.input).toBe('{"quarter":"Q4"}');
   });
 
+  it("keeps the resource attributes on run spans only: the attempt's environment", () => {
+    const [root, step] = normalizeRequest({
+      resourceSpans: [
+        {
+          resource: {
+            attributes: [
+              { key: "service.name", value: str("svc") },
+              { key: "host.name", value: str("worker-7") },
+              { key: "process.runtime.version", value: str("20.19.0") },
+            ],
+          },
+          scopeSpans: [
+            {
+              spans: [
+                { ...base, attributes: [{ key: "flightrec.span.kind", value: str("run") }] },
+                { ...base, spanId: "B7AD6B7169203332", attributes: [{ key: "flightrec.step.index", value: int(1) }] },
+              ],
+            },
+          ],
+        },
+      ],
+    }).spans;
+    expect(JSON.parse(root!.resource!)).toEqual({
+      "service.name": "svc",
+      "host.name": "worker-7",
+      "process.runtime.version": "20.19.0",
+    });
+    expect(step!.resource).toBeNull();
+  });
+
   it("turns flightrec.decision events into decisions", () => {
     const record = normalizeOne({
       ...base,

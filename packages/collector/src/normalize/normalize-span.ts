@@ -67,6 +67,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
       wholeMessages(attrs, WHOLE_MESSAGES.output) ??
       pickJson(attrs, ...FIELD_KEYS.outputPayload),
     attributes: JSON.stringify(withOurNames(attrs)),
+    resource: kind === "run" ? JSON.stringify(resource) : null,
     pending,
     decisions: decisionsOf(span, stepIndex),
     failure: failureOf(span, attrs, stepIndex, status === "error", input),

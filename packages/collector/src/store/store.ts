@@ -49,6 +49,8 @@ export interface SpanRow {
   error: string | null;
   service: string | null;
   attributes: string;
+  /** The resource attributes as a JSON object's text, on run spans (each attempt's environment); else null. */
+  resource: string | null;
 }
 
 /** A row of the `decisions` table. */

@@ -233,6 +233,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX logs_of_no_run ON logs (ts_ns) WHERE run_id IS NULL;
   ALTER TABLE spans ADD COLUMN messages_from_logs INTEGER NOT NULL DEFAULT 0;
   `,
+  // 8: the resource attributes of run spans (service, SDK versions, host, runtime), as a JSON
+  // object: each attempt's environment, for comparing runs. Other spans leave it null, so the
+  // hot insert path does not write the same object once per span.
+  `
+  ALTER TABLE spans ADD COLUMN resource TEXT;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -22,8 +22,9 @@ const TOO_MANY_ON_KEY = `${MAX_KEY_PROBES} other spans of its trace share the lo
 const UPSERT_SPAN_SQL = `
 INSERT INTO spans (span_key, trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at,
                    ended_at, duration_ms, start_ns, end_ns, step_index, model, provider, input_tokens,
-                   output_tokens, cost_usd, input, output, error, service, attributes, step_by_order)
-VALUES (${new Array(26).fill("?").join(", ")})
+                   output_tokens, cost_usd, input, output, error, service, attributes, step_by_order,
+                   resource)
+VALUES (${new Array(27).fill("?").join(", ")})
 ON CONFLICT (span_key) DO UPDATE SET
   parent_span_id = excluded.parent_span_id, run_id = excluded.run_id, attempt = excluded.attempt,
   kind = excluded.kind, name = excluded.name, status = excluded.status, started_at = excluded.started_at,
@@ -32,7 +33,7 @@ ON CONFLICT (span_key) DO UPDATE SET
   provider = excluded.provider, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
   cost_usd = excluded.cost_usd, input = excluded.input, output = excluded.output, error = excluded.error,
   service = excluded.service, attributes = excluded.attributes, step_by_order = excluded.step_by_order,
-  messages_from_logs = 0`;
+  resource = excluded.resource, messages_from_logs = 0`;
 
 /** The common case, a span not stored before, costs one statement. */
 const INSERT_NEW_SPAN_SQL = UPSERT_SPAN_SQL.replace(
@@ -266,6 +267,7 @@ function spanParams(span: SpanRecord, key: bigint, runId: string | null, stepByO
     span.service,
     span.attributes,
     stepByOrder ? 1 : 0,
+    span.resource ?? null,
   ];
 }
 

@@ -24,7 +24,7 @@ import { registerStatsFunctions, stats } from "./stats.js";
 
 const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at, ended_at,
   duration_ms, step_index, model, provider, input_tokens, output_tokens, cost_usd, input, output, error, service,
-  attributes`;
+  attributes, resource`;
 /** Log lines a run's detail carries at most; /api/logs pages through all of them. */
 const RUN_DETAIL_LOGS = 5_000;
 /** Internal tables the SQL editor does not offer. */

@@ -57,6 +57,23 @@ describe("SqliteStore reads", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("returns each attempt's resource on its run span, and none on other spans", async () => {
+    const [root, call] = runOf("env-run", [{ kind: "llm" }], [5]);
+    const second = spanRecord({ ...root, spanId: "aaaaaaaaaaaaaaaa", attempt: 2, startNs: T0 + 1000n * MS });
+    await store.ingest([
+      { ...root!, resource: '{"host.name":"laptop"}' },
+      call!,
+      { ...second, resource: '{"host.name":"worker-7"}' },
+    ]);
+    const detail = await store.getRun("env-run");
+    const resources = detail!.spans.map((s) => [s.attempt, s.kind, s.resource]);
+    expect(resources).toEqual([
+      [1, "run", '{"host.name":"laptop"}'],
+      [1, "llm", null],
+      [2, "run", '{"host.name":"worker-7"}'],
+    ]);
+  });
+
   it("runs stats off the thread that commits: a batch sent after a stats call commits before its answer", async () => {
     await store.ingest(runOf("run-a", [{ kind: "llm", model: "gpt-4o" }], [10, 20, 30]));
     const order: string[] = [];
