@@ -24,7 +24,8 @@ describe("agentResource", () => {
   });
 
   it("takes OTEL_RESOURCE_ATTRIBUTES, and keeps the service name it was given", () => {
-    process.env.OTEL_RESOURCE_ATTRIBUTES = "deployment.environment.name=prod,service.name=other,service.version=1.4.2";
+    process.env.OTEL_RESOURCE_ATTRIBUTES =
+      "deployment.environment.name=prod,service.name=other,service.version=1.4.2";
     const attributes = agentResource("billing-agent").attributes;
     expect(attributes).toMatchObject({
       "deployment.environment.name": "prod",

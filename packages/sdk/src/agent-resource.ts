@@ -1,5 +1,11 @@
 import { hostname } from "node:os";
-import { defaultResource, detectResources, envDetector, type Resource, resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  type Resource,
+  resourceFromAttributes,
+} from "@opentelemetry/resources";
 import { TRACER_NAME, TRACER_VERSION } from "./tracer.js";
 
 /**

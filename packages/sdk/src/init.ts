@@ -1,7 +1,7 @@
 import { context, ProxyTracerProvider, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { agentResource } from "./agent-resource.js";
 import { BasicTracerProvider, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { agentResource } from "./agent-resource.js";
 import { resolveEndpoint, tracesUrl } from "./config.js";
 import {
   configureDurability,

@@ -225,7 +225,11 @@ describe("normalizeSpan", () => {
             {
               spans: [
                 { ...base, attributes: [{ key: "flightrec.span.kind", value: str("run") }] },
-                { ...base, spanId: "B7AD6B7169203332", attributes: [{ key: "flightrec.step.index", value: int(1) }] },
+                {
+                  ...base,
+                  spanId: "B7AD6B7169203332",
+                  attributes: [{ key: "flightrec.step.index", value: int(1) }],
+                },
               ],
             },
           ],
