@@ -15,6 +15,8 @@ describe("format", () => {
     expect(formatDuration(12.4)).toBe("12 ms");
     expect(formatDuration(1500)).toBe("1.50 s");
     expect(formatDuration(125_000)).toBe("2 m 5 s");
+    expect(formatDuration(25 * 60_000 - 120)).toBe("25 m 0 s");
+    expect(formatDuration(2 * 3_600_000 - 10_000)).toBe("2 h 0 m");
     expect(formatTokens(1200, 3)).toBe("1,200 in · 3 out");
     expect(formatTokens(null, null)).toBe("—");
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { barGeometry, buildSpanTree } from "./span-tree";
+import { buildSpanTree } from "./span-tree";
 import { span } from "./test-spans";
 
 describe("buildSpanTree", () => {
@@ -46,23 +46,5 @@ describe("buildSpanTree", () => {
 
   it("is empty for no spans", () => {
     expect(buildSpanTree([])).toMatchObject({ nodes: [], startMs: 0, endMs: 0 });
-  });
-});
-
-describe("barGeometry", () => {
-  it("places bars as fractions of the run", () => {
-    const tree = buildSpanTree([
-      span({ span_id: "r", started_at: "2026-01-01T00:00:00.000Z", duration_ms: 1000 }),
-      span({ span_id: "c", parent_span_id: "r", started_at: "2026-01-01T00:00:00.500Z", duration_ms: 250 }),
-    ]);
-    expect(barGeometry(tree.byId.get("c")!, tree, 0)).toEqual({ left: 0.5, width: 0.25 });
-  });
-
-  it("stretches a running span to now", () => {
-    const tree = buildSpanTree([
-      span({ span_id: "r", started_at: "2026-01-01T00:00:00.000Z", status: "running", duration_ms: null }),
-    ]);
-    const now = Date.parse("2026-01-01T00:00:02.000Z");
-    expect(barGeometry(tree.byId.get("r")!, tree, now)).toEqual({ left: 0, width: 1 });
   });
 });

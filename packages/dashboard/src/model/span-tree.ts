@@ -75,16 +75,3 @@ function compareStart(a: SpanRow, b: SpanRow): number {
   const d = Date.parse(a.started_at) - Date.parse(b.started_at);
   return d !== 0 ? d : a.span_id < b.span_id ? -1 : 1;
 }
-
-/** Where a node's bar sits on the run's time axis, as fractions of its width (0..1). */
-export function barGeometry(node: SpanNode, tree: SpanTree, nowMs: number): { left: number; width: number } {
-  const end = Math.max(tree.endMs, node.endMs === null ? nowMs : tree.endMs);
-  const total = Math.max(end - tree.startMs, 1);
-  const left = (node.startMs - tree.startMs) / total;
-  const nodeEnd = node.endMs ?? end;
-  return { left: clamp01(left), width: Math.max(clamp01((nodeEnd - node.startMs) / total), 0.002) };
-}
-
-function clamp01(x: number): number {
-  return Math.min(1, Math.max(0, x));
-}

@@ -18,6 +18,7 @@ import { foldPlumbing } from "../model/plumbing";
 import { recoveredSpans } from "../model/recovered";
 import { rootCauseSpan } from "../model/root-cause";
 import { buildSpanTree } from "../model/span-tree";
+import { buildTimeline } from "../model/timeline";
 
 export function RunPage() {
   const { runId = "" } = useParams();
@@ -58,10 +59,11 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
   const cursor = useReplayCursor(tree, showAll.shown ? "all" : "folded");
   const node = tree.nodes[cursor.index];
   const nowMs = detail.run.status === "running" ? loadedAt : tree.endMs;
+  const timeline = useMemo(() => buildTimeline(tree, nowMs), [tree, nowMs]);
 
   return (
     <section className="page replay" data-ready="true">
-      <ReplayHeader run={detail.run} elapsedMs={Math.max(nowMs - tree.startMs, 0)} />
+      <ReplayHeader run={detail.run} timeline={timeline} />
       {node ? (
         <>
           <Player
@@ -73,6 +75,7 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
           <div className="replay-body">
             <Waterfall
               tree={tree}
+              timeline={timeline}
               cursor={cursor.index}
               onSelect={cursor.go}
               nowMs={nowMs}
