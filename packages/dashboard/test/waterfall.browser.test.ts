@@ -79,6 +79,10 @@ describe.skipIf(!browserAvailable())("the run waterfall", () => {
     expect(await page.getByTestId("run-duration").textContent()).toMatch(
       /^520 ms running · 2[45] m \d+ s wall$/,
     );
+    // Its last step ended 490 ms into the time it ran (120 ms of attempt 1, 370 ms of attempt 2).
+    await page.keyboard.press("End");
+    await expect.poll(() => page.locator("article.inspector h3").textContent()).toBe("send_email");
+    expect(await page.locator("article.inspector").textContent()).toMatch(/time so far\s*490 ms/);
     await page.close();
   });
 

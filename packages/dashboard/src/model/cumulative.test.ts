@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { cumulativeTotals } from "./cumulative";
-import { buildSpanTree } from "./span-tree";
+import { buildSpanTree, type SpanTree } from "./span-tree";
 import { span } from "./test-spans";
+import { buildTimeline } from "./timeline";
+
+const totalsOf = (tree: SpanTree, nowMs = 0) => cumulativeTotals(tree, buildTimeline(tree, nowMs));
 
 describe("cumulativeTotals", () => {
   it("adds up LLM tokens and cost frame by frame and tracks elapsed time", () => {
@@ -42,7 +45,7 @@ describe("cumulativeTotals", () => {
         cost_usd: 0.02,
       }),
     ]);
-    const totals = cumulativeTotals(tree);
+    const totals = totalsOf(tree);
     expect(totals.map((t) => t.costUsd)).toEqual([0, 0.01, 0.01, 0.03]);
     expect(totals[3]).toMatchObject({
       inputTokens: 30,
@@ -61,6 +64,42 @@ describe("cumulativeTotals", () => {
       span({ span_id: "a", parent_span_id: "r", started_at: "2026-01-01T00:00:00.100Z", duration_ms: 100 }),
       span({ span_id: "b", parent_span_id: "r", started_at: "2026-01-01T00:00:00.300Z", duration_ms: 100 }),
     ]);
-    expect(cumulativeTotals(tree).map((t) => t.elapsedMs)).toEqual([0, 200, 400]);
+    expect(totalsOf(tree, Date.parse("2026-01-01T00:00:01.000Z")).map((t) => t.elapsedMs)).toEqual([
+      0, 200, 400,
+    ]);
+  });
+
+  it("counts the time a resumed run was running, not the dead time before its resume", () => {
+    const tree = buildSpanTree([
+      span({
+        span_id: "r1",
+        kind: "run",
+        attempt: 1,
+        started_at: "2026-01-01T00:00:00.000Z",
+        duration_ms: 300,
+      }),
+      span({
+        span_id: "a",
+        parent_span_id: "r1",
+        attempt: 1,
+        started_at: "2026-01-01T00:00:00.100Z",
+        duration_ms: 100,
+      }),
+      span({
+        span_id: "r2",
+        kind: "run",
+        attempt: 2,
+        started_at: "2026-01-01T01:00:00.000Z",
+        duration_ms: 300,
+      }),
+      span({
+        span_id: "b",
+        parent_span_id: "r2",
+        attempt: 2,
+        started_at: "2026-01-01T01:00:00.100Z",
+        duration_ms: 100,
+      }),
+    ]);
+    expect(totalsOf(tree).map((t) => t.elapsedMs)).toEqual([0, 200, 300, 500]);
   });
 });

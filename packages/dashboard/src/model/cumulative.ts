@@ -1,7 +1,9 @@
 import type { SpanNode, SpanTree } from "./span-tree";
+import { runningTime, type Timeline } from "./timeline";
 
 /** What the run had spent by the end of a frame. */
 export interface Totals {
+  /** Time running so far: a resumed run's dead time between attempts is not counted. */
   elapsedMs: number;
   inputTokens: number;
   outputTokens: number;
@@ -24,7 +26,7 @@ function momentOf(node: SpanNode): number {
  * count LLM spans only, as the run rollup does, so a step that repeats its calls' cost is
  * never counted twice.
  */
-export function cumulativeTotals(tree: SpanTree): Totals[] {
+export function cumulativeTotals(tree: SpanTree, timeline: Timeline): Totals[] {
   const out: Totals[] = [];
   let acc: Totals = {
     elapsedMs: 0,
@@ -38,7 +40,7 @@ export function cumulativeTotals(tree: SpanTree): Totals[] {
   for (const node of tree.nodes) {
     const { span } = node;
     acc = {
-      elapsedMs: momentOf(node) - tree.startMs,
+      elapsedMs: runningTime(timeline.lanes, momentOf(node)),
       inputTokens: acc.inputTokens + (span.kind === "llm" ? (span.input_tokens ?? 0) : 0),
       outputTokens: acc.outputTokens + (span.kind === "llm" ? (span.output_tokens ?? 0) : 0),
       costUsd: acc.costUsd + (span.kind === "llm" ? (span.cost_usd ?? 0) : 0),

@@ -51,14 +51,26 @@ export function buildTimeline(tree: SpanTree, nowMs: number): Timeline {
   const fallback: Lane = { attempt: 1, startMs: tree.startMs, endMs: tree.endMs, gapMs: null };
   return {
     lanes,
-    // Attempts that overlap (an agent thought dead that went on) count their common time once.
-    activeMs: lanes.reduce(
-      (sum, l, i) => sum + Math.max(0, l.endMs - Math.max(l.startMs, lanes[i - 1]?.endMs ?? l.startMs)),
-      0,
-    ),
+    activeMs: runningTime(lanes, Number.POSITIVE_INFINITY),
     wallMs: lanes.length ? lanes.at(-1)!.endMs - lanes[0]!.startMs : 0,
     laneOf: (node) => byAttempt.get(node.span.attempt) ?? fallback,
   };
+}
+
+/**
+ * How long the run had been running by `moment` (epoch ms): the dead time between attempts left
+ * out, and attempts that overlap (an agent thought dead that went on) counted once.
+ */
+export function runningTime(lanes: readonly Lane[], moment: number): number {
+  let sum = 0;
+  let covered = Number.NEGATIVE_INFINITY;
+  for (const lane of lanes) {
+    const from = Math.max(lane.startMs, covered);
+    const to = Math.min(lane.endMs, moment);
+    if (to > from) sum += to - from;
+    covered = Math.max(covered, lane.endMs);
+  }
+  return sum;
 }
 
 /** The stretch of time a lane's axis shows: the whole attempt, or a span zoomed into. */

@@ -48,7 +48,6 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
   const full = useMemo(() => buildSpanTree(detail.spans), [detail.spans]);
   const view = useMemo(() => foldPlumbing(full, showAll.shown), [full, showAll.shown]);
   const tree = view.tree;
-  const totals = useMemo(() => cumulativeTotals(tree), [tree]);
   const events = useMemo(() => indexRunEvents(detail), [detail]);
   const logsBySpan = useMemo(() => logLinesBySpan(detail.logs), [detail.logs]);
   const recovered = useMemo(() => recoveredSpans(full, detail.run.status), [full, detail.run.status]);
@@ -60,6 +59,7 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
   const node = tree.nodes[cursor.index];
   const nowMs = detail.run.status === "running" ? loadedAt : tree.endMs;
   const timeline = useMemo(() => buildTimeline(tree, nowMs), [tree, nowMs]);
+  const totals = useMemo(() => cumulativeTotals(tree, timeline), [tree, timeline]);
 
   return (
     <section className="page replay" data-ready="true">
