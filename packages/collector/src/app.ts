@@ -11,6 +11,7 @@ import { apiRoutes } from "./routes/api.js";
 import { checkpointRoutes } from "./routes/checkpoints.js";
 import { dashboardRoute } from "./routes/dashboard.js";
 import { eventsRoute } from "./routes/events.js";
+import { graphCheckpointRoutes } from "./routes/graph-checkpoints.js";
 import { healthRoute } from "./routes/health.js";
 import { otlpRoutes } from "./routes/otlp.js";
 import { sqlRoute } from "./routes/sql.js";
@@ -105,6 +106,7 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
   );
   app.route("/", eventsRoute({ events, metrics, maxUnsentBytes: options.maxUnsentEventBytes }));
   if (options.durability) app.route("/", checkpointRoutes({ durability: options.durability }));
+  app.route("/", graphCheckpointRoutes({ store: options.store, maxBodyBytes }));
   app.route("/", apiRoutes(options));
   if (options.sql) app.route("/", sqlRoute({ sql: options.sql }));
   app.all("/api/*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
@@ -162,11 +164,15 @@ const ROUTE_PATHS = new Set([
   "/api/sql",
   "/api/step-durations",
   "/api/logs",
+  "/api/graph/checkpoint",
+  "/api/graph/checkpoints",
+  "/api/graph/writes",
 ]);
 
 /** A bounded label set for metrics: route shapes, never raw IDs. */
 function routeLabel(path: string): string {
   if (ROUTE_PATHS.has(path)) return path;
+  if (path.startsWith("/api/graph/threads/")) return "/api/graph/threads/:threadId";
   if (path.startsWith("/api/runs/"))
     return path.endsWith("/checkpoints") ? "/api/runs/:runId/checkpoints" : "/api/runs/:runId";
   return path.startsWith("/api/") ? "/api/other" : "/dashboard";

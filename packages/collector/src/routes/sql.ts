@@ -48,7 +48,7 @@ export function sqlRoute({ sql }: { sql: SqlRunner }): Hono {
  * JSON bodies only. A page on another origin can post text/plain or a form without asking
  * first; a JSON content type needs a CORS preflight, which this collector never grants.
  */
-function jsonOnly(): MiddlewareHandler {
+export function jsonOnly(): MiddlewareHandler {
   return async (c, next) => {
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (type !== "application/json") {

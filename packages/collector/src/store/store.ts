@@ -244,6 +244,82 @@ export class StoreBusyError extends HttpError {
 }
 
 /**
+ * A value as a LangGraph saver's serializer wrote it: its type tag and its bytes, as text when the
+ * bytes are UTF-8 (JSON) and base64 otherwise.
+ */
+export interface GraphValue {
+  type: string;
+  data: string;
+  encoding: "utf8" | "base64";
+}
+
+/** A LangGraph checkpoint to store (`BaseCheckpointSaver.put`). */
+export interface GraphCheckpointPut {
+  threadId: string;
+  checkpointNs: string;
+  checkpointId: string;
+  parentCheckpointId: string | null;
+  checkpoint: GraphValue;
+  /** The checkpoint's metadata as JSON (source, step, parents, the graph's own keys). */
+  metadata: Record<string, unknown>;
+  /** Redaction changed the checkpoint: it is kept for the record but never handed back. */
+  redacted: boolean;
+}
+
+/** A task's writes to store against a checkpoint (`BaseCheckpointSaver.putWrites`). */
+export interface GraphWritesPut {
+  threadId: string;
+  checkpointNs: string;
+  checkpointId: string;
+  taskId: string;
+  taskPath: string;
+  /** `idx` as LangGraph's savers number them: the write's place, or a negative index for special channels. */
+  writes: { idx: number; channel: string; value: GraphValue; redacted: boolean }[];
+}
+
+export interface GraphPendingWrite {
+  taskId: string;
+  channel: string;
+  value: GraphValue;
+}
+
+/** A stored checkpoint with the writes recorded against it, in LangGraph's order. */
+export interface GraphCheckpointTuple {
+  threadId: string;
+  checkpointNs: string;
+  checkpointId: string;
+  parentCheckpointId: string | null;
+  checkpoint: GraphValue;
+  metadata: Record<string, unknown>;
+  pendingWrites: GraphPendingWrite[];
+}
+
+/** One checkpoint: the given one, or the thread's newest in the namespace. */
+export interface GraphCheckpointQuery {
+  threadId: string;
+  checkpointNs: string;
+  checkpointId?: string;
+}
+
+/** Checkpoints newest first (by thread, namespace, then ID descending), filtered. */
+export interface GraphCheckpointListQuery {
+  threadId?: string;
+  checkpointNs?: string;
+  checkpointId?: string;
+  /** Only checkpoints with an ID before this one. */
+  before?: string;
+  /** Metadata fields that must equal these values. */
+  filter?: Record<string, unknown>;
+  limit: number;
+  cursor?: string;
+}
+
+export interface GraphCheckpointListPage {
+  checkpoints: GraphCheckpointTuple[];
+  nextCursor: string | null;
+}
+
+/**
  * The decision store. SQLite is the embedded implementation; the interface is async so a
  * networked store (PostgreSQL) can implement it too.
  */
@@ -278,6 +354,18 @@ export interface DecisionStore {
    * many log records of no run written before it; `more` as above.
    */
   deleteSpansWithoutRunBefore(beforeIso: string, limit: number): Promise<{ deleted: number; more: boolean }>;
+  /** Stores a LangGraph checkpoint; resolves after commit. The same ID again replaces it. */
+  putGraphCheckpoint(put: GraphCheckpointPut): Promise<void>;
+  /**
+   * Stores a task's writes; resolves after commit. A write already stored under the same task and
+   * index is kept (the first one wins), except special writes (negative index), which replace it.
+   */
+  putGraphWrites(put: GraphWritesPut): Promise<void>;
+  /** The checkpoint asked for, or the newest; redacted ones are never returned. */
+  getGraphCheckpoint(query: GraphCheckpointQuery): Promise<GraphCheckpointTuple | null>;
+  listGraphCheckpoints(query: GraphCheckpointListQuery): Promise<GraphCheckpointListPage>;
+  /** Deletes a thread's checkpoints and writes; resolves with how many checkpoints went. */
+  deleteGraphThread(threadId: string): Promise<number>;
   /** True when a write would succeed now (used by /health). */
   isWritable(): Promise<boolean>;
   close(): Promise<void>;

@@ -239,6 +239,43 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE spans ADD COLUMN resource TEXT;
   `,
+  // 9: LangGraph checkpoints (@flightrec/langgraph's saver). A thread is a run: thread_id is the
+  // run ID its spans carry. Values are kept as the graph's serializer wrote them (type + bytes;
+  // JSON text stays TEXT so SQL can read it); redacted = 1 when redaction changed one, and such a
+  // checkpoint or write is never handed back to the graph (its node runs again). created_ms is
+  // epoch ms, for retention of threads that never became a run.
+  `
+  CREATE TABLE graph_checkpoints (
+    thread_id            TEXT NOT NULL,
+    checkpoint_ns        TEXT NOT NULL DEFAULT '',
+    checkpoint_id        TEXT NOT NULL,
+    parent_checkpoint_id TEXT,
+    step                 INTEGER,
+    source               TEXT,
+    type                 TEXT NOT NULL,
+    checkpoint           BLOB NOT NULL,
+    metadata             TEXT NOT NULL CHECK (json_valid(metadata)),
+    redacted             INTEGER NOT NULL DEFAULT 0,
+    created_at           TEXT NOT NULL,
+    created_ms           INTEGER NOT NULL,
+    PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE graph_writes (
+    thread_id     TEXT NOT NULL,
+    checkpoint_ns TEXT NOT NULL DEFAULT '',
+    checkpoint_id TEXT NOT NULL,
+    task_id       TEXT NOT NULL,
+    idx           INTEGER NOT NULL,
+    task_path     TEXT NOT NULL DEFAULT '',
+    channel       TEXT NOT NULL,
+    type          TEXT NOT NULL,
+    value         BLOB NOT NULL,
+    redacted      INTEGER NOT NULL DEFAULT 0,
+    created_ms    INTEGER NOT NULL,
+    PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

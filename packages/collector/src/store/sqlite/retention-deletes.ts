@@ -38,6 +38,9 @@ export function runRetention(
     ...["decisions", "failures", "interruptions", "logs"].map(
       (table) => `DELETE FROM ${table} WHERE run_id = ?`,
     ),
+    // A LangGraph thread is the run of the same ID.
+    "DELETE FROM graph_writes WHERE thread_id = ?",
+    "DELETE FROM graph_checkpoints WHERE thread_id = ?",
     `DELETE FROM traces WHERE run_id = ? AND ${NO_SPANS_LEFT_SQL}`,
     "UPDATE traces SET run_id = NULL WHERE run_id = ?",
     "DELETE FROM runs WHERE run_id = ?",
@@ -81,15 +84,28 @@ export function noRunRetention(
   const deleteLogs = db.prepare(
     "DELETE FROM logs WHERE rowid IN (SELECT rowid FROM logs WHERE run_id IS NULL AND ts_ns < ? LIMIT ?)",
   );
+  // LangGraph threads that never became a run (a saver without tracing): whole threads whose
+  // newest checkpoint is older than the cutoff, so no thread loses part of its history.
+  const pickThreads = db
+    .prepare(
+      `SELECT thread_id FROM graph_checkpoints GROUP BY thread_id
+       HAVING max(created_ms) < ? AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.run_id = thread_id) LIMIT ?`,
+    )
+    .pluck();
+  const deleteThread = ["graph_writes", "graph_checkpoints"].map((table) =>
+    db.prepare(`DELETE FROM ${table} WHERE thread_id = ?`),
+  );
   return db.transaction((beforeIso: string, limit: number) => {
     const beforeMs = Date.parse(beforeIso);
     const keys = pick.all(BigInt(beforeMs) * 1_000_000n, limit) as bigint[];
     for (const key of keys) for (const statement of del) statement.run(key);
     const traces = deleteTraces.run(beforeMs, limit).changes;
     const logs = deleteLogs.run(BigInt(beforeMs) * 1_000_000n, limit).changes;
+    const threads = pickThreads.all(beforeMs, limit) as string[];
+    for (const thread of threads) for (const statement of deleteThread) statement.run(thread);
     return {
       deleted: keys.length,
-      more: keys.length === limit || traces === limit || logs === limit,
+      more: keys.length === limit || traces === limit || logs === limit || threads.length === limit,
       traces,
     };
   });

@@ -6,6 +6,12 @@ import type {
   DecisionStore,
   FailureListPage,
   FailureListQuery,
+  GraphCheckpointListPage,
+  GraphCheckpointListQuery,
+  GraphCheckpointPut,
+  GraphCheckpointQuery,
+  GraphCheckpointTuple,
+  GraphWritesPut,
   IngestSummary,
   LogListPage,
   LogListQuery,
@@ -20,6 +26,7 @@ import type {
 import { StoreUnavailableError } from "../store.js";
 import { Checkpointer } from "./checkpointer.js";
 import { Conversations } from "./conversations.js";
+import { GraphCheckpointWriter } from "./graph-checkpoint-writer.js";
 import { LogWriter } from "./log-writer.js";
 import { openWritableDatabase } from "./open-database.js";
 import { type ReadMethod, ReadPool } from "./read-pool.js";
@@ -50,6 +57,7 @@ const MAX_PENDING_STATS = 16;
 export class SqliteStore implements DecisionStore {
   private readonly writer: SpanWriter;
   private readonly logWriter: LogWriter;
+  private readonly graphWriter: GraphCheckpointWriter;
   private readonly deleteOldRuns: ReturnType<typeof runRetention>;
   private readonly deleteOldSpansWithoutRun: ReturnType<typeof noRunRetention>;
   /** Reads on the writer's connection, for a store made from a connection (no file to share). */
@@ -64,6 +72,7 @@ export class SqliteStore implements DecisionStore {
   constructor(readonly db: Database.Database) {
     this.writer = new SpanWriter(db);
     this.logWriter = new LogWriter(db, new Conversations(db));
+    this.graphWriter = new GraphCheckpointWriter(db);
     this.inline = new StoreReader(db);
     this.deleteOldRuns = runRetention(db);
     this.deleteOldSpansWithoutRun = noRunRetention(db);
@@ -100,8 +109,28 @@ export class SqliteStore implements DecisionStore {
     return this.writing(() => this.logWriter.write(logs));
   }
 
+  async putGraphCheckpoint(put: GraphCheckpointPut): Promise<void> {
+    this.writing(() => this.graphWriter.putCheckpoint(put, Date.now()));
+  }
+
+  async putGraphWrites(put: GraphWritesPut): Promise<void> {
+    this.writing(() => this.graphWriter.putWrites(put, Date.now()));
+  }
+
+  async deleteGraphThread(threadId: string): Promise<number> {
+    return this.writing(() => this.graphWriter.deleteThread(threadId));
+  }
+
+  getGraphCheckpoint(query: GraphCheckpointQuery): Promise<GraphCheckpointTuple | null> {
+    return this.read("lookups", "getGraphCheckpoint", query);
+  }
+
+  listGraphCheckpoints(query: GraphCheckpointListQuery): Promise<GraphCheckpointListPage> {
+    return this.read("lookups", "listGraphCheckpoints", query);
+  }
+
   /** Runs a write transaction; a store that cannot write now is a StoreUnavailableError (503). */
-  private writing(write: () => IngestSummary): IngestSummary {
+  private writing<T>(write: () => T): T {
     if (!this.fileIsCurrent()) {
       throw new StoreUnavailableError(
         `store file ${this.file?.path} was deleted or replaced; restart flightrec to open it again`,

@@ -4,6 +4,10 @@ import type {
   FailureListPage,
   FailureListQuery,
   FailureRow,
+  GraphCheckpointListPage,
+  GraphCheckpointListQuery,
+  GraphCheckpointQuery,
+  GraphCheckpointTuple,
   LogListPage,
   LogListQuery,
   LogRow,
@@ -16,6 +20,7 @@ import type {
   StatsQuery,
 } from "../store.js";
 import { listFailures } from "./failure-list.js";
+import { getGraphCheckpoint, listGraphCheckpoints } from "./graph-checkpoint-reads.js";
 import { LOG_COLUMNS, listLogs } from "./log-list.js";
 import { listRuns, RUN_COLUMNS } from "./run-list.js";
 import { parentsFirst, type TimedSpanRow } from "./span-order.js";
@@ -99,6 +104,14 @@ export class StoreReader {
 
   listFailures(query: FailureListQuery): FailureListPage {
     return listFailures(this.statements, query);
+  }
+
+  getGraphCheckpoint(query: GraphCheckpointQuery): GraphCheckpointTuple | null {
+    return this.db.transaction(() => getGraphCheckpoint(this.statements, query))();
+  }
+
+  listGraphCheckpoints(query: GraphCheckpointListQuery): GraphCheckpointListPage {
+    return this.db.transaction(() => listGraphCheckpoints(this.statements, query))();
   }
 
   stats(query: StatsQuery): Stats {
