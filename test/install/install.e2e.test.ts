@@ -97,6 +97,7 @@ describe("installed from its packed tarballs in an empty project outside the wor
     }
     expect([...tarballs.keys()].sort()).toEqual([
       "@flightrec/collector",
+      "@flightrec/langgraph",
       "@flightrec/openai-agents",
       "@flightrec/sdk",
     ]);
@@ -116,10 +117,12 @@ describe("installed from its packed tarballs in an empty project outside the wor
     const specs = install!.slice(2).map((spec) => tarballs.get(spec) ?? spec);
     const root = manifest(ROOT) as { devDependencies: Record<string, string> };
     const typescript = manifest(join(ROOT, "node_modules", "typescript")).version as string;
-    // The framework bridge rides along in the same install (npm adds its peer, @openai/agents).
+    // The framework bridges ride along in the same install (npm adds their peers, @openai/agents
+    // and LangGraph).
     const extras = [
       tarballs.get("@flightrec/collector")!,
       tarballs.get("@flightrec/openai-agents")!,
+      tarballs.get("@flightrec/langgraph")!,
       `typescript@${typescript}`,
       `@types/node@${root.devDependencies["@types/node"]}`,
     ];
@@ -137,7 +140,12 @@ describe("installed from its packed tarballs in an empty project outside the wor
 
   it("holds real copies of the packed packages, their versions for workspace ranges, and one OpenTelemetry API", () => {
     const nodeModules = join(project, "node_modules");
-    for (const name of ["@flightrec/sdk", "@flightrec/collector", "@flightrec/openai-agents"]) {
+    for (const name of [
+      "@flightrec/sdk",
+      "@flightrec/collector",
+      "@flightrec/openai-agents",
+      "@flightrec/langgraph",
+    ]) {
       const dir = join(nodeModules, name);
       expect(lstatSync(dir).isSymbolicLink()).toBe(false);
       expect(realpathSync(dir).startsWith(realpathSync(project))).toBe(true);
@@ -211,6 +219,18 @@ describe("installed from its packed tarballs in an empty project outside the wor
       "console.log(typeof flightrecTracingProcessor, typeof flightrecErrorFunction, typeof addTraceProcessor);";
     const { stdout } = await sh(process.execPath, ["--input-type=module", "-e", script], project);
     expect(stdout.trim()).toBe("function function function");
+  });
+
+  it("loads @flightrec/langgraph's saver as a checkpointer of the LangGraph npm installed as its peer", async () => {
+    const script =
+      "import { FlightrecSaver } from '@flightrec/langgraph';" +
+      "import { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';" +
+      "import { StateGraph, MessagesAnnotation } from '@langchain/langgraph';" +
+      "const saver = new FlightrecSaver();" +
+      "new StateGraph(MessagesAnnotation).addNode('a', () => ({})).addEdge('__start__', 'a').compile({ checkpointer: saver });" +
+      "console.log(saver instanceof BaseCheckpointSaver, saver.endpoint);";
+    const { stdout } = await sh(process.execPath, ["--input-type=module", "-e", script], project);
+    expect(stdout.trim()).toBe("true http://127.0.0.1:4318");
   });
 
   it("answers `npx flightrec --version` with the packed version", async () => {

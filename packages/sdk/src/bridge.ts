@@ -8,7 +8,7 @@ export { preciseTime } from "./clock.js";
 export { recordFailureInput } from "./failure.js";
 export { outputMessages } from "./llm.js";
 export { type LlmFacts, parseLlmResponse } from "./llm-parsers.js";
-export { captureJson, captureText } from "./redact.js";
+export { captureJson, captureText, redactJsonText } from "./redact.js";
 export { emptyUsage, type RunState, type StepState } from "./run-context.js";
 export { addRunAttributes, runAttributes } from "./span-attributes.js";
 export { getTracer } from "./tracer.js";

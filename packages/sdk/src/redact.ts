@@ -80,6 +80,19 @@ export function redactJson(
   return { text: truncate(text, maxChars), redacted: masked || text !== json };
 }
 
+/**
+ * JSON text (a serializer's output) redacted as `redactJson` redacts a value, uncut: the same
+ * text when nothing in it needs redaction, which is checked first without parsing it.
+ */
+export function redactJsonText(json: string): { text: string; redacted: boolean } {
+  if (!MAY_NEED_REDACTION.test(json)) {
+    const text = redactUserPatterns(json);
+    return { text, redacted: text !== json };
+  }
+  const result = redactJson(JSON.parse(json) as unknown);
+  return result.redacted ? result : { text: json, redacted: false };
+}
+
 /** JSON.stringify's fast path for plain data; undefined when the value needs toJsonAttribute. */
 function plainJson(value: unknown): string | undefined {
   if (value instanceof Error) return undefined;

@@ -1,0 +1,2 @@
+export { FlightrecCheckpointError } from "./collector-client.js";
+export { FlightrecSaver, type FlightrecSaverOptions } from "./flightrec-saver.js";
