@@ -77,6 +77,8 @@ export const spanRowSchema = z.object({
     .string()
     .nullish()
     .transform((v) => v ?? "{}"),
+  /** On run spans, the attempt's resource attributes as JSON text; older collectors leave it out. */
+  resource: str,
 });
 export type SpanRow = z.infer<typeof spanRowSchema>;
 

@@ -23,6 +23,7 @@ export function span(over: Partial<SpanRow> & { span_id: string }): SpanRow {
     output: null,
     error: null,
     attributes: "{}",
+    resource: null,
     ...over,
     started_at,
     duration_ms,
