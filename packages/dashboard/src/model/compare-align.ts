@@ -28,8 +28,7 @@ export function alignByKey(a: readonly string[], b: readonly string[]): AlignedP
 
 /** (i, j) for each item of `a` whose occurrence of its key `b` has too; increasing in i. */
 function candidatePairs(a: readonly string[], b: readonly string[]): [number, number][] {
-  const inB = new Map<string, number>();
-  occurrenceKeys(b).forEach((key, j) => inB.set(key, j));
+  const inB = new Map(occurrenceKeys(b).map((key, j) => [key, j]));
   const pairs: [number, number][] = [];
   occurrenceKeys(a).forEach((key, i) => {
     const j = inB.get(key);
