@@ -8,6 +8,7 @@ import { RunsPage } from "./pages/runs-page";
 
 // Charts are heavy; they load when the usage page is opened, not with the replay.
 const UsagePage = lazy(() => import("./pages/usage-page").then((m) => ({ default: m.UsagePage })));
+const ComparePage = lazy(() => import("./pages/compare-page").then((m) => ({ default: m.ComparePage })));
 const SqlPage = lazy(() => import("./pages/sql-page").then((m) => ({ default: m.SqlPage })));
 
 export function App() {
@@ -31,6 +32,7 @@ export function App() {
           <Routes>
             <Route path="/" element={<RunsPage />} />
             <Route path="/runs/:runId" element={<RunPage />} />
+            <Route path="/compare" element={<ComparePage />} />
             <Route path="/failures" element={<FailuresPage />} />
             <Route path="/usage" element={<UsagePage />} />
             <Route path="/sql" element={<SqlPage />} />

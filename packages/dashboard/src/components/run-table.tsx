@@ -21,6 +21,9 @@ export interface RunTableProps {
   hasMore: boolean;
   loadingMore: boolean;
   onLoadMore: () => void;
+  /** Runs picked for compare; with it, each row gets a box to pick it. */
+  picked?: ReadonlySet<string>;
+  onPick?: (runId: string) => void;
 }
 
 const COLUMNS: { key: string; label: string; sort?: RunSort }[] = [
@@ -38,7 +41,16 @@ const COLUMNS: { key: string; label: string; sort?: RunSort }[] = [
 const ROW_HEIGHT = 44;
 
 /** The runs as a virtualized grid: only rows in view are in the DOM, however many are loaded. */
-export function RunTable({ runs, view, onSort, hasMore, loadingMore, onLoadMore }: RunTableProps) {
+export function RunTable({
+  runs,
+  view,
+  onSort,
+  hasMore,
+  loadingMore,
+  onLoadMore,
+  picked,
+  onPick,
+}: RunTableProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: runs.length,
@@ -74,7 +86,11 @@ export function RunTable({ runs, view, onSort, hasMore, loadingMore, onLoadMore 
         <tbody style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const run = runs[item.index]!;
-            return <RunRowView key={run.run_id} run={run} top={item.start} height={item.size} />;
+            const pick = onPick && {
+              picked: picked?.has(run.run_id) ?? false,
+              toggle: () => onPick(run.run_id),
+            };
+            return <RunRowView key={run.run_id} run={run} top={item.start} height={item.size} pick={pick} />;
           })}
         </tbody>
       </table>
@@ -94,7 +110,22 @@ function ariaSort(sort: RunSort | undefined, view: RunView) {
   return view.order === "asc" ? "ascending" : "descending";
 }
 
-function RunRowView({ run, top, height }: { run: RunRow; top: number; height: number }) {
+interface RowPick {
+  picked: boolean;
+  toggle: () => void;
+}
+
+function RunRowView({
+  run,
+  top,
+  height,
+  pick,
+}: {
+  run: RunRow;
+  top: number;
+  height: number;
+  pick?: RowPick;
+}) {
   const href = `/runs/${encodeURIComponent(run.run_id)}`;
   const detail = statusDetail(run, formatClock);
   const shownError = runError(run);
@@ -106,6 +137,15 @@ function RunRowView({ run, top, height }: { run: RunRow; top: number; height: nu
       style={{ position: "absolute", top, height, left: 0, right: 0 }}
     >
       <td className="col-name">
+        {pick ? (
+          <input
+            type="checkbox"
+            className="pick"
+            aria-label={`Pick ${run.run_id} to compare`}
+            checked={pick.picked}
+            onChange={pick.toggle}
+          />
+        ) : null}
         <Link to={href}>{run.name ?? "(unnamed)"}</Link>
       </td>
       <td className="col-id mono" title={run.request_id ? `request ${run.request_id}` : undefined}>

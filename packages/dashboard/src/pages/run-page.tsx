@@ -4,6 +4,7 @@ import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { isNotFound } from "../api/api-error";
 import { fetchRun } from "../api/client";
 import type { RunDetail } from "../api/schemas";
+import { CompareAttemptsLink } from "../components/compare/compare-attempts-link";
 import { Inspector } from "../components/replay/inspector";
 import { Player } from "../components/replay/player";
 import { ReplayHeader } from "../components/replay/replay-header";
@@ -64,6 +65,7 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
   return (
     <section className="page replay" data-ready="true">
       <ReplayHeader run={detail.run} timeline={timeline} />
+      <CompareAttemptsLink run={detail.run} />
       {node ? (
         <>
           <Player

@@ -1,7 +1,8 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useCallback, useMemo } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { fetchRuns } from "../api/client";
+import { CompareBar, pickForCompare } from "../components/compare/compare-bar";
 import { RunFilters } from "../components/run-filters";
 import { RunTable } from "../components/run-table";
 import { Empty, ErrorState, Loading } from "../components/states";
@@ -42,6 +43,9 @@ export function RunsPage() {
   }, [runs.data, view]);
   const { fetchNextPage } = runs;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  const [picked, setPicked] = useState<string[]>([]);
+  const onPick = useCallback((runId: string) => setPicked((now) => pickForCompare(now, runId)), []);
+  const pickedSet = useMemo(() => new Set(picked), [picked]);
   const filtered = Object.keys(params).some((k) => k !== "sort" && k !== "order");
 
   return (
@@ -52,6 +56,7 @@ export function RunsPage() {
           {live === "live" ? "● live" : live === "polling" ? "↻ polling" : "connecting…"}
         </span>
         {runs.data ? <span className="muted">{rows.length.toLocaleString()} shown</span> : null}
+        <CompareBar picked={picked} onClear={() => setPicked([])} />
       </div>
       <RunFilters view={view} onChange={update} />
       {runs.isPending ? (
@@ -79,6 +84,8 @@ export function RunsPage() {
           hasMore={runs.hasNextPage}
           loadingMore={runs.isFetchingNextPage}
           onLoadMore={loadMore}
+          picked={pickedSet}
+          onPick={onPick}
         />
       )}
     </section>
