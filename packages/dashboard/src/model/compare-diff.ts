@@ -100,13 +100,15 @@ function stepDifferences(a: StepFacts, b: StepFacts): FieldDiff[] {
   pushList(out, "response model", a.responseModels, b.responseModels);
   pushList(out, "LLM input", a.llmInputs, b.llmInputs);
   pushList(out, "tool calls", a.toolCalls, b.toolCalls);
-  pushMeasures(out, a, b);
+  // A step its attempt's death ended has no duration of its own: only when the verdict came.
+  const ended = (s: StepFacts) => s.status === "ok" || s.status === "error";
+  pushMeasures(out, a, b, ended(a) && ended(b));
   return out;
 }
 
 type Measures = Pick<StepFacts, "inputTokens" | "outputTokens" | "costUsd" | "durationMs">;
 
-function pushMeasures(out: FieldDiff[], a: Measures, b: Measures): void {
+function pushMeasures(out: FieldDiff[], a: Measures, b: Measures, timed = true): void {
   if (a.inputTokens !== b.inputTokens || a.outputTokens !== b.outputTokens) {
     const tokens = (s: Measures) => formatTokens(s.inputTokens, s.outputTokens);
     out.push({ field: "tokens", a: tokens(a), b: tokens(b), substantive: false });
@@ -114,7 +116,7 @@ function pushMeasures(out: FieldDiff[], a: Measures, b: Measures): void {
   if (Math.abs((a.costUsd ?? 0) - (b.costUsd ?? 0)) > 1e-9 || (a.costUsd === null) !== (b.costUsd === null)) {
     out.push({ field: "cost", a: formatCost(a.costUsd), b: formatCost(b.costUsd), substantive: false });
   }
-  if (durationsDiffer(a.durationMs, b.durationMs)) {
+  if (timed && durationsDiffer(a.durationMs, b.durationMs)) {
     out.push({
       field: "duration",
       a: formatDuration(a.durationMs),
