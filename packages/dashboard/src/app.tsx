@@ -1,17 +1,21 @@
-import { lazy, Suspense } from "react";
-import { NavLink, Route, Routes } from "react-router";
+import { Suspense } from "react";
+import { NavLink, Route, Routes, useLocation } from "react-router";
+import { ConnectionBanner } from "./components/connection-banner";
+import { PageBoundary } from "./components/page-boundary";
 import { Loading } from "./components/states";
+import { LazyPage, pageLoader } from "./lazy-page";
 import { FailuresPage } from "./pages/failures-page";
 import { NotFoundPage } from "./pages/not-found-page";
 import { RunPage } from "./pages/run-page";
 import { RunsPage } from "./pages/runs-page";
 
 // Charts are heavy; they load when the usage page is opened, not with the replay.
-const UsagePage = lazy(() => import("./pages/usage-page").then((m) => ({ default: m.UsagePage })));
-const ComparePage = lazy(() => import("./pages/compare-page").then((m) => ({ default: m.ComparePage })));
-const SqlPage = lazy(() => import("./pages/sql-page").then((m) => ({ default: m.SqlPage })));
+const usagePage = pageLoader(() => import("./pages/usage-page").then((m) => m.UsagePage));
+const comparePage = pageLoader(() => import("./pages/compare-page").then((m) => m.ComparePage));
+const sqlPage = pageLoader(() => import("./pages/sql-page").then((m) => m.SqlPage));
 
 export function App() {
+  const location = useLocation();
   return (
     <>
       <header className="topbar">
@@ -27,18 +31,21 @@ export function App() {
           <NavLink to="/sql">SQL</NavLink>
         </nav>
       </header>
+      <ConnectionBanner />
       <main>
-        <Suspense fallback={<Loading what="page" />}>
-          <Routes>
-            <Route path="/" element={<RunsPage />} />
-            <Route path="/runs/:runId" element={<RunPage />} />
-            <Route path="/compare" element={<ComparePage />} />
-            <Route path="/failures" element={<FailuresPage />} />
-            <Route path="/usage" element={<UsagePage />} />
-            <Route path="/sql" element={<SqlPage />} />
-            <Route path="*" element={<NotFoundPage />} />
-          </Routes>
-        </Suspense>
+        <PageBoundary key={location.pathname}>
+          <Suspense fallback={<Loading what="page" />}>
+            <Routes>
+              <Route path="/" element={<RunsPage />} />
+              <Route path="/runs/:runId" element={<RunPage />} />
+              <Route path="/compare" element={<LazyPage loader={comparePage} />} />
+              <Route path="/failures" element={<FailuresPage />} />
+              <Route path="/usage" element={<LazyPage loader={usagePage} />} />
+              <Route path="/sql" element={<LazyPage loader={sqlPage} />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Routes>
+          </Suspense>
+        </PageBoundary>
       </main>
     </>
   );

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ApiError } from "./api-error";
+import { reportAnswer, reportUnreachable } from "./connection";
 import {
   type DbSchema,
   type FailureList,
@@ -40,8 +41,11 @@ async function request<S extends z.ZodType>(
   try {
     response = await fetch(url, { ...init, headers });
   } catch (error) {
+    if (init.signal?.aborted) throw error;
+    reportUnreachable(String(error));
     throw new ApiError(`cannot reach the collector (${String(error)})`);
   }
+  reportAnswer();
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const message = (body as { error?: unknown } | null)?.error;

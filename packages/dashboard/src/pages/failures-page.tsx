@@ -36,7 +36,7 @@ export function FailuresPage() {
       </div>
       {failures.isPending ? (
         <Loading what="failures" />
-      ) : failures.isError ? (
+      ) : failures.isError && !failures.data ? (
         <ErrorState what="failures" error={failures.error} />
       ) : !first || (items.length === 0 && first.groups.byErrorType.length === 0) ? (
         <Empty>No failures recorded. Every run so far ended without an error.</Empty>

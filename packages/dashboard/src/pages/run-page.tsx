@@ -31,7 +31,8 @@ export function RunPage() {
     retry: (count, error) => !isNotFound(error) && count < 2,
   });
   if (detail.isPending) return <Loading what="run" />;
-  if (detail.isError) {
+  // With data already shown, a failed refetch keeps it under the connection banner.
+  if (detail.isError && !detail.data) {
     return (
       <section className="page">
         <p>

@@ -7,6 +7,7 @@ import { RunFilters } from "../components/run-filters";
 import { RunTable } from "../components/run-table";
 import { Empty, ErrorState, Loading } from "../components/states";
 import { pollInterval, useLiveMode } from "../hooks/live-updates";
+import { useConnection } from "../hooks/use-connection";
 import {
   applyRunView,
   type RunSort,
@@ -20,6 +21,7 @@ export function RunsPage() {
   const view = useMemo(() => runViewFromSearch(search), [search]);
   const params = useMemo(() => runQueryParams(view), [view]);
   const live = useLiveMode();
+  const { reachable } = useConnection();
   const runs = useInfiniteQuery({
     queryKey: ["runs", params],
     queryFn: ({ pageParam }) => fetchRuns(params, pageParam),
@@ -55,13 +57,16 @@ export function RunsPage() {
         <span className={`live live-${live}`} title="How this page stays current">
           {live === "live" ? "● live" : live === "polling" ? "↻ polling" : "connecting…"}
         </span>
-        {runs.data ? <span className="muted">{rows.length.toLocaleString()} shown</span> : null}
+        {/* A count next to "cannot reach the collector" would claim what it cannot know. */}
+        {runs.data && !runs.isError && reachable ? (
+          <span className="muted">{rows.length.toLocaleString()} shown</span>
+        ) : null}
         <CompareBar picked={picked} onClear={() => setPicked([])} />
       </div>
       <RunFilters view={view} onChange={update} />
       {runs.isPending ? (
         <Loading what="runs" />
-      ) : runs.isError ? (
+      ) : runs.isError && !runs.data ? (
         <ErrorState what="runs" error={runs.error} />
       ) : rows.length === 0 ? (
         <Empty>

@@ -49,7 +49,7 @@ export function UsagePage() {
       </div>
       {stats.isPending ? (
         <Loading what="usage" />
-      ) : stats.isError ? (
+      ) : stats.isError && !stats.data ? (
         <ErrorState what="usage" error={stats.error} />
       ) : stats.data.series.length === 0 ? (
         <Empty>No runs in this range.</Empty>
