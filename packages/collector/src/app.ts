@@ -17,7 +17,6 @@ import { otlpRoutes } from "./routes/otlp.js";
 import { sqlRoute } from "./routes/sql.js";
 import { securityHeaders } from "./security-headers.js";
 import type { SqlRunner } from "./sql/sql-runner.js";
-import type { DurabilityQueries } from "./store/sqlite/durability-queries.js";
 import { type DecisionStore, StoreUnavailableError } from "./store/store.js";
 
 export interface AppOptions {
@@ -48,8 +47,6 @@ export interface AppOptions {
   logger?: Logger;
   /** Threads that decode and normalize OTLP bodies; 0 = the server thread. Default: cores − 1. */
   decodeThreads?: number;
-  /** Checkpoints and step durations for resume and deadlines; omitted → those routes are absent. */
-  durability?: DurabilityQueries;
 }
 
 export interface CollectorApp {
@@ -105,7 +102,7 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
     }),
   );
   app.route("/", eventsRoute({ events, metrics, maxUnsentBytes: options.maxUnsentEventBytes }));
-  if (options.durability) app.route("/", checkpointRoutes({ durability: options.durability }));
+  app.route("/", checkpointRoutes({ durability: options.store.durability }));
   app.route("/", graphCheckpointRoutes({ store: options.store, maxBodyBytes }));
   app.route("/", apiRoutes(options));
   if (options.sql) app.route("/", sqlRoute({ sql: options.sql }));

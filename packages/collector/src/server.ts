@@ -7,7 +7,6 @@ import { createLogger, type Logger } from "./logger.js";
 import { resolveHost } from "./loopback.js";
 import { startRetention } from "./retention.js";
 import { SqlRunner } from "./sql/sql-runner.js";
-import { DurabilityQueries } from "./store/sqlite/durability-queries.js";
 import { SqliteStore } from "./store/sqlite/sqlite-store.js";
 import { type InterruptSweeperOptions, startInterruptSweeper } from "./verdict/interrupt-sweeper.js";
 
@@ -74,12 +73,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     concurrency: options.sqlConcurrency,
     maxBytes: options.sqlMaxBytes,
   });
-  const durability = DurabilityQueries.open(options.db);
   const collector = createCollectorApp({
     ...options,
     store,
     sql,
-    durability,
     logger,
     dbPath: options.db,
     dashboardDir: options.dashboardDir ?? findDashboardDir(),
@@ -101,14 +98,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // The port is taken (say): let go of the store and threads opened for it, then report.
     await collector.close();
     await sql.close();
-    durability.close();
     await store.close();
     throw error;
   }
   // Verdicts and retention start only once this collector is the one listening.
   const sweeper = startInterruptSweeper({
     ...options.interrupts,
-    queries: durability,
+    queries: store.durability,
     onMarked: (runIds) => collector.events.notify(runIds),
     lastIngestRefusalAt: () => collector.metrics.lastIngestRefusalAt,
     logger,
@@ -133,7 +129,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await closed;
         clearTimeout(force);
         await sql.close();
-        durability.close();
         await store.close();
       })();
       return closing;

@@ -4,22 +4,18 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spanRecord } from "../../test/span-record.js";
 import { createApp } from "../app.js";
-import { DurabilityQueries } from "../store/sqlite/durability-queries.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 
 let dir: string;
 let store: SqliteStore;
-let durability: DurabilityQueries;
 let app: ReturnType<typeof createApp>;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "flightrec-checkpoints-"));
   store = SqliteStore.open(join(dir, "store.db"));
-  durability = DurabilityQueries.open(join(dir, "store.db"));
-  app = createApp({ store, durability });
+  app = createApp({ store });
 });
 afterAll(async () => {
-  durability.close();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });

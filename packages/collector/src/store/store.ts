@@ -1,5 +1,6 @@
 import type { LogRecord, RunStatus, SpanRecord } from "../domain.js";
 import { HttpError } from "../errors.js";
+import type { DurabilityStore } from "./durability.js";
 
 /** A row of the `runs` table, as the query API returns it. */
 export interface RunRow {
@@ -366,6 +367,8 @@ export interface DecisionStore {
   listGraphCheckpoints(query: GraphCheckpointListQuery): Promise<GraphCheckpointListPage>;
   /** Deletes a thread's checkpoints and writes; resolves with how many checkpoints went. */
   deleteGraphThread(threadId: string): Promise<number>;
+  /** Checkpoints for resume, step durations for deadlines, and the verdict on stopped attempts. */
+  readonly durability: DurabilityStore;
   /** True when a write would succeed now (used by /health). */
   isWritable(): Promise<boolean>;
   close(): Promise<void>;

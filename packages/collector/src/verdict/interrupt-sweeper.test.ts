@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import { THREAD_START } from "../../test/patience.js";
 import { spanRecord } from "../../test/span-record.js";
 import { createLogger } from "../logger.js";
-import { DurabilityQueries, type OpenAttempt } from "../store/sqlite/durability-queries.js";
+import type { OpenAttempt } from "../store/durability.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { startInterruptSweeper, verdict } from "./interrupt-sweeper.js";
 
@@ -67,11 +67,11 @@ describe("verdict", () => {
 describe("startInterruptSweeper", () => {
   it("reports passes that keep failing once, through the collector's logger: one JSON line with a time", async () => {
     const dir = mkdtempSync(join(tmpdir(), "flightrec-sweeper-"));
-    const queries = DurabilityQueries.open(join(dir, "store.db"));
-    queries.close(); // every pass now fails
+    const store = SqliteStore.open(join(dir, "store.db"), { readThreads: 0 });
+    store.db.close(); // every pass now fails
     const lines: string[] = [];
     const sweeper = startInterruptSweeper({
-      queries,
+      queries: store.durability,
       sweepIntervalMs: 10,
       logger: createLogger("info", (line) => lines.push(line) > 0),
     });
@@ -87,6 +87,7 @@ describe("startInterruptSweeper", () => {
       });
     } finally {
       sweeper.stop();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -94,7 +95,6 @@ describe("startInterruptSweeper", () => {
   it("counts silence from the last time ingest refused a request, since heartbeats may have been refused", async () => {
     const dir = mkdtempSync(join(tmpdir(), "flightrec-sweeper-"));
     const store = SqliteStore.open(join(dir, "store.db"));
-    const queries = DurabilityQueries.open(join(dir, "store.db"));
     const started = Date.now();
     await store.ingest([
       spanRecord({
@@ -109,7 +109,7 @@ describe("startInterruptSweeper", () => {
     ]);
     let lastRefusal = 0;
     const sweeper = startInterruptSweeper({
-      queries,
+      queries: store.durability,
       sweepIntervalMs: 60_000,
       defaultHeartbeatIntervalMs: 1_000,
       lastIngestRefusalAt: () => lastRefusal,
@@ -117,11 +117,10 @@ describe("startInterruptSweeper", () => {
     try {
       // Ingest answered 429 ten seconds in; five seconds later three 1 s heartbeats are not yet missed.
       lastRefusal = started + 10_000;
-      expect(sweeper.sweep(new Date(started + 12_000))).toEqual([]);
-      expect(sweeper.sweep(new Date(started + 14_000))).toEqual(["busy-1"]);
+      expect(await sweeper.sweep(new Date(started + 12_000))).toEqual([]);
+      expect(await sweeper.sweep(new Date(started + 14_000))).toEqual(["busy-1"]);
     } finally {
       sweeper.stop();
-      queries.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }

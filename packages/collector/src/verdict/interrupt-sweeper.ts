@@ -1,8 +1,9 @@
 import { createLogger, type Logger } from "../logger.js";
-import type { DurabilityQueries, OpenAttempt } from "../store/sqlite/durability-queries.js";
+import type { DurabilityStore, OpenAttempt } from "../store/durability.js";
 
 export interface InterruptSweeperOptions {
-  queries: DurabilityQueries;
+  /** The store's crash-survival reads and writes. */
+  queries: DurabilityStore;
   /** A run is interrupted after this many of its heartbeat intervals pass in silence. Default 3. */
   heartbeatMisses?: number;
   /** Interval assumed for runs that do not declare theirs (other instrumentation), in ms. */
@@ -28,7 +29,7 @@ export const MAX_HEARTBEAT_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface InterruptSweeper {
   /** One pass; returns the run IDs marked interrupted. */
-  sweep(now?: Date): string[];
+  sweep(now?: Date): Promise<string[]>;
   stop(): void;
 }
 
@@ -53,18 +54,18 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
   const supersededChecked = new Map<string, number>();
 
   /** The newest attempt of each open run: interrupted when its SDK said why or its heartbeat stopped. */
-  const judgeOpenRuns = (since: string, now: Date): string[] => {
+  const judgeOpenRuns = async (since: string, now: Date): Promise<string[]> => {
     const marked: string[] = [];
-    for (const open of queries.openAttemptsSince(since)) {
+    for (const open of await queries.openAttemptsSince(since)) {
       const listeningSince = Math.max(startedAt, options.lastIngestRefusalAt?.() ?? 0);
       const reason = verdict(open, now, { misses, fallbackMs, listeningSince });
       if (!reason || open.attempt === null) continue;
-      queries.interrupt({
+      await queries.interrupt({
         runId: open.run_id,
         attempt: open.attempt,
         reason,
         rootInput: open.root_input,
-        step: queries.inFlightStep(open.run_id, open.attempt),
+        step: await queries.inFlightStep(open.run_id, open.attempt),
         nextStep:
           open.next_step_index === null
             ? undefined
@@ -80,20 +81,20 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
    * Older attempts a resumed run left open: resuming means the old attempt is over, and one
    * resumed before its verdict would otherwise keep its spans running for good.
    */
-  const closeSupersededAttempts = (since: string, now: Date): string[] => {
+  const closeSupersededAttempts = async (since: string, now: Date): Promise<string[]> => {
     const marked: string[] = [];
-    for (const { run_id, attempts } of queries.resumedRunsSince(since)) {
+    for (const { run_id, attempts } of await queries.resumedRunsSince(since)) {
       if (supersededChecked.get(run_id) === attempts) continue;
       if (supersededChecked.size >= 10_000) supersededChecked.clear();
       supersededChecked.set(run_id, attempts);
-      for (const attempt of queries.openAttemptsBefore(run_id, attempts)) {
-        const root = queries.rootOf(run_id, attempt);
-        queries.interrupt({
+      for (const attempt of await queries.openAttemptsBefore(run_id, attempts)) {
+        const root = await queries.rootOf(run_id, attempt);
+        await queries.interrupt({
           runId: run_id,
           attempt,
           reason: root?.reason ?? `superseded by attempt ${attempts}`,
           rootInput: root?.root_input ?? null,
-          step: queries.inFlightStep(run_id, attempt),
+          step: await queries.inFlightStep(run_id, attempt),
           now,
         });
         if (!marked.includes(run_id)) marked.push(run_id);
@@ -102,27 +103,34 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
     return marked;
   };
 
-  const sweep = (now = new Date()): string[] => {
+  const sweep = async (now = new Date()): Promise<string[]> => {
     // Errors are re-checked from a little before the previous pass, so none slips between passes.
     const since = new Date(lastSweep.getTime() - everyMs).toISOString();
     lastSweep = now;
-    const marked = judgeOpenRuns(since, now);
-    for (const runId of closeSupersededAttempts(since, now)) if (!marked.includes(runId)) marked.push(runId);
+    const marked = await judgeOpenRuns(since, now);
+    for (const runId of await closeSupersededAttempts(since, now))
+      if (!marked.includes(runId)) marked.push(runId);
     return marked;
   };
 
   const logger = options.logger ?? createLogger();
   // A store that cannot write fails every pass: say so when it starts and when it ends, not each second.
   let failing = false;
-  const timer = setInterval(() => {
+  // A store slower than the interval (a networked one) never has two passes at once.
+  let passing = false;
+  const timer = setInterval(async () => {
+    if (passing) return;
+    passing = true;
     try {
-      const marked = sweep();
+      const marked = await sweep();
       if (failing) logger.info("interrupt sweep works again");
       failing = false;
       if (marked.length > 0) options.onMarked?.(marked);
     } catch (error) {
       if (!failing) logger.error("interrupt sweep failed", { error: String(error) });
       failing = true;
+    } finally {
+      passing = false;
     }
   }, everyMs);
   timer.unref();

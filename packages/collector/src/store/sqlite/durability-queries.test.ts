@@ -295,9 +295,9 @@ describe("the open spans of an interrupted attempt", () => {
       step(2, 1, "fetch", { spanId: "2-fetch", attributes: '{"flightrec.step.replayed":true}' }),
       step(2, 2, "send_email", { spanId: "2-send" }),
     ]);
-    const sweeper = startInterruptSweeper({ queries, sweepIntervalMs: 60_000 });
+    const sweeper = startInterruptSweeper({ queries: store.durability, sweepIntervalMs: 60_000 });
     try {
-      expect(sweeper.sweep()).toEqual(["run-1"]);
+      expect(await sweeper.sweep()).toEqual(["run-1"]);
     } finally {
       sweeper.stop();
     }
@@ -328,9 +328,9 @@ describe("a run stopped by its deadline between steps", () => {
       step(1, 1, "fetch"),
       step(1, 2, "write_summary"),
     ]);
-    const sweeper = startInterruptSweeper({ queries, sweepIntervalMs: 60_000 });
+    const sweeper = startInterruptSweeper({ queries: store.durability, sweepIntervalMs: 60_000 });
     try {
-      expect(sweeper.sweep()).toEqual(["run-1"]);
+      expect(await sweeper.sweep()).toEqual(["run-1"]);
     } finally {
       sweeper.stop();
     }

@@ -1,47 +1,19 @@
-import type { CheckpointStep, RunCheckpoints } from "@flightrec/sdk/conventions";
 import type Database from "better-sqlite3";
-import { type InFlightStep, InFlightSteps } from "./in-flight-step.js";
+import type {
+  AttemptRoot,
+  CheckpointStep,
+  InFlightStep,
+  Interruption,
+  OpenAttempt,
+  RunCheckpoints,
+  StepDuration,
+} from "../durability.js";
+import { InFlightSteps } from "./in-flight-step.js";
 import { openWritableDatabase } from "./open-database.js";
 import { MARK_INTERRUPTED_SQL } from "./run-rollup.js";
 import { nsToIso } from "./time.js";
 
-export type { CheckpointStep, InFlightStep, RunCheckpoints };
-
-export interface StepDuration {
-  name: string;
-  count: number;
-  p95_ms: number;
-}
-
-/** An open attempt as the interrupt sweeper sees it. */
-export interface OpenAttempt {
-  run_id: string;
-  /** Null when the run has no spans (cannot happen for a row in `runs`, kept honest). */
-  attempt: number | null;
-  run_status: string;
-  updated_at: string;
-  trace_id: string | null;
-  span_id: string | null;
-  root_input: string | null;
-  reason: string | null;
-  interval_ms: number | null;
-  /** The step a run stopped between steps (a deadline) stopped before: where resume continues. */
-  next_step_index: number | null;
-  next_step_name: string | null;
-}
-
 type LatestRoot = Omit<OpenAttempt, "run_id" | "run_status" | "updated_at">;
-
-export interface Interruption {
-  runId: string;
-  attempt: number;
-  reason: string;
-  rootInput: string | null;
-  step: InFlightStep | undefined;
-  /** For a run stopped between steps: the step it stopped before. */
-  nextStep?: { index: number; name: string | null } | undefined;
-  now: Date;
-}
 
 const EXECUTED_STEPS_SQL = `
 SELECT step_index AS "index", name, span_id AS spanId, attempt, output,
@@ -106,8 +78,9 @@ WHERE run_id = ? AND attempt = ? AND kind = 'run' ORDER BY start_ns DESC LIMIT 1
 const MAX_HEARTBEAT_MS = 9_000_000_000_000;
 
 /**
- * The store's reads and writes for crash survival: checkpoints for resume, step durations
- * for deadlines, and recording interruptions. Uses its own connection to the store file.
+ * The SQLite store's reads and writes for crash survival (DurabilityStore): checkpoints for
+ * resume, step durations for deadlines, and recording interruptions. The store runs them on its
+ * one writer connection; `open` gives tests a connection of their own to a store file.
  */
 export class DurabilityQueries {
   private readonly executedSteps: Database.Statement;
@@ -219,10 +192,8 @@ export class DurabilityQueries {
   }
 
   /** The run span of one attempt: its input and the reason its SDK gave for stopping, if any. */
-  rootOf(runId: string, attempt: number): { root_input: string | null; reason: string | null } | undefined {
-    return this.attemptRoot.get(runId, attempt) as
-      | { root_input: string | null; reason: string | null }
-      | undefined;
+  rootOf(runId: string, attempt: number): AttemptRoot | undefined {
+    return this.attemptRoot.get(runId, attempt) as AttemptRoot | undefined;
   }
 
   close(): void {

@@ -1,24 +1,5 @@
 import type Database from "better-sqlite3";
-
-/** Where an interrupted attempt was: the span in flight and the step it was in. */
-export interface InFlightStep {
-  /** The span's integer key as decimal text (64-bit, beyond a JS number). */
-  span_key: string;
-  trace_id: string;
-  span_id: string;
-  kind: string;
-  name: string;
-  /** The step the attempt was in: the span's own index when it is a step. */
-  step_index: number | null;
-  /** That step's name (the span's own when it is the step). */
-  step_name: string | null;
-  input: string | null;
-  /**
-   * The step was worked out here, not stored as one (a framework's open node, whose kind and
-   * index arrive only at its end): the run's current step must become it.
-   */
-  derived: boolean;
-}
+import type { InFlightStep } from "../durability.js";
 
 type Row = Omit<InFlightStep, "step_name" | "derived">;
 

@@ -2,6 +2,7 @@ import { type Stats as FileStats, statSync } from "node:fs";
 import { resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { LogRecord, SpanRecord } from "../../domain.js";
+import type { DurabilityStore } from "../durability.js";
 import type {
   DecisionStore,
   FailureListPage,
@@ -26,12 +27,14 @@ import type {
 import { StoreUnavailableError } from "../store.js";
 import { Checkpointer } from "./checkpointer.js";
 import { Conversations } from "./conversations.js";
+import { DurabilityQueries } from "./durability-queries.js";
 import { GraphCheckpointWriter } from "./graph-checkpoint-writer.js";
 import { LogWriter } from "./log-writer.js";
 import { openWritableDatabase } from "./open-database.js";
 import { type ReadMethod, ReadPool } from "./read-pool.js";
 import { noRunRetention, RETENTION_SPAN_BUDGET, runRetention } from "./retention-deletes.js";
 import { SpanWriter } from "./span-writer.js";
+import { sqliteDurability } from "./sqlite-durability.js";
 import { StoreReader } from "./store-reader.js";
 
 export interface SqliteStoreOptions {
@@ -69,8 +72,12 @@ export class SqliteStore implements DecisionStore {
   /** The store file as opened; null for a store made from a connection. */
   private file: { path: string; opened: FileStats } | null = null;
 
+  /** Crash survival's reads and writes, on the writer connection: the one writer of the file. */
+  readonly durability: DurabilityStore;
+
   constructor(readonly db: Database.Database) {
     this.writer = new SpanWriter(db);
+    this.durability = sqliteDurability(new DurabilityQueries(db), (write) => this.writing(write));
     this.logWriter = new LogWriter(db, new Conversations(db));
     this.graphWriter = new GraphCheckpointWriter(db);
     this.inline = new StoreReader(db);
