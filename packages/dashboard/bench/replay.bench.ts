@@ -3,11 +3,13 @@
  * Targets: a 5,000-span run interactive within 1 s; a cursor move rendered within 50 ms.
  * A 50-span run opened in the same process is the baseline the ratios are taken against. The
  * 5,000-span LangGraph-like run is mostly plumbing, folded away (and shown, with `?all=1`).
+ * Compare: two 1,000-span runs that part at their middle step, against two 50-span runs.
  */
 import type { Page } from "playwright-core";
 import { browserAvailable, launchBrowser } from "../test/support/browser";
 import { startTestCollector } from "../test/support/collector";
 import { postOtlp } from "../test/support/otlp";
+import { measureCompare, postComparedRuns } from "./compare-measure";
 import { syntheticPlumbingRun } from "./synthetic-plumbing-run";
 import { syntheticRun } from "./synthetic-run";
 
@@ -27,6 +29,16 @@ async function main(): Promise<void> {
     const large = await measure(newPage, collector.url, "bench-large");
     const folded = await measure(newPage, collector.url, "bench-plumbing");
     const all = await measure(newPage, collector.url, "bench-plumbing?all=1");
+    const compareSmall = await measureCompare(
+      newPage,
+      collector.url,
+      await postComparedRuns(collector.url, 50),
+    );
+    const compareLarge = await measureCompare(
+      newPage,
+      collector.url,
+      await postComparedRuns(collector.url, 1000),
+    );
     const plumbing = `5,000 spans, mostly plumbing`;
     const rows = [
       row(`open a ${small.frames}-span run (baseline)`, small.openMs, null, null),
@@ -39,6 +51,13 @@ async function main(): Promise<void> {
       row(`cursor move, ${plumbing}`, folded.moveMs, 50, small.moveMs),
       row(`cursor move p95, ${plumbing}`, folded.moveP95Ms, 50, small.moveP95Ms),
       row(`cursor move, ${plumbing}, shown`, all.moveMs, 50, small.moveMs),
+      row(`compare two 50-span runs, ${compareSmall.rows} steps (baseline)`, compareSmall.openMs, null, null),
+      row(
+        `compare two 1,000-span runs, ${compareLarge.rows} steps`,
+        compareLarge.openMs,
+        1000,
+        compareSmall.openMs,
+      ),
     ];
     console.log("\nDashboard replay (headless Chromium, medians)");
     console.table(rows);

@@ -9,7 +9,13 @@ export const int = (n: number) => ({ intValue: String(n) });
  * An OTLP/JSON request holding one finished run of about `spanCount` spans: steps, each with an
  * LLM call (a short conversation) and a tool call, as an agent with a long loop would record.
  */
-export function syntheticRun(runId: string, spanCount: number, startMs = Date.now() - 3_600_000): string {
+export function syntheticRun(
+  runId: string,
+  spanCount: number,
+  startMs = Date.now() - 3_600_000,
+  /** A step whose output differs from the same step of other runs (for compare). */
+  divergeAtStep?: number,
+): string {
   const traceId = hex(16);
   const rootId = hex(8);
   const base = [
@@ -69,7 +75,10 @@ export function syntheticRun(runId: string, spanCount: number, startMs = Date.no
         { key: "flightrec.span.kind", value: str("step") },
         { key: "flightrec.step.name", value: str(`step_${i}`) },
         { key: "flightrec.step.index", value: int(i) },
-        { key: "flightrec.step.output", value: str(JSON.stringify({ done: i })) },
+        {
+          key: "flightrec.step.output",
+          value: str(JSON.stringify({ done: i, diverged: i === divergeAtStep })),
+        },
       ]),
     );
   }

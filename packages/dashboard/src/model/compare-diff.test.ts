@@ -197,10 +197,9 @@ describe("compareRuns", () => {
       attempt: 2,
     }));
     // Attempt 1 was killed in step 3; attempt 2 replayed steps 1 and 2 (no model call) and ran step 3.
+    const interrupted = { status: "error", error: "interrupted: heartbeat stopped", duration_ms: 5000 };
     const killed = run.spans.map((s) =>
-      s.name === "geocode"
-        ? { ...s, status: "error", output: null, error: "interrupted: heartbeat stopped" }
-        : s,
+      s.name === "geocode" || s.kind === "run" ? { ...s, ...interrupted, output: null } : s,
     );
     const second = resumed
       .filter((s) => s.kind !== "llm")
@@ -221,6 +220,14 @@ describe("compareRuns", () => {
       ["status", "interrupted", "ok"],
       ["output", "—", '{\n  "lat": 48.8\n}'],
       ["error", "interrupted: heartbeat stopped", "—"],
+    ]);
+    // The killed attempt's duration is when the verdict came, not a measure to compare; what
+    // the replayed model call cost was spent by attempt 1 only.
+    expect(result.run.map((d) => [d.field, d.a, d.b])).toEqual([
+      ["status", "interrupted", "ok"],
+      ["error", "interrupted: heartbeat stopped", "—"],
+      ["tokens", "10 in · 2 out", "—"],
+      ["cost", "$0.001", "—"],
     ]);
     // Without attempts named, a side is the newest attempt.
     expect(compareSide(both, null).attempt).toBe(2);

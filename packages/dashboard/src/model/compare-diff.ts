@@ -91,14 +91,14 @@ function stepDifferences(a: StepFacts, b: StepFacts): FieldDiff[] {
   if (a.status !== b.status) {
     out.push({ field: "status", a: a.status, b: b.status, substantive: settled(a) !== settled(b) });
   }
-  pushText(out, "output", a.output, b.output);
+  pushJson(out, "output", a.output, b.output);
   pushText(out, "error", a.error, b.error);
   if (a.status === "replayed" || b.status === "replayed") return out;
-  pushText(out, "input", a.input, b.input);
+  pushJson(out, "input", a.input, b.input);
   pushList(out, "decisions", a.decisions, b.decisions);
   pushList(out, "model", a.models, b.models);
   pushList(out, "response model", a.responseModels, b.responseModels);
-  pushList(out, "LLM input", a.llmInputs, b.llmInputs);
+  pushJsonList(out, "LLM input", a.llmInputs, b.llmInputs);
   pushList(out, "tool calls", a.toolCalls, b.toolCalls);
   // A step its attempt's death ended has no duration of its own: only when the verdict came.
   const ended = (s: StepFacts) => s.status === "ok" || s.status === "error";
@@ -137,6 +137,20 @@ function pushText(out: FieldDiff[], field: string, a: string | null, b: string |
   if (a !== b) out.push({ field, a: a ?? "—", b: b ?? "—", substantive: true });
 }
 
+/**
+ * JSON texts compared as JSON (key order aside), and shown pretty-printed. Most are equal as
+ * text, so the parsing is left to the few that are not.
+ */
+function pushJson(out: FieldDiff[], field: string, a: string | null, b: string | null): void {
+  if (a === b) return;
+  pushText(out, field, canonicalJson(a), canonicalJson(b));
+}
+
+function pushJsonList(out: FieldDiff[], field: string, a: readonly string[], b: readonly string[]): void {
+  if (a.length === b.length && a.every((text, i) => text === b[i])) return;
+  pushList(out, field, a.map(canonicalJson) as string[], b.map(canonicalJson) as string[]);
+}
+
 function pushList(out: FieldDiff[], field: string, a: readonly string[], b: readonly string[]): void {
   const text = (list: readonly string[]) => (list.length ? list.join("\n") : "—");
   if (text(a) !== text(b)) out.push({ field, a: text(a), b: text(b), substantive: true });
@@ -146,10 +160,11 @@ function runDifferences(a: CompareSide, b: CompareSide): FieldDiff[] {
   const out: FieldDiff[] = [];
   const status = (s: CompareSide) => (s.root ? spanStatus(s.root) : s.run.status);
   if (status(a) !== status(b)) out.push({ field: "status", a: status(a), b: status(b), substantive: true });
-  pushText(out, "input", canonicalJson(a.root?.input ?? null), canonicalJson(b.root?.input ?? null));
-  pushText(out, "output", canonicalJson(a.root?.output ?? null), canonicalJson(b.root?.output ?? null));
+  pushJson(out, "input", a.root?.input ?? null, b.root?.input ?? null);
+  pushJson(out, "output", a.root?.output ?? null, b.root?.output ?? null);
   pushText(out, "error", a.root?.error ?? a.run.error, b.root?.error ?? b.run.error);
-  pushMeasures(out, runMeasures(a), runMeasures(b));
+  const ended = (s: CompareSide) => ["ok", "error"].includes(status(s));
+  pushMeasures(out, runMeasures(a), runMeasures(b), ended(a) && ended(b));
   return out;
 }
 

@@ -22,12 +22,14 @@ export interface StepFacts {
   name: string;
   /** ok, error, running, interrupted, or replayed (a resumed attempt returned the checkpoint). */
   status: string;
+  /** JSON text as recorded (compared as JSON: key order aside). */
   input: string | null;
   output: string | null;
   error: string | null;
   decisions: string[];
   models: string[];
   responseModels: string[];
+  /** The model calls' input, JSON text as recorded. */
   llmInputs: string[];
   toolCalls: string[];
   inputTokens: number | null;
@@ -110,8 +112,8 @@ function emptyFacts(span: SpanRow): StepFacts {
     index: span.step_index,
     name: span.name,
     status: replayed ? "replayed" : spanStatus(span),
-    input: canonicalJson(span.input),
-    output: canonicalJson(span.output),
+    input: span.input,
+    output: span.output,
     error: span.error,
     decisions: [],
     models: [],
@@ -130,8 +132,7 @@ function addCall(step: StepFacts, call: SpanRow): void {
   if (call.model) step.models.push(call.model);
   const response = spanAttributes(call)["gen_ai.response.model"];
   if (typeof response === "string") step.responseModels.push(response);
-  const input = canonicalJson(call.input);
-  if (input !== null) step.llmInputs.push(input);
+  if (call.input !== null) step.llmInputs.push(call.input);
   if (step.span.input_tokens === null) step.inputTokens = add(step.inputTokens, call.input_tokens);
   if (step.span.output_tokens === null) step.outputTokens = add(step.outputTokens, call.output_tokens);
   if (step.span.cost_usd === null) step.costUsd = add(step.costUsd, call.cost_usd);
