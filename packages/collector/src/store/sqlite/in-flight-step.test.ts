@@ -75,6 +75,31 @@ describe("the step a framework's run was in when it stopped", () => {
     expect(run()).toEqual({ status: "interrupted", current_step: 2, current_step_name: "tools" });
   });
 
+  it("is the graph's open node when the graph runs inside a run of ours (the thread's run)", async () => {
+    const thread = { runId: "task-123" };
+    await store.ingest([
+      span(1, "run", "invoke_agent analyze_sales_data", null, { ...open, ...thread }),
+      span(2, "other", "LangGraph", 1, { ...open, ...thread }),
+      span(3, "step", "fetch_data", 2, { ...thread, stepIndex: 1 }),
+      span(4, "step", "analyze", 2, { ...thread, stepIndex: 2 }),
+      span(5, "other", "send_email", 2, { ...open, ...thread }),
+    ]);
+    queries.interrupt({
+      runId: "task-123",
+      attempt: 1,
+      reason: "no heartbeat",
+      rootInput: null,
+      step: queries.inFlightStep("task-123", 1),
+      now: new Date(),
+    });
+    expect(
+      store.db.prepare("SELECT step, step_name, span_id FROM interruptions WHERE run_id = 'task-123'").get(),
+    ).toEqual({ step: 3, step_name: "send_email", span_id: "0000000000000005" });
+    expect(
+      store.db.prepare("SELECT current_step, current_step_name FROM runs WHERE run_id = 'task-123'").get(),
+    ).toEqual({ current_step: 3, current_step_name: "send_email" });
+  });
+
   it("is the agent loop's latest step when it stopped in a tool call that no step holds", async () => {
     await store.ingest([
       span(1, "run", "forecast", null, open),

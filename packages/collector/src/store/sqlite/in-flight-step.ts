@@ -12,14 +12,20 @@ SELECT ${SPAN_COLUMNS} FROM spans AS s
 WHERE s.run_id = ? AND s.attempt = ? AND s.status = 'running' AND s.kind <> 'run'
 ORDER BY s.kind = 'step' DESC, s.step_index DESC, s.start_ns DESC LIMIT 1`;
 
-// A framework's run (its trace is the run) whose node is open: a child of the run span that is
-// not yet known as anything, since its instrumentation says what it is only when it ends
-// (OpenInference's LangChain spans carry LangGraph's node and step in metadata set at the end).
+// A graph's open node: a span not yet known as anything, since its instrumentation says what it is
+// only when it ends (OpenInference's LangChain spans carry LangGraph's node and step in metadata set
+// at the end). Either a child of the run span of a framework's run (its trace is the run), or a
+// child of an open span of no kind directly under one of our run spans: a graph invoked inside
+// run(), as @flightrec/langgraph's invokeAsRun does, whose run is the thread.
 const OPEN_NODE_SQL = `
 SELECT ${SPAN_COLUMNS} FROM spans AS s
-JOIN spans AS root ON root.trace_id = s.trace_id AND root.span_id = s.parent_span_id
+JOIN spans AS parent ON parent.trace_id = s.trace_id AND parent.span_id = s.parent_span_id
+LEFT JOIN spans AS grand ON grand.trace_id = parent.trace_id AND grand.span_id = parent.parent_span_id
 WHERE s.run_id = @run_id AND s.attempt = @attempt AND s.status = 'running' AND s.kind = 'other'
-  AND root.run_id = @run_id AND root.attempt = @attempt AND root.kind = 'run' AND root.trace_id = @run_id
+  AND parent.run_id = @run_id AND parent.attempt = @attempt
+  AND ((parent.kind = 'run' AND parent.trace_id = @run_id)
+    OR (parent.kind = 'other' AND parent.status = 'running'
+        AND grand.kind = 'run' AND grand.run_id = @run_id AND grand.attempt = @attempt))
 ORDER BY s.start_ns DESC LIMIT 1`;
 
 const STEP_AT_SQL = `

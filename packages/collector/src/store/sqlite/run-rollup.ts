@@ -78,7 +78,8 @@ export function addToDelta(
   if (span.attempt < d.attempt) return;
   if (isRoot && (d.root === null || d.root.status === "running")) d.root = span;
   if (span.kind === "step" && span.stepIndex !== null) {
-    if (!previous) d.newSteps++;
+    // A framework's node arrives first as a placeholder of no kind (its kind comes at its end).
+    if (previous?.kind !== "step") d.newSteps++;
     if (!d.currentStep || span.stepIndex >= d.currentStep.index) {
       d.currentStep = { index: span.stepIndex, name: span.name };
     }

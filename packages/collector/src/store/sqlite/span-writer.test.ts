@@ -164,6 +164,35 @@ describe("SqliteStore ingest", () => {
     expect(q("SELECT steps, current_step FROM runs")).toEqual([{ steps: 1, current_step: 1 }]);
   });
 
+  it("counts a step whose placeholder arrived as a span of no kind (a framework's open node)", async () => {
+    await store.ingest([
+      span({ kind: "other", stepIndex: null, pending: true, status: "running", endNs: null }),
+    ]);
+    await store.ingest([span({})]);
+    expect(q("SELECT steps, current_step FROM runs")).toEqual([{ steps: 1, current_step: 1 }]);
+  });
+
+  it("puts another instrumentation's spans inside a run of ours in the attempt whose trace they are in", async () => {
+    await store.ingest([root({ attempt: 2, pending: true, status: "running", endNs: null })]);
+    const node = {
+      runId: null,
+      kind: "step" as const,
+      spanId: "3333333333333333",
+      parentSpanId: "aaaaaaaaaaaaaaaa",
+    };
+    await store.ingest([span(node)]);
+    // Earlier spans of the trace that came before the run span join its attempt too.
+    const other = "1bf7651916cd43dd8448eb211c80319c";
+    await store.ingest([span({ ...node, kind: "other", traceId: other, spanId: "4444444444444444" })]);
+    await store.ingest([root({ traceId: other, attempt: 3, spanId: "bbbbbbbbbbbbbbbb" })]);
+    expect(q("SELECT trace_id, run_id, attempt, kind FROM spans ORDER BY span_key")).toEqual([
+      { trace_id: TRACE, run_id: "task-1", attempt: 2, kind: "run" },
+      { trace_id: TRACE, run_id: "task-1", attempt: 2, kind: "step" },
+      { trace_id: other, run_id: "task-1", attempt: 3, kind: "other" },
+      { trace_id: other, run_id: "task-1", attempt: 3, kind: "run" },
+    ]);
+  });
+
   it("creates a run from any span and completes it when the root arrives", async () => {
     await store.ingest([span({})]);
     expect(q("SELECT status, name, ended_at FROM runs")).toEqual([

@@ -123,8 +123,12 @@ export class SpanWriter {
     const unstored: UnstoredSpan[] = [];
     let stored = 0;
     for (const given of spans) {
-      let span = given;
-      const trace = traces.get(span.traceId)!;
+      const trace = traces.get(given.traceId)!;
+      // A span of another instrumentation inside a run of ours belongs to the attempt whose trace it is in.
+      let span =
+        given.runId === null && trace.attempt !== null && given.attempt !== trace.attempt
+          ? { ...given, attempt: trace.attempt }
+          : given;
       const runId = span.runId ?? trace.runId;
       const high = keyHigh(trace, span);
       const byOrder = span.kind === "step" && span.stepIndex === null && runId !== null;

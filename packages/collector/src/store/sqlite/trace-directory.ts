@@ -8,6 +8,11 @@ export interface TraceEntry {
   keyBase: bigint | null;
   /** The run its spans that name none belong to; null for a trace of plain spans. */
   runId: string | null;
+  /**
+   * The attempt of the run span that named the run (our SDK's: one trace per attempt), which the
+   * trace's spans that name no run belong to too; null for a trace that is its own run or none's.
+   */
+  attempt: number | null;
 }
 
 /** The high bits of a span's key (see span-key.ts). */
@@ -31,6 +36,7 @@ export class TraceDirectory {
   private readonly claim: Database.Statement;
   private readonly joinRun: Database.Statement[];
   private readonly claimLogs: Database.Statement;
+  private readonly runAttempt: Database.Statement;
   /** A base shared by two traces costs only probes (spans are told apart by their IDs). */
   private nextBase: bigint;
 
@@ -42,13 +48,21 @@ export class TraceDirectory {
     this.claim = db.prepare("UPDATE traces SET run_id = ? WHERE trace_id = ? AND run_id IS NULL");
     this.joinRun = ["spans", "failures", "decisions"].map((table) =>
       db.prepare(
-        `UPDATE ${table} SET run_id = @run_id WHERE span_key BETWEEN ${KEY_RANGE_SQL.first("@base")}
+        `UPDATE ${table} SET run_id = @run_id, attempt = coalesce(@attempt, attempt)
+         WHERE span_key BETWEEN ${KEY_RANGE_SQL.first("@base")}
          AND ${KEY_RANGE_SQL.last("@base")} AND trace_id = @trace_id AND run_id IS NULL`,
       ),
     );
     // Log records arrive without a run, and may come before their trace's spans: they join it
     // when the trace gets one (a new trace naming a run, or a late claim).
     this.claimLogs = db.prepare("UPDATE logs SET run_id = ? WHERE trace_id = ? AND run_id IS NULL");
+    this.runAttempt = db
+      .prepare(
+        `SELECT attempt FROM spans WHERE span_key BETWEEN ${KEY_RANGE_SQL.first("@base")}
+         AND ${KEY_RANGE_SQL.last("@base")} AND trace_id = @trace_id AND run_id = @run_id AND kind = 'run'
+         ORDER BY attempt DESC LIMIT 1`,
+      )
+      .pluck();
     const lastKey = db.prepare("SELECT max(span_key) FROM spans").pluck().safeIntegers().get() as
       | bigint
       | null;
@@ -68,6 +82,9 @@ export class TraceDirectory {
     for (const [traceId, claim] of claims) {
       const entry = this.cache.get(traceId) ?? this.load(traceId, claim, seenMs);
       if (entry.runId === null && claim !== null) this.lateClaim(entry, traceId, claim);
+      else if (entry.attempt === null && claim?.attempt != null && claim.runId === entry.runId) {
+        entry.attempt = claim.attempt;
+      }
       entries.set(traceId, entry);
     }
     return entries;
@@ -79,14 +96,22 @@ export class TraceDirectory {
    * plumbing that ends before the first LLM or step span would otherwise belong to no run.
    * Traces stored before the `traces` table (no key base) are left as they are.
    */
-  private lateClaim(entry: TraceEntry, traceId: string, runId: string): void {
-    this.claim.run(runId, traceId);
-    this.claimLogs.run(runId, traceId);
-    entry.runId = runId;
+  private lateClaim(entry: TraceEntry, traceId: string, claim: Claim): void {
+    this.claim.run(claim.runId, traceId);
+    this.claimLogs.run(claim.runId, traceId);
+    entry.runId = claim.runId;
+    entry.attempt = claim.attempt;
     if (entry.keyBase === null) return;
     for (const statement of this.joinRun) {
-      statement.run({ run_id: runId, base: entry.keyBase, trace_id: traceId });
+      statement.run({ run_id: claim.runId, attempt: claim.attempt, base: entry.keyBase, trace_id: traceId });
     }
+  }
+
+  /** The attempt of the run span of ours that named the trace's run, read back from the store. */
+  private attemptOf(traceId: string, row: { key_base: bigint | null; run_id: string | null }): number | null {
+    if (row.key_base === null || row.run_id === null || row.run_id === traceId) return null;
+    const attempt = this.runAttempt.get({ base: row.key_base, trace_id: traceId, run_id: row.run_id });
+    return attempt === undefined ? null : Number(attempt);
   }
 
   /** Drops the cached entries, after rows changed behind them. */
@@ -94,15 +119,15 @@ export class TraceDirectory {
     this.cache.clear();
   }
 
-  private load(traceId: string, claim: string | null, seenMs: number): TraceEntry {
+  private load(traceId: string, claim: Claim | null, seenMs: number): TraceEntry {
     let entry: TraceEntry;
-    if (this.insert.run(traceId, this.nextBase, claim, seenMs).changes === 1) {
-      entry = { keyBase: this.nextBase, runId: claim };
+    if (this.insert.run(traceId, this.nextBase, claim?.runId ?? null, seenMs).changes === 1) {
+      entry = { keyBase: this.nextBase, runId: claim?.runId ?? null, attempt: claim?.attempt ?? null };
       this.nextBase = keyBaseAfter(this.nextBase);
-      if (claim !== null) this.claimLogs.run(claim, traceId);
+      if (claim !== null) this.claimLogs.run(claim.runId, traceId);
     } else {
       const row = this.select.get(traceId) as { key_base: bigint | null; run_id: string | null };
-      entry = { keyBase: row.key_base, runId: row.run_id };
+      entry = { keyBase: row.key_base, runId: row.run_id, attempt: this.attemptOf(traceId, row) };
     }
     if (this.cache.size >= CACHED_TRACES) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(traceId, entry);
@@ -110,16 +135,27 @@ export class TraceDirectory {
   }
 }
 
+/** The run a trace's spans claim, and the attempt when a span of ours named it. */
+interface Claim {
+  runId: string;
+  attempt: number | null;
+}
+
 /** Per trace of the batch: the run it claims (see entriesOf), or null. */
-function claimsOf(spans: readonly SpanRecord[]): Map<string, string | null> {
-  const claims = new Map<string, string | null>();
-  const named = new Map<string, string>();
+function claimsOf(spans: readonly SpanRecord[]): Map<string, Claim | null> {
+  const claims = new Map<string, Claim | null>();
+  const named = new Map<string, Claim>();
   for (const span of spans) {
     if (span.runId !== null) {
-      if (!named.has(span.traceId)) named.set(span.traceId, span.runId);
-    } else if (span.kind !== "other") claims.set(span.traceId, span.traceId);
+      const known = named.get(span.traceId);
+      if (!known)
+        named.set(span.traceId, { runId: span.runId, attempt: span.kind === "run" ? span.attempt : null });
+      else if (known.attempt === null && span.kind === "run" && span.runId === known.runId) {
+        known.attempt = span.attempt;
+      }
+    } else if (span.kind !== "other") claims.set(span.traceId, { runId: span.traceId, attempt: null });
     else if (!claims.has(span.traceId)) claims.set(span.traceId, null);
   }
-  for (const [traceId, runId] of named) claims.set(traceId, runId);
+  for (const [traceId, claim] of named) claims.set(traceId, claim);
   return claims;
 }
