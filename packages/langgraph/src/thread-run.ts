@@ -27,7 +27,7 @@ export function invokeAsRun<I, O>(
 ): Promise<O> {
   const threadId = config.configurable.thread_id;
   if (typeof threadId !== "string" || threadId === "") {
-    throw new TypeError('invokeAsRun: config.configurable.thread_id must be a non-empty string (the run ID)');
+    throw new TypeError("invokeAsRun: config.configurable.thread_id must be a non-empty string (the run ID)");
   }
   const recorded = options.input ?? input ?? undefined;
   return run(

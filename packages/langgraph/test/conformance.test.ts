@@ -1,5 +1,5 @@
 import { validate } from "@langchain/langgraph-checkpoint-validation";
-import { it } from "vitest";
+import type { it } from "vitest";
 import { FlightrecSaver } from "../src/index.js";
 import { startTestCollector, type TestCollector } from "./collector.js";
 
