@@ -12,7 +12,7 @@ let collector: TestCollector;
 
 /**
  * Tests the suite itself skips for LangGraph's MemorySaver and SqliteSaver, and why: like them,
- * this saver stores each checkpoint whole (docs/decisions/0017-langgraph-checkpointer.md).
+ * this saver stores each checkpoint whole (docs/decisions/0018-langgraph-checkpointer.md).
  */
 const SKIPPED: Record<string, string> = {
   "should only store channel_values that have changed (based on newVersions)":

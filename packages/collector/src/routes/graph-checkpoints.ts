@@ -76,7 +76,7 @@ const listParams = z.strictObject({
 });
 
 /**
- * LangGraph checkpoints for `@flightrec/langgraph`'s saver (docs/decisions/0017). Writes answer
+ * LangGraph checkpoints for `@flightrec/langgraph`'s saver (docs/decisions/0018). Writes answer
  * only after they are committed. A thread is the run of the same ID, so these rows share the
  * runs' token, limits and retention.
  */
