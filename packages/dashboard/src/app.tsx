@@ -4,12 +4,13 @@ import { ConnectionBanner } from "./components/connection-banner";
 import { PageBoundary } from "./components/page-boundary";
 import { Loading } from "./components/states";
 import { LazyPage, pageLoader } from "./lazy-page";
-import { FailuresPage } from "./pages/failures-page";
 import { NotFoundPage } from "./pages/not-found-page";
-import { RunPage } from "./pages/run-page";
 import { RunsPage } from "./pages/runs-page";
 
-// Charts are heavy; they load when the usage page is opened, not with the replay.
+// Only the run list is in the main bundle, so it paints first; every other page loads its code
+// when opened (the replay's starts in boot.ts when the tab opens on a run).
+const runPage = pageLoader(() => import("./pages/run-page").then((m) => m.RunPage));
+const failuresPage = pageLoader(() => import("./pages/failures-page").then((m) => m.FailuresPage));
 const usagePage = pageLoader(() => import("./pages/usage-page").then((m) => m.UsagePage));
 const comparePage = pageLoader(() => import("./pages/compare-page").then((m) => m.ComparePage));
 const sqlPage = pageLoader(() => import("./pages/sql-page").then((m) => m.SqlPage));
@@ -37,9 +38,9 @@ export function App() {
           <Suspense fallback={<Loading what="page" />}>
             <Routes>
               <Route path="/" element={<RunsPage />} />
-              <Route path="/runs/:runId" element={<RunPage />} />
+              <Route path="/runs/:runId" element={<LazyPage loader={runPage} />} />
               <Route path="/compare" element={<LazyPage loader={comparePage} />} />
-              <Route path="/failures" element={<FailuresPage />} />
+              <Route path="/failures" element={<LazyPage loader={failuresPage} />} />
               <Route path="/usage" element={<LazyPage loader={usagePage} />} />
               <Route path="/sql" element={<LazyPage loader={sqlPage} />} />
               <Route path="*" element={<NotFoundPage />} />

@@ -2,12 +2,10 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
-import { captureTokenFromUrl } from "./api/token";
 import { App } from "./app";
 import { LiveUpdatesProvider } from "./hooks/live-updates";
 import "./styles.css";
 
-captureTokenFromUrl();
 const queryClient = new QueryClient({ defaultOptions: { queries: { staleTime: 1000, retry: 1 } } });
 
 createRoot(document.getElementById("root")!).render(

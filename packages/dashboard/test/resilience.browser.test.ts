@@ -27,8 +27,7 @@ describe.skipIf(!browserAvailable())("dashboard with a collector that goes away"
   };
 
   beforeAll(async () => {
-    // FLIGHTREC_DASHBOARD_DIST points at another build, e.g. an older one, to compare.
-    cpSync(process.env.FLIGHTREC_DASHBOARD_DIST ?? DASHBOARD_DIST, dashboardDir, { recursive: true });
+    cpSync(DASHBOARD_DIST, dashboardDir, { recursive: true });
     await start(0);
     const now = Date.now();
     for (const runId of ["steady-1", "steady-2"]) {

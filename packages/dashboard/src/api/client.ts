@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { ApiError } from "./api-error";
 import { reportAnswer, reportUnreachable } from "./connection";
+import { takePrefetched } from "./prefetch";
 import {
   type DbSchema,
   type FailureList,
@@ -16,30 +17,21 @@ import {
   statsSchema,
 } from "./schemas";
 import { apiToken } from "./token";
+import { type ApiParams, apiHeaders, apiUrl, runsPageUrl } from "./url";
 
-type Params = Record<string, string | number | null | undefined>;
+type Params = ApiParams;
 
-export function apiUrl(path: string, params: Params = {}): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== null && value !== undefined && value !== "") search.set(key, String(value));
-  }
-  const query = search.toString();
-  return query ? `${path}?${query}` : path;
-}
+export { apiUrl };
 
 async function request<S extends z.ZodType>(
   schema: S,
   url: string,
   init: RequestInit = {},
 ): Promise<z.output<S>> {
-  const headers = new Headers(init.headers);
-  headers.set("accept", "application/json");
-  const token = apiToken();
-  if (token) headers.set("authorization", `Bearer ${token}`);
   let response: Response;
   try {
-    response = await fetch(url, { ...init, headers });
+    const prefetched = (init.method ?? "GET") === "GET" ? takePrefetched(url) : undefined;
+    response = await (prefetched ?? fetch(url, { ...init, headers: apiHeaders(init.headers) }));
   } catch (error) {
     if (init.signal?.aborted) throw error;
     reportUnreachable(String(error));
@@ -75,7 +67,7 @@ export interface RunQuery {
 }
 
 export const fetchRuns = (query: RunQuery, cursor: string | null, limit = 100): Promise<RunList> =>
-  request(runListSchema, apiUrl("/api/runs", { ...query, cursor, limit }));
+  request(runListSchema, runsPageUrl({ ...query }, cursor, limit));
 
 export const fetchRun = (runId: string): Promise<RunDetail> =>
   request(runDetailSchema, apiUrl(`/api/runs/${encodeURIComponent(runId)}`));

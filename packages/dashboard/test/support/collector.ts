@@ -4,7 +4,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type RunningServer, type ServerOptions, startServer } from "@flightrec/collector";
 
-export const DASHBOARD_DIST = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
+/** The built dashboard; FLIGHTREC_DASHBOARD_DIST points at another build (e.g. an older one, to compare). */
+export const DASHBOARD_DIST =
+  process.env.FLIGHTREC_DASHBOARD_DIST || join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
 
 export interface TestCollector {
   server: RunningServer;
