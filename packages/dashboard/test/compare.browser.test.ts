@@ -5,6 +5,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, type LaunchedBrowser, launchBrowser } from "./support/browser";
 import { startTestCollector, type TestCollector } from "./support/collector";
+import { screenshotPath } from "./support/screenshots";
 import { tripAgent } from "./support/trip-agent";
 
 const MARKUP_CITY = "Atlantis <img src=x onerror=alert(1)>";
@@ -102,6 +103,7 @@ describe.skipIf(!browserAvailable())("compare in headless Chromium", () => {
     return page;
   }
 
+  /** Each step row: its label, whether it diverges, and what makes it diverge. */
   const stepRows = (page: Page) =>
     page
       .locator("tr[data-row]")
@@ -109,7 +111,7 @@ describe.skipIf(!browserAvailable())("compare in headless Chromium", () => {
         rows.map((r) => [
           r.getAttribute("data-step"),
           r.getAttribute("data-diverges"),
-          r.querySelector("td:last-child")?.textContent,
+          r.querySelector("td:last-child .differs")?.textContent ?? "",
         ]),
       );
 
@@ -126,8 +128,8 @@ describe.skipIf(!browserAvailable())("compare in headless Chromium", () => {
       "First divergence: step 3 · geocode (status, output, error)",
     );
     expect(await stepRows(page)).toEqual([
-      ["1 · load_config", "false", "same"],
-      ["2 · choose_model", "false", "same"],
+      ["1 · load_config", "false", ""],
+      ["2 · choose_model", "false", ""],
       ["3 · geocode", "true", "status, output, error"],
       ["4 · forecast", "true", "step"],
     ]);
@@ -148,6 +150,7 @@ describe.skipIf(!browserAvailable())("compare in headless Chromium", () => {
       "deployment.environment.name",
     ]);
     expect(await page.locator("table.environment tr[data-key='host.name']").count()).toBe(1);
+    await page.screenshot({ path: screenshotPath("compare.png") });
 
     // Elsewhere, then back to the first divergence.
     await page.getByRole("button", { name: "1 · load_config" }).click();
@@ -171,11 +174,13 @@ describe.skipIf(!browserAvailable())("compare in headless Chromium", () => {
     );
     // Steps 1 and 2 were replayed from their checkpoints: the same results, not a divergence.
     expect(await stepRows(page)).toEqual([
-      ["1 · load_config", "false", "status"],
-      ["2 · choose_model", "false", "status"],
+      ["1 · load_config", "false", ""],
+      ["2 · choose_model", "false", ""],
       ["3 · geocode", "true", "status, output, error"],
       ["4 · forecast", "true", "step"],
     ]);
+    expect(await page.locator("tr[data-row='0'] .status").allTextContents()).toEqual(["ok", "replayed"]);
+    expect(await page.locator("tr[data-row='0'] .other-differences").textContent()).toBe("status");
     const step3 = page.locator("tr[data-row='2'] .status");
     expect(await step3.allTextContents()).toEqual(["interrupted", "ok"]);
     const error = await page.locator("tr[data-detail-of='2'] tr[data-field=error] td").first().textContent();

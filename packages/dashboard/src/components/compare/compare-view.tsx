@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { RunComparison } from "../../model/compare-diff";
 import type { CompareTarget } from "../../model/compare-url";
 import { CompareHeads } from "./compare-heads";
@@ -16,6 +16,11 @@ export function CompareView({ comparison, target }: { comparison: RunComparison;
     setSelected(first);
     table.current?.querySelector<HTMLElement>(`[data-row="${first}"]`)?.scrollIntoView({ block: "center" });
     table.current?.querySelector<HTMLElement>(`[data-row="${first}"] button`)?.focus();
+  }, [first]);
+  // Land on the first divergence, however far down the steps it is.
+  useEffect(() => {
+    if (first !== null)
+      table.current?.querySelector(`[data-row="${first}"]`)?.scrollIntoView({ block: "center" });
   }, [first]);
   const firstRow = first === null ? null : comparison.steps[first]!;
   return (

@@ -49,7 +49,9 @@ export const StepDiffTable = forwardRef<HTMLTableElement, StepDiffTableProps>(fu
               <td>
                 {row.b ? <StatusBadge status={row.b.status} /> : <span className="muted">did not run</span>}
               </td>
-              <td>{row.differences.map((d) => d.field).join(", ") || <span className="muted">same</span>}</td>
+              <td>
+                <DiffersIn row={row} />
+              </td>
             </tr>
             {selected === i ? (
               <tr className="step-detail" data-detail-of={i}>
@@ -68,3 +70,21 @@ export const StepDiffTable = forwardRef<HTMLTableElement, StepDiffTableProps>(fu
     </table>
   );
 });
+
+/** What makes the step diverge, then (muted) what differs without doing so: usage, timing, a replay. */
+function DiffersIn({ row }: { row: StepRow }) {
+  if (!row.differences.length) return <span className="muted">same</span>;
+  const fields = (substantive: boolean) =>
+    row.differences
+      .filter((d) => d.substantive === substantive)
+      .map((d) => d.field)
+      .join(", ");
+  const diverging = fields(true);
+  const other = fields(false);
+  return (
+    <>
+      <span className="differs">{diverging}</span>
+      {other ? <span className="muted other-differences">{diverging ? ` · ${other}` : other}</span> : null}
+    </>
+  );
+}
