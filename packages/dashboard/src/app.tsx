@@ -2,7 +2,9 @@ import { Suspense } from "react";
 import { NavLink, Route, Routes, useLocation } from "react-router";
 import { ConnectionBanner } from "./components/connection-banner";
 import { PageBoundary } from "./components/page-boundary";
+import { Shortcuts } from "./components/shortcuts";
 import { Loading } from "./components/states";
+import { ThemeToggle } from "./components/theme-toggle";
 import { LazyPage, pageLoader } from "./lazy-page";
 import { NotFoundPage } from "./pages/not-found-page";
 import { RunsPage } from "./pages/runs-page";
@@ -31,7 +33,12 @@ export function App() {
           <NavLink to="/usage">Cost &amp; usage</NavLink>
           <NavLink to="/sql">SQL</NavLink>
         </nav>
+        <span className="muted topbar-hint">
+          <kbd>?</kbd> shortcuts
+        </span>
+        <ThemeToggle />
       </header>
+      <Shortcuts />
       <ConnectionBanner />
       <main>
         <PageBoundary key={location.pathname}>

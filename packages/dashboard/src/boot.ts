@@ -7,7 +7,9 @@ import { prefetch } from "./api/prefetch";
 import { captureTokenFromUrl } from "./api/token";
 import { apiHeaders, runsPageUrl } from "./api/url";
 import { runQueryParams, runViewFromSearch } from "./model/run-view";
+import { applyTheme, storedTheme } from "./theme";
 
+applyTheme(storedTheme());
 captureTokenFromUrl();
 const { pathname, search } = window.location;
 if (pathname === "/") {

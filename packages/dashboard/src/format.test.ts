@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCost, formatDuration, formatTokens } from "./format";
+import { formatAge, formatCost, formatDuration, formatRelative, formatTokens } from "./format";
 
 describe("format", () => {
   it("shows small costs with their significant digits", () => {
@@ -19,5 +19,14 @@ describe("format", () => {
     expect(formatDuration(2 * 3_600_000 - 10_000)).toBe("2 h 0 m");
     expect(formatTokens(1200, 3)).toBe("1,200 in · 3 out");
     expect(formatTokens(null, null)).toBe("—");
+  });
+
+  it("says how long ago, coarsely", () => {
+    const now = Date.parse("2026-12-04T12:00:00Z");
+    expect(formatAge(12_400)).toBe("12 s");
+    expect(formatAge(3 * 60_000 + 5000)).toBe("3 min");
+    expect(formatRelative("2026-12-04T11:55:00Z", now)).toBe("5 min ago");
+    expect(formatRelative("2026-12-01T12:00:00Z", now)).toBe("3 d ago");
+    expect(formatRelative(null, now)).toBe("—");
   });
 });

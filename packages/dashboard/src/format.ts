@@ -9,23 +9,32 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} m`;
 }
 
-export function formatTime(iso: string | null | undefined): string {
-  return iso ? new Date(iso).toLocaleString() : "—";
-}
+const DATE_TIME: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+};
 
-/** Compact date and time for table cells, e.g. "Nov 23, 14:35:00". */
-export function formatShortTime(iso: string | null | undefined): string {
+/** The one absolute date format, e.g. "Nov 23, 2026, 14:35:00"; lists show `formatRelative`. */
+export function formatTime(iso: string | null | undefined): string {
   if (!iso) return "—";
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString([], {
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hour12: false,
-  });
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString([], DATE_TIME);
+}
+
+/** How long before `now`, for lists: "12 s ago", "5 min ago", "3 h ago", "4 d ago". */
+export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return "—";
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const ms = now - t;
+  if (ms < 0) return "just now";
+  if (ms >= 86_400_000) return `${Math.floor(ms / 86_400_000)} d ago`;
+  return `${formatAge(ms)} ago`;
 }
 
 /** Wall-clock time of day, e.g. "14:35:00". */
@@ -58,4 +67,19 @@ export function formatAge(ms: number): string {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min`;
   return `${Math.floor(minutes / 60)} h`;
+}
+
+/** A total that may include calls with no known price: never shown as a plain (too low) amount. */
+export function formatCostWithUnknown(
+  usd: number,
+  unpricedModels: readonly string[],
+): {
+  text: string;
+  title: string | undefined;
+} {
+  if (unpricedModels.length === 0) return { text: formatCost(usd), title: undefined };
+  return {
+    text: usd > 0 ? `${formatCost(usd)} + unknown` : "unknown",
+    title: `No price known for ${unpricedModels.join(", ")}`,
+  };
 }

@@ -177,7 +177,7 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
   });
 
   it("shows the LLM conversation, the decision with its reasoning, tool arguments and cumulative cost", async () => {
-    const page = await open("/runs/ticket-fail-2?step=3");
+    const page = await open("/runs/ticket-fail-2?step=2");
     const inspector = page.locator("article.inspector");
     await expect.poll(() => inspector.getAttribute("data-kind")).toBe("step");
     const decision = inspector.locator(".decisions .decision");
@@ -232,7 +232,7 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
   });
 
   it("shows a failed step without the run's input posing as the step's", async () => {
-    const page = await open("/runs/ticket-fail-2?step=5");
+    const page = await open("/runs/ticket-fail-2?step=3");
     const inspector = page.locator("article.inspector");
     await expect.poll(() => inspector.locator("h3").textContent()).toBe("notify");
     const panel = inspector.locator(".failure-panel");
@@ -361,7 +361,7 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
   });
 
   it("fits a narrow window without sideways scrolling", async () => {
-    const page = await open("/runs/ticket-fail-2?step=6");
+    const page = await open("/runs/ticket-fail-2?step=3");
     await page.setViewportSize({ width: 400, height: 800 });
     await page.locator("article.inspector .failure-panel").waitFor();
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

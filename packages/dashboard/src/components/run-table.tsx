@@ -1,15 +1,8 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import type { RunRow } from "../api/schemas";
-import {
-  formatClock,
-  formatCost,
-  formatDuration,
-  formatShortTime,
-  formatTime,
-  formatTokens,
-} from "../format";
+import { formatClock, formatCost, formatDuration, formatRelative, formatTime, formatTokens } from "../format";
 import { runError, statusDetail } from "../model/run-status";
 import type { RunSort, RunView } from "../model/run-view";
 import { StatusBadge } from "./status-badge";
@@ -146,28 +139,60 @@ function RunRowView({
             onChange={pick.toggle}
           />
         ) : null}
-        <Link to={href}>{run.name ?? "(unnamed)"}</Link>
+        {/* Stretched over the whole row (CSS), so a click anywhere on it opens the run. */}
+        <Link to={href} className="row-link">
+          {run.name ?? "(unnamed)"}
+        </Link>
       </td>
-      <td className="col-id mono" title={run.request_id ? `request ${run.request_id}` : undefined}>
-        {run.run_id}
+      <td
+        className="col-id mono"
+        title={run.request_id ? `${run.run_id} · request ${run.request_id}` : run.run_id}
+      >
+        <CopyId id={run.run_id} />
+        <span className="run-id">{run.run_id}</span>
       </td>
       <td className="col-status">
         <StatusBadge status={run.status} />
         {detail ? <span className="status-detail">{detail}</span> : null}
       </td>
       <td className="col-started">
-        <span title={formatTime(run.started_at)}>{formatShortTime(run.started_at)}</span>
+        <span title={formatTime(run.started_at)}>{formatRelative(run.started_at)}</span>
       </td>
       <td className="col-duration">{formatDuration(run.duration_ms)}</td>
       <td className="col-steps">
         {run.steps}
-        {run.attempts > 1 ? <span className="muted"> ×{run.attempts}</span> : null}
+        {run.attempts > 1 ? <span className="status-detail">{run.attempts} attempts</span> : null}
       </td>
       <td className="col-tokens">{formatTokens(run.input_tokens, run.output_tokens)}</td>
-      <td className="col-cost">{formatCost(run.cost_usd)}</td>
+      {/* Tokens recorded but no cost: the store had no price for the model, which is not $0. */}
+      {run.cost_usd === null && (run.input_tokens !== null || run.output_tokens !== null) ? (
+        <td className="col-cost" title="No price known for this run's model">
+          unknown
+        </td>
+      ) : (
+        <td className="col-cost">{formatCost(run.cost_usd)}</td>
+      )}
       <td className="col-error error-text" title={shownError ?? undefined}>
         {shownError ?? ""}
       </td>
     </tr>
+  );
+}
+
+/** Copies a run ID; it sits above the row's link, so the click copies instead of opening. */
+function CopyId({ id }: { id: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className="copy-id link"
+      aria-label={`Copy run ID ${id}`}
+      title="Copy run ID"
+      onClick={() => {
+        void navigator.clipboard?.writeText(id).then(() => setCopied(true));
+      }}
+    >
+      {copied ? "✓" : "⧉"}
+    </button>
   );
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatCostWithUnknown } from "../format";
 import { cumulativeTotals } from "./cumulative";
 import { buildSpanTree, type SpanTree } from "./span-tree";
 import { span } from "./test-spans";
@@ -7,6 +8,35 @@ import { buildTimeline } from "./timeline";
 const totalsOf = (tree: SpanTree, nowMs = 0) => cumulativeTotals(tree, buildTimeline(tree, nowMs));
 
 describe("cumulativeTotals", () => {
+  it("names the models whose calls had no known price instead of counting them as free", () => {
+    const tree = buildSpanTree([
+      span({ span_id: "r", kind: "run", duration_ms: 1000 }),
+      span({
+        span_id: "priced",
+        parent_span_id: "r",
+        kind: "llm",
+        model: "gpt-4o",
+        started_at: "2026-01-01T00:00:00.100Z",
+        cost_usd: 0.02,
+      }),
+      span({
+        span_id: "unpriced",
+        parent_span_id: "r",
+        kind: "llm",
+        model: "local-llama",
+        started_at: "2026-01-01T00:00:00.200Z",
+      }),
+    ]);
+    const totals = totalsOf(tree);
+    expect(totals[1]).toMatchObject({ costUsd: 0.02, unpricedModels: [] });
+    expect(totals[2]).toMatchObject({ costUsd: 0.02, unpricedModels: ["local-llama"] });
+    expect(formatCostWithUnknown(totals[2]!.costUsd, totals[2]!.unpricedModels)).toEqual({
+      text: "$0.02 + unknown",
+      title: "No price known for local-llama",
+    });
+    expect(formatCostWithUnknown(0, ["local-llama"]).text).toBe("unknown");
+  });
+
   it("adds up LLM tokens and cost frame by frame and tracks elapsed time", () => {
     const tree = buildSpanTree([
       span({

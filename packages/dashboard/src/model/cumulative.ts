@@ -7,7 +7,9 @@ export interface Totals {
   elapsedMs: number;
   inputTokens: number;
   outputTokens: number;
+  /** Known costs only; `unpricedModels` names the models whose calls had no known price. */
   costUsd: number;
+  unpricedModels: readonly string[];
   llmCalls: number;
   toolCalls: number;
   errors: number;
@@ -33,17 +35,24 @@ export function cumulativeTotals(tree: SpanTree, timeline: Timeline): Totals[] {
     inputTokens: 0,
     outputTokens: 0,
     costUsd: 0,
+    unpricedModels: [],
     llmCalls: 0,
     toolCalls: 0,
     errors: 0,
   };
   for (const node of tree.nodes) {
     const { span } = node;
+    const unpriced =
+      span.kind === "llm" && span.cost_usd === null ? (span.model ?? "an unnamed model") : null;
     acc = {
       elapsedMs: runningTime(timeline.lanes, momentOf(node)),
       inputTokens: acc.inputTokens + (span.kind === "llm" ? (span.input_tokens ?? 0) : 0),
       outputTokens: acc.outputTokens + (span.kind === "llm" ? (span.output_tokens ?? 0) : 0),
       costUsd: acc.costUsd + (span.kind === "llm" ? (span.cost_usd ?? 0) : 0),
+      unpricedModels:
+        unpriced === null || acc.unpricedModels.includes(unpriced)
+          ? acc.unpricedModels
+          : [...acc.unpricedModels, unpriced],
       llmCalls: acc.llmCalls + (span.kind === "llm" ? 1 : 0),
       toolCalls: acc.toolCalls + (span.kind === "tool" ? 1 : 0),
       errors: acc.errors + (span.status === "error" ? 1 : 0),

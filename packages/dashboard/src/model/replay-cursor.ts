@@ -1,6 +1,10 @@
 import type { SpanTree } from "./span-tree";
 
-/** The replay's position, in the URL: `?span=<span id>` (exact) or `?step=<n>` (1-based frame). */
+/**
+ * The replay's position, in the URL: `?span=<span id>` (exact) or `?step=<n>` (the run's step
+ * n, as the SDK numbers steps; the first attempt that has it). Anything else opens frame 1, and
+ * `cursorProblem` says why.
+ */
 export function cursorFromSearch(search: URLSearchParams, tree: SpanTree): number {
   if (tree.nodes.length === 0) return 0;
   const spanId = search.get("span");
@@ -8,9 +12,31 @@ export function cursorFromSearch(search: URLSearchParams, tree: SpanTree): numbe
     const node = tree.byId.get(spanId);
     if (node) return node.index;
   }
-  const step = Number(search.get("step"));
-  if (Number.isInteger(step) && step >= 1) return clampCursor(step - 1, tree.nodes.length);
-  return 0;
+  const step = stepFrame(search, tree);
+  return step ?? 0;
+}
+
+function stepFrame(search: URLSearchParams, tree: SpanTree): number | null {
+  const raw = search.get("step");
+  if (raw === null) return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) return null;
+  const nodes = tree.nodes.filter((node) => node.span.step_index === n);
+  return (nodes.find((node) => node.span.kind === "step") ?? nodes[0])?.index ?? null;
+}
+
+/** Why the URL's position was not found (and frame 1 opened instead), or null when it was. */
+export function cursorProblem(search: URLSearchParams, tree: SpanTree): string | null {
+  if (tree.nodes.length === 0) return null;
+  const spanId = search.get("span");
+  if (spanId && !tree.byId.has(spanId)) {
+    return `This run has no span "${spanId}" (from the link's ?span=); showing the first frame.`;
+  }
+  const step = search.get("step");
+  if (!spanId && step !== null && stepFrame(search, tree) === null) {
+    return `This run has no step "${step}" (from the link's ?step=); showing the first frame.`;
+  }
+  return null;
 }
 
 export function clampCursor(index: number, length: number): number {

@@ -4,10 +4,12 @@ import { fetchFailures } from "../api/client";
 import type { FailureList, FailureRow } from "../api/schemas";
 import { Empty, ErrorState, Loading } from "../components/states";
 import { formatTime } from "../format";
+import { useDocumentTitle } from "../hooks/use-document-title";
 
 /** All failures, grouped by error type and by step/tool; each links to its step in the replay. */
 export function FailuresPage() {
   const [search, setSearch] = useSearchParams();
+  useDocumentTitle("Failures");
   const errorType = search.get("errorType") ?? "";
   const name = search.get("name") ?? "";
   const failures = useInfiniteQuery({

@@ -1,7 +1,9 @@
 import { Link } from "react-router";
 import { Empty } from "../components/states";
+import { useDocumentTitle } from "../hooks/use-document-title";
 
 export function NotFoundPage() {
+  useDocumentTitle("No such page");
   return (
     <section className="page">
       <Empty>

@@ -11,12 +11,14 @@ import { ReplayHeader } from "../components/replay/replay-header";
 import { Waterfall } from "../components/replay/waterfall";
 import { Empty, ErrorState, Loading } from "../components/states";
 import { pollInterval, useLiveMode } from "../hooks/live-updates";
+import { useDocumentTitle } from "../hooks/use-document-title";
 import { useReplayCursor } from "../hooks/use-replay-cursor";
 import { cumulativeTotals } from "../model/cumulative";
 import { indexRunEvents } from "../model/frame";
 import { frameLogLines, logLinesBySpan } from "../model/log-lines";
 import { foldPlumbing } from "../model/plumbing";
 import { recoveredSpans } from "../model/recovered";
+import { cursorProblem } from "../model/replay-cursor";
 import { rootCauseSpan } from "../model/root-cause";
 import { buildSpanTree } from "../model/span-tree";
 import { buildTimeline } from "../model/timeline";
@@ -30,6 +32,8 @@ export function RunPage() {
     refetchInterval: (q) => (q.state.data?.run.status === "running" ? pollInterval(live, 2000) : false),
     retry: (count, error) => !isNotFound(error) && count < 2,
   });
+  const run = detail.data?.run;
+  useDocumentTitle(run ? `${run.name ?? "(unnamed run)"} · ${run.status}` : `Run ${runId}`);
   if (detail.isPending) return <Loading what="run" />;
   // With data already shown, a failed refetch keeps it under the connection banner.
   if (detail.isError && !detail.data) {
@@ -58,6 +62,9 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
     return cause === null ? null : (tree.byId.get(cause)?.index ?? null);
   }, [full, tree, detail.failures, recovered]);
   const cursor = useReplayCursor(tree, showAll.shown ? "all" : "folded");
+  // What the link asked for, as navigated to (the cursor rewrites the live URL as it moves).
+  const linked = useLocation().search;
+  const problem = useMemo(() => cursorProblem(new URLSearchParams(linked), tree), [linked, tree]);
   const node = tree.nodes[cursor.index];
   const nowMs = detail.run.status === "running" ? loadedAt : tree.endMs;
   const timeline = useMemo(() => buildTimeline(tree, nowMs), [tree, nowMs]);
@@ -66,6 +73,11 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
   return (
     <section className="page replay" data-ready="true">
       <ReplayHeader run={detail.run} timeline={timeline} />
+      {problem ? (
+        <p className="state state-error" role="alert" data-testid="cursor-problem">
+          {problem}
+        </p>
+      ) : null}
       <CompareAttemptsLink run={detail.run} />
       {node ? (
         <>

@@ -8,6 +8,7 @@ import { RunTable } from "../components/run-table";
 import { Empty, ErrorState, Loading } from "../components/states";
 import { pollInterval, useLiveMode } from "../hooks/live-updates";
 import { useConnection } from "../hooks/use-connection";
+import { useDocumentTitle } from "../hooks/use-document-title";
 import {
   applyRunView,
   type RunSort,
@@ -21,6 +22,7 @@ export function RunsPage() {
   const view = useMemo(() => runViewFromSearch(search), [search]);
   const params = useMemo(() => runQueryParams(view), [view]);
   const live = useLiveMode();
+  useDocumentTitle("Runs");
   const { reachable } = useConnection();
   const runs = useInfiniteQuery({
     queryKey: ["runs", params],

@@ -1,14 +1,17 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { Link } from "react-router";
 import { fetchSchema, runSql } from "../api/client";
 import type { SqlResult } from "../api/schemas";
 import { ErrorState } from "../components/states";
 import { downloadText } from "../download";
+import { useDocumentTitle } from "../hooks/use-document-title";
 import { EXAMPLE_QUERIES } from "../model/example-queries";
 import { toCsv, toJsonRows } from "../model/export-rows";
 
 /** Read-only SQL over the decision store, with the schema and examples at hand. */
 export function SqlPage() {
+  useDocumentTitle("SQL");
   const [sql, setSql] = useState(EXAMPLE_QUERIES[0]!.sql);
   const schema = useQuery({ queryKey: ["schema"], queryFn: fetchSchema, staleTime: 60_000 });
   const query = useMutation({ mutationFn: runSql });
@@ -134,7 +137,11 @@ function SqlResultView({ result }: { result: SqlResult }) {
               <tr key={i}>
                 {columns.map((c, j) => (
                   <td key={c} className={row[j] === null ? "muted" : undefined}>
-                    {cell(row[j])}
+                    {isRunIdColumn(c) && typeof row[j] === "string" && row[j] ? (
+                      <Link to={`/runs/${encodeURIComponent(row[j])}`}>{row[j]}</Link>
+                    ) : (
+                      cell(row[j])
+                    )}
                   </td>
                 ))}
               </tr>
@@ -145,6 +152,9 @@ function SqlResultView({ result }: { result: SqlResult }) {
     </section>
   );
 }
+
+/** A column holding run IDs (`run_id`, `runs.run_id` aliased, `parent_run_id`…): its cells link to the replay. */
+const isRunIdColumn = (column: string) => /(^|_)run_id$/i.test(column);
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return "NULL";

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
+import { useSearchParams } from "react-router";
 import {
   Bar,
   BarChart,
@@ -16,6 +17,7 @@ import { fetchStats } from "../api/client";
 import type { Stats } from "../api/schemas";
 import { Empty, ErrorState, Loading } from "../components/states";
 import { formatCost, formatCount, formatDuration } from "../format";
+import { useDocumentTitle } from "../hooks/use-document-title";
 
 const RANGES = {
   "24h": { ms: 86_400_000, bucket: "hour" },
@@ -26,7 +28,13 @@ type Range = keyof typeof RANGES;
 
 /** Runs, errors, tokens and cost over time; cost and latency by model and by tool. */
 export function UsagePage() {
-  const [range, setRange] = useState<Range>("7d");
+  useDocumentTitle("Cost & usage");
+  // The range lives in the URL (`?range=24h`) so a view can be linked; a value this page does
+  // not know is named, not silently replaced.
+  const [search, setSearch] = useSearchParams();
+  const asked = search.get("range");
+  const range: Range = asked !== null && asked in RANGES ? (asked as Range) : "7d";
+  const setRange = (next: Range) => setSearch(next === "7d" ? {} : { range: next }, { replace: true });
   const params = useMemo(() => {
     const r = RANGES[range];
     // Rounded to the minute so the query key is stable between renders.
@@ -47,6 +55,11 @@ export function UsagePage() {
           </select>
         </label>
       </div>
+      {asked !== null && !(asked in RANGES) ? (
+        <p className="state state-error" role="alert" data-testid="range-problem">
+          No range "{asked}": use one of {Object.keys(RANGES).join(", ")}. Showing {range}.
+        </p>
+      ) : null}
       {stats.isPending ? (
         <Loading what="usage" />
       ) : stats.isError && !stats.data ? (

@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import type { DecisionRow, FailureRow, LogRow, RunRow, SpanRow } from "../../api/schemas";
-import { formatCost, formatDuration, formatTime, formatTokens } from "../../format";
+import { formatCost, formatCostWithUnknown, formatDuration, formatTime, formatTokens } from "../../format";
 import type { Totals } from "../../model/cumulative";
 import { llmConversation, llmExtras, spanAttributes, toolCall } from "../../model/frame";
 import { parseJsonText } from "../../model/messages";
@@ -122,7 +122,13 @@ function LlmFacts({ span, attrs }: { span: SpanRow; attrs: Record<string, unknow
         {extras.reasoningTokens ? <span className="muted"> · {extras.reasoningTokens} reasoning</span> : null}
       </dd>
       <dt>Cost</dt>
-      <dd>{formatCost(span.cost_usd)}</dd>
+      {span.cost_usd === null ? (
+        <dd title={`No price known for ${span.model ?? "this call's model"}`} data-testid="span-cost">
+          unknown
+        </dd>
+      ) : (
+        <dd data-testid="span-cost">{formatCost(span.cost_usd)}</dd>
+      )}
       {extras.timeToFirstTokenMs !== null ? (
         <>
           <dt>First token</dt>
@@ -139,6 +145,15 @@ function LlmFacts({ span, attrs }: { span: SpanRow; attrs: Record<string, unknow
   );
 }
 
+function CostSoFar({ totals }: { totals: Totals }) {
+  const cost = formatCostWithUnknown(totals.costUsd, totals.unpricedModels);
+  return (
+    <strong data-testid="cost-so-far" title={cost.title}>
+      {cost.text}
+    </strong>
+  );
+}
+
 function SoFar({ totals }: { totals: Totals }) {
   return (
     <section className="so-far" aria-label="Totals so far" data-testid="so-far">
@@ -150,8 +165,7 @@ function SoFar({ totals }: { totals: Totals }) {
         <strong>{formatTokens(totals.inputTokens, totals.outputTokens)}</strong>
       </div>
       <div>
-        <span className="muted">cost so far</span>{" "}
-        <strong data-testid="cost-so-far">{formatCost(totals.costUsd)}</strong>
+        <span className="muted">cost so far</span> <CostSoFar totals={totals} />
       </div>
       <div>
         <span className="muted">calls</span>{" "}
@@ -216,7 +230,17 @@ function SpanBody({ span, attrs }: { span: SpanRow; attrs: Record<string, unknow
     return (
       <section className="panel tool-call" aria-label="Tool call">
         <JsonView label="Arguments" value={call.arguments} />
-        <JsonView label="Result" value={call.result} />
+        {/* A tool that threw returned nothing: its error is the outcome, not a `null` result. */}
+        {span.status === "error" && (call.result === null || call.result === undefined) ? (
+          <div className="tool-threw">
+            <span className="json-label">Threw</span>{" "}
+            <span className="error-text">{span.error ?? "an error (no message recorded)"}</span>
+          </div>
+        ) : span.status === "running" && (call.result === null || call.result === undefined) ? (
+          <p className="muted">Running: no result yet.</p>
+        ) : (
+          <JsonView label="Result" value={call.result} />
+        )}
       </section>
     );
   }
