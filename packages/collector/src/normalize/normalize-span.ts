@@ -16,6 +16,7 @@ import { stepName } from "./opened-step.js";
 import { type Attributes, pickBoolean, pickJson, pickNumber, pickString } from "./pick.js";
 import { decisionsOf, failureOf, statusMessageOf } from "./span-events.js";
 import { startTime, storableTime, timeIfSet } from "./storable-time.js";
+import { storedResource } from "./stored-resource.js";
 import { wholeMessages } from "./whole-messages.js";
 
 export interface SpanSource {
@@ -67,7 +68,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
       wholeMessages(attrs, WHOLE_MESSAGES.output) ??
       pickJson(attrs, ...FIELD_KEYS.outputPayload),
     attributes: JSON.stringify(withOurNames(attrs)),
-    resource: kind === "run" ? JSON.stringify(resource) : null,
+    resource: kind === "run" ? storedResource(resource) : null,
     pending,
     decisions: decisionsOf(span, stepIndex),
     failure: failureOf(span, attrs, stepIndex, status === "error", input),
