@@ -61,7 +61,7 @@ export function compareSide(detail: RunDetail, attempt: number | null): CompareS
   }
   for (const f of detail.failures.filter((f) => f.attempt === shown)) {
     const step = stepOf(f.span_id);
-    // The step's own error wins; else the innermost failure's names it.
+    // The step's own error wins; else the first failure beneath it (failures come in time order).
     if (step && step.error === null) step.error = f.error_type ? `${f.error_type}: ${f.message}` : f.message;
   }
   const root = spans.find((s) => s.kind === "run") ?? null;
