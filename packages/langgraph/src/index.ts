@@ -1,3 +1,9 @@
 export { FlightrecCheckpointError } from "./collector-client.js";
 export { FlightrecSaver, type FlightrecSaverOptions } from "./flightrec-saver.js";
-export { type Invocable, invokeAsRun, type ThreadRunOptions } from "./thread-run.js";
+export {
+  type Durability,
+  type Invocable,
+  invokeAsRun,
+  type ThreadConfig,
+  type ThreadRunOptions,
+} from "./thread-run.js";

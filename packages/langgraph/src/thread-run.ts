@@ -1,8 +1,18 @@
 import { run } from "@flightrec/sdk";
 
+/** How LangGraph writes checkpoints during a run (`durability` in its invoke config). */
+export type Durability = "sync" | "async" | "exit";
+
+/** The config invokeAsRun takes: LangGraph's, with the thread that is the run. */
+export interface ThreadConfig {
+  configurable: { thread_id: string } & Record<string, unknown>;
+  durability?: Durability;
+  [key: string]: unknown;
+}
+
 /** What invokeAsRun needs of a compiled graph. */
 export interface Invocable<I, O> {
-  invoke(input: I, config: { configurable: { thread_id: string } & Record<string, unknown> }): Promise<O>;
+  invoke(input: I, config: ThreadConfig): Promise<O>;
 }
 
 export interface ThreadRunOptions {
@@ -18,11 +28,13 @@ export interface ThreadRunOptions {
  * came last). The graph's own spans (OpenInference's LangChain instrumentation) join that run, its
  * nodes are the steps at their super-steps, and a killed invocation is judged interrupted at the
  * node it was in; `graph.invoke(null, config)` through this again continues it from its checkpoint.
+ * Checkpoints are written before the next node starts (`durability: "sync"`) unless the config
+ * says otherwise.
  */
 export function invokeAsRun<I, O>(
   graph: Invocable<I, O>,
   input: I,
-  config: { configurable: { thread_id: string } & Record<string, unknown> },
+  config: ThreadConfig,
   options: ThreadRunOptions = {},
 ): Promise<O> {
   const threadId = config.configurable.thread_id;
@@ -33,6 +45,9 @@ export function invokeAsRun<I, O>(
   return run(
     options.name ?? "LangGraph",
     { runId: threadId, resume: true, ...(recorded === undefined ? {} : { input: recorded }) },
-    () => graph.invoke(input, config),
+    // LangGraph's default ("async") writes a node's checkpoint while the next node already runs,
+    // so a checkpoint the collector never acknowledged would fail the run only at its end, after
+    // nodes with side effects ran on state that was never saved. "sync": the next node waits.
+    () => graph.invoke(input, { durability: "sync", ...config }),
   );
 }

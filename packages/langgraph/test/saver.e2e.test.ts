@@ -1,6 +1,7 @@
+import { init, shutdown } from "@flightrec/sdk";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FlightrecCheckpointError, FlightrecSaver } from "../src/index.js";
+import { FlightrecCheckpointError, FlightrecSaver, invokeAsRun } from "../src/index.js";
 import { startTestCollector, type TestCollector } from "./collector.js";
 
 const State = Annotation.Root({
@@ -65,11 +66,47 @@ describe("FlightrecSaver with a LangGraph graph and a real collector", () => {
     const gone = await startTestCollector();
     await gone.stop();
     const saver = new FlightrecSaver({ endpoint: gone.url, timeoutMs: 300 });
-    const graph = salesGraph(saver, { on: false }, {});
-    const error = await graph.invoke({ log: [] }, { configurable: { thread_id: "t" } }).catch((e) => e);
+    const runs: Record<string, number> = {};
+    const graph = salesGraph(saver, { on: false }, runs);
+    const config = { configurable: { thread_id: "t" }, durability: "sync" as const };
+    const error = await graph.invoke({ log: [] }, config).catch((e) => e);
     expect(error).toBeInstanceOf(FlightrecCheckpointError);
     expect(error.message).toContain(`the Flightrec collector at ${gone.url} did not acknowledge`);
     expect(error.message).toMatch(/within 300 ms \(ECONNREFUSED\)/);
+    // The input's checkpoint was never saved, so no node ran on it.
+    expect(runs).toEqual({});
+  });
+
+  it("runs no node after a checkpoint that was not acknowledged, through invokeAsRun by default", async () => {
+    // A collector that takes bodies up to 64 KiB: fetch's state is bigger, so its checkpoint is refused.
+    const small = await startTestCollector({ maxBodyBytes: 64 * 1024 });
+    init({ endpoint: small.url, serviceName: "saver-test", handleProcessEvents: false });
+    const runs: string[] = [];
+    const graph = new StateGraph(State)
+      .addNode("fetch", async () => {
+        runs.push("fetch");
+        return { log: ["x".repeat(100 * 1024)] };
+      })
+      .addNode("send", async () => {
+        runs.push("send");
+        return { log: ["send"] };
+      })
+      .addEdge(START, "fetch")
+      .addEdge("fetch", "send")
+      .addEdge("send", END)
+      .compile({ checkpointer: new FlightrecSaver({ endpoint: small.url }) });
+    try {
+      const error = await invokeAsRun(graph, { log: [] }, { configurable: { thread_id: "t-2" } }).catch(
+        (e) => e,
+      );
+      expect(error).toBeInstanceOf(FlightrecCheckpointError);
+      expect(error.message).toMatch(/answered 413/);
+      // LangGraph's own default ("async") would have run send meanwhile, on state never saved.
+      expect(runs).toEqual(["fetch"]);
+    } finally {
+      await shutdown();
+      await small.stop();
+    }
   });
 
   it("sends the collector's token, and says so when it is refused", async () => {
