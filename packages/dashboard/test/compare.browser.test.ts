@@ -161,6 +161,12 @@ describe.skipIf(!browserAvailable())("compare in headless Chromium", () => {
     );
     expect(await page.evaluate(() => document.querySelectorAll(".compare img").length)).toBe(0);
     expect(dialogs).toEqual([]);
+    // In the system's dark mode the tables are dark too.
+    await page.emulateMedia({ colorScheme: "dark" });
+    const background = () =>
+      page.locator("table.step-diffs").evaluate((table) => getComputedStyle(table).backgroundColor);
+    expect(await background()).not.toBe("rgb(255, 255, 255)");
+    await page.screenshot({ path: screenshotPath("compare-dark.png") });
     await page.close();
   });
 
