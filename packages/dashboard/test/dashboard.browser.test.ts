@@ -284,7 +284,7 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     expect(await byType.textContent()).toContain("Error");
     const byName = page.locator("section.panel", { hasText: "By step / tool" });
     expect(await byName.textContent()).toContain("execute_tool send_email");
-    // The tool failed, and so did the step it was in: each is its own failure.
+    // The tool failed, and so did the step it was in: one error, listed once at the tool.
     await page.locator(".failure-item a", { hasText: /ticket-fail-2.*execute_tool send_email/ }).click();
     const inspector = page.locator("article.inspector");
     await expect.poll(() => inspector.getAttribute("data-kind")).toBe("tool");

@@ -92,6 +92,46 @@ function habitRuns(): string[] {
   ];
 }
 
+/** A run whose tool error fails its step and the run too: one error, recorded at three spans. */
+function smtpFailure(runId: string, to: string, at: number): string {
+  const root = hex(8);
+  const step = hex(8);
+  const base = { "flightrec.run.id": runId };
+  const error = { code: 2, message: `SMTP 550: mailbox unavailable for ${to}` };
+  return otlpRequest(hex(16), [
+    {
+      spanId: root,
+      name: "invoke_agent mailer",
+      startMs: at,
+      endMs: at + 300,
+      attributes: { ...base, "flightrec.span.kind": "run", "gen_ai.agent.name": "mailer" },
+      status: error,
+    },
+    {
+      spanId: step,
+      parentSpanId: root,
+      name: "notify",
+      startMs: at + 10,
+      endMs: at + 250,
+      attributes: {
+        ...base,
+        "flightrec.span.kind": "step",
+        "flightrec.step.name": "notify",
+        "flightrec.step.index": 1,
+      },
+      status: error,
+    },
+    {
+      parentSpanId: step,
+      name: "execute_tool send_email",
+      startMs: at + 20,
+      endMs: at + 200,
+      attributes: { ...base, "flightrec.span.kind": "tool", "gen_ai.tool.name": "send_email" },
+      status: error,
+    },
+  ]);
+}
+
 describe.skipIf(!browserAvailable())("dashboard habits", () => {
   let collector: TestCollector;
   let launched: LaunchedBrowser;
@@ -99,6 +139,8 @@ describe.skipIf(!browserAvailable())("dashboard habits", () => {
   beforeAll(async () => {
     collector = await startTestCollector();
     for (const body of habitRuns()) await postOtlp(collector.url, body);
+    await postOtlp(collector.url, smtpFailure("mail-1", "ann@example.com", Date.now() - 30_000));
+    await postOtlp(collector.url, smtpFailure("mail-2", "bob@example.org", Date.now() - 20_000));
     launched = await launchBrowser({ width: 1024, height: 768 });
   }, 60_000);
 
@@ -215,6 +257,25 @@ describe.skipIf(!browserAvailable())("dashboard habits", () => {
     await expect.poll(() => new URL(page.url()).search).toBe("?range=30d");
     await page.goto(`${collector.url}/usage?range=1y`);
     expect(await page.getByTestId("range-problem").textContent()).toContain('No range "1y"');
+    await page.close();
+  });
+
+  it("counts each failed run once and groups the same problem across runs", async () => {
+    const page = await open("/failures");
+    const problem = page.getByTestId("problem").filter({ hasText: "SMTP" });
+    await problem.waitFor();
+    expect(await problem.locator(".problem-pattern").textContent()).toBe(
+      "SMTP <n>: mailbox unavailable for <email>",
+    );
+    // Two runs, each failing once at its tool (not also at its step and run).
+    expect(await problem.locator(".problem-count").textContent()).toBe("2 failures in 2 runs");
+    const byName = page.locator("section.panel", { hasText: "By step / tool" });
+    expect(await byName.textContent()).toContain("execute_tool send_email");
+    expect(await byName.textContent()).not.toContain("notify");
+    expect(await page.locator(".failure-item", { hasText: "mail-1" }).count()).toBe(1);
+    await problem.getByRole("link", { name: "latest →" }).click();
+    await page.waitForURL(/\/runs\/mail-2\?span=/);
+    await expect.poll(() => page.locator("article.inspector").getAttribute("data-kind")).toBe("tool");
     await page.close();
   });
 

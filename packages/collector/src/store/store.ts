@@ -164,6 +164,21 @@ export interface FailureListPage {
   failures: (FailureRow & { run_name: string | null })[];
   nextCursor: string | null;
   groups: {
+    /** Same error type, message pattern (see failure-fingerprint.ts) and failing span; newest 10,000 failures. */
+    byFingerprint: {
+      fingerprint: string;
+      error_type: string | null;
+      pattern: string;
+      kind: string;
+      name: string;
+      /** Failures, each counted once at its innermost span. */
+      count: number;
+      /** Distinct runs among them. */
+      runs: number;
+      first_ts: string;
+      last_ts: string;
+      latest: { run_id: string | null; span_id: string; message: string };
+    }[];
     byErrorType: { error_type: string | null; count: number; last_ts: string }[];
     byName: { kind: string; name: string; count: number; last_ts: string }[];
   };

@@ -153,6 +153,24 @@ export const failureListSchema = z.object({
   failures: z.array(failureRowSchema),
   nextCursor: str,
   groups: z.object({
+    /** Newer collectors: failures counted once at their innermost span, grouped by fingerprint. */
+    byFingerprint: z
+      .array(
+        z.object({
+          fingerprint: z.string(),
+          error_type: str,
+          pattern: z.string(),
+          kind: z.string(),
+          name: z.string(),
+          count: z.number(),
+          runs: z.number(),
+          first_ts: z.string(),
+          last_ts: z.string(),
+          latest: z.object({ run_id: str, span_id: z.string(), message: z.string() }),
+        }),
+      )
+      .nullish()
+      .transform((v) => v ?? []),
     byErrorType: z.array(z.object({ error_type: str, ...countRow })),
     byName: z.array(z.object({ kind: z.string(), name: z.string(), ...countRow })),
   }),

@@ -3,10 +3,14 @@ import { Link, useSearchParams } from "react-router";
 import { fetchFailures } from "../api/client";
 import type { FailureList, FailureRow } from "../api/schemas";
 import { Empty, ErrorState, Loading } from "../components/states";
-import { formatTime } from "../format";
+import { formatRelative, formatTime } from "../format";
 import { useDocumentTitle } from "../hooks/use-document-title";
 
-/** All failures, grouped by error type and by step/tool; each links to its step in the replay. */
+/**
+ * All failures, each counted once (at the innermost span it passed through), grouped by
+ * fingerprint (error type, message pattern, failing span), by error type and by step/tool;
+ * each links to its step in the replay.
+ */
 export function FailuresPage() {
   const [search, setSearch] = useSearchParams();
   useDocumentTitle("Failures");
@@ -72,6 +76,37 @@ function FailureGroups({ groups, failures, onFilter }: FailureGroupsProps) {
   return (
     <div className="failures-layout">
       <div className="groups">
+        {groups.byFingerprint.length > 0 ? (
+          <section className="panel" aria-label="By problem">
+            <h3>By problem</h3>
+            <ul className="group-list problem-list">
+              {groups.byFingerprint.map((g) => (
+                <li key={g.fingerprint} className="problem" data-testid="problem">
+                  <div>
+                    <span className={`kind-tag kind-${g.kind}`}>{g.kind}</span> {g.name}
+                  </div>
+                  <div className="mono problem-pattern" title={g.latest.message}>
+                    {g.error_type ? `${g.error_type}: ` : ""}
+                    {g.pattern}
+                  </div>
+                  <div className="muted">
+                    <span className="problem-count">
+                      {g.count} {g.count === 1 ? "failure" : "failures"} in {g.runs}{" "}
+                      {g.runs === 1 ? "run" : "runs"}
+                    </span>{" "}
+                    · last <span title={formatTime(g.last_ts)}>{formatRelative(g.last_ts)}</span>, first{" "}
+                    <span title={formatTime(g.first_ts)}>{formatRelative(g.first_ts)}</span> ·{" "}
+                    <Link
+                      to={`/runs/${encodeURIComponent(g.latest.run_id ?? "")}?span=${encodeURIComponent(g.latest.span_id)}`}
+                    >
+                      latest →
+                    </Link>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         <section className="panel">
           <h3>By error type</h3>
           <ul className="group-list">

@@ -1,10 +1,24 @@
+import { failureFingerprint, messagePattern } from "../failure-fingerprint.js";
 import type { FailureListPage, FailureListQuery } from "../store.js";
 import { cursorInteger, decodeCursor, encodeCursor } from "./cursor.js";
 import type { StatementCache } from "./statement-cache.js";
 
-/** Failures newest first, with counts grouped by error type and by failing span. */
+/**
+ * One error is recorded at every span it passed through (tool, step, run). Only the innermost
+ * counts: a failure with a failed child span in the same run and attempt is that child's echo.
+ * (A child that did not fail between them, e.g. a framework's plumbing, breaks the chain.)
+ */
+const INNERMOST = `NOT EXISTS (
+  SELECT 1 FROM failures g JOIN spans c ON c.span_key = g.span_key
+  WHERE g.run_id IS f.run_id AND g.attempt = f.attempt AND g.span_key <> f.span_key
+    AND c.trace_id = f.trace_id AND c.parent_span_id = f.span_id)`;
+
+/** Failures the fingerprint groups are computed from, newest first. */
+const FINGERPRINT_WINDOW = 10_000;
+
+/** Innermost failures newest first, grouped by fingerprint, error type and failing span. */
 export function listFailures(statements: StatementCache, query: FailureListQuery): FailureListPage {
-  const where: string[] = [];
+  const where: string[] = [INNERMOST];
   const params: Record<string, unknown> = {};
   if (query.errorType !== undefined) {
     where.push("f.error_type = @errorType");
@@ -14,7 +28,7 @@ export function listFailures(statements: StatementCache, query: FailureListQuery
     where.push("f.name = @name");
     params.name = query.name;
   }
-  const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
+  const filter = `WHERE ${where.join(" AND ")}`;
   const pageWhere = [...where];
   if (query.cursor !== undefined) {
     const [ts, key] = decodeCursor(query.cursor);
@@ -27,7 +41,7 @@ export function listFailures(statements: StatementCache, query: FailureListQuery
       `SELECT f.run_id, f.attempt, f.trace_id, f.span_id, f.step, f.kind, f.name, f.error_type, f.message, f.stack,
               f.input, f.context, f.ts, r.name AS run_name, CAST(f.ts_ns AS TEXT) AS _ts, CAST(f.span_key AS TEXT) AS _key
        FROM failures f LEFT JOIN runs r ON r.run_id = f.run_id
-       ${pageWhere.length ? `WHERE ${pageWhere.join(" AND ")}` : ""}
+       WHERE ${pageWhere.join(" AND ")}
        ORDER BY f.ts_ns DESC, f.span_key DESC LIMIT @limit`,
     )
     .all({ ...params, limit: query.limit + 1 }) as (FailureListPage["failures"][number] & {
@@ -54,5 +68,51 @@ export function listFailures(statements: StatementCache, query: FailureListQuery
        GROUP BY f.kind, f.name ORDER BY count DESC, last_ts DESC LIMIT 100`,
     )
     .all(used(groupParams)) as FailureListPage["groups"]["byName"];
-  return { failures, nextCursor, groups: { byErrorType, byName } };
+  const recent = statements
+    .get(
+      `SELECT f.run_id, f.span_id, f.kind, f.name, f.error_type, f.message, f.ts FROM failures f ${filter}
+       ORDER BY f.ts_ns DESC LIMIT ${FINGERPRINT_WINDOW}`,
+    )
+    .all(used(groupParams)) as Recent[];
+  return { failures, nextCursor, groups: { byFingerprint: fingerprintGroups(recent), byErrorType, byName } };
+}
+
+type Recent = Pick<
+  FailureListPage["failures"][number],
+  "run_id" | "span_id" | "kind" | "name" | "error_type" | "message" | "ts"
+>;
+
+/** Newest-first failures folded into fingerprint groups, largest first. */
+function fingerprintGroups(recent: Recent[]): FailureListPage["groups"]["byFingerprint"] {
+  const groups = new Map<
+    string,
+    FailureListPage["groups"]["byFingerprint"][number] & { runSet: Set<string> }
+  >();
+  for (const f of recent) {
+    const key = failureFingerprint(f);
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        fingerprint: key,
+        error_type: f.error_type,
+        pattern: messagePattern(f.message),
+        kind: f.kind,
+        name: f.name,
+        count: 0,
+        runs: 0,
+        first_ts: f.ts,
+        last_ts: f.ts,
+        latest: { run_id: f.run_id, span_id: f.span_id, message: f.message },
+        runSet: new Set(),
+      };
+      groups.set(key, group);
+    }
+    group.count += 1;
+    group.first_ts = f.ts;
+    if (f.run_id !== null) group.runSet.add(f.run_id);
+  }
+  return [...groups.values()]
+    .map(({ runSet, ...g }) => ({ ...g, runs: runSet.size }))
+    .sort((a, b) => b.count - a.count || b.last_ts.localeCompare(a.last_ts))
+    .slice(0, 100);
 }
