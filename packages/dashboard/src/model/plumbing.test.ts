@@ -75,4 +75,38 @@ describe("foldPlumbing", () => {
     expect(frames(view)).toEqual([["a", 0, 0, 0]]);
     expect(view.plumbing).toBe(1);
   });
+
+  it("keeps as frames the open node a run is in and the one it was killed in, which a framework names only at their end", () => {
+    const killed = buildSpanTree([
+      span({ span_id: "run", kind: "run", name: "invoke_agent sales", started_at: at(0), duration_ms: 100 }),
+      span({ span_id: "start", kind: "other", name: "__start__", parent_span_id: "run", started_at: at(1) }),
+      span({ span_id: "fetch", kind: "step", name: "fetch_data", parent_span_id: "run", started_at: at(2) }),
+      span({
+        span_id: "send",
+        kind: "other",
+        name: "send_email",
+        parent_span_id: "run",
+        started_at: at(50),
+        status: "error",
+        error: "interrupted: no heartbeat since 2026-01-01T00:00:00.060Z",
+      }),
+      span({
+        span_id: "open",
+        kind: "other",
+        name: "write_report",
+        parent_span_id: "run",
+        started_at: at(60),
+        status: "running",
+        duration_ms: null,
+      }),
+    ]);
+    const view = foldPlumbing(killed, false);
+    expect(view.tree.nodes.map((n) => n.span.name)).toEqual([
+      "invoke_agent sales",
+      "fetch_data",
+      "send_email",
+      "write_report",
+    ]);
+    expect(view.plumbing).toBe(1);
+  });
 });

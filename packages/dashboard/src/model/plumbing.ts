@@ -1,12 +1,18 @@
 import type { SpanRow } from "../api/schemas";
+import { spanStatus } from "./span-status";
 import type { SpanNode, SpanTree } from "./span-tree";
 
 /**
  * Framework plumbing: what the collector could not place as a run, step, LLM or tool call
  * (LangChain's prompt templates, runnable sequences and lambdas; LangGraph's `__start__` node).
+ * A span still open, or one its attempt's death ended, is not: a framework names a node only
+ * when it ends, so the node a run is in now — or was in when it was killed — is such a span,
+ * and it is the frame the replay must show.
  */
-export function isPlumbing(span: Pick<SpanRow, "kind">): boolean {
-  return span.kind === "other";
+export function isPlumbing(span: Pick<SpanRow, "kind" | "status" | "error">): boolean {
+  if (span.kind !== "other") return false;
+  const status = spanStatus(span);
+  return status !== "running" && status !== "interrupted";
 }
 
 /** The frames the replay walks, with the plumbing they hide. */
