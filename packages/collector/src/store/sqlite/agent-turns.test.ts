@@ -132,4 +132,30 @@ describe("turns of a framework's agent loop", () => {
       { numRuns: 25 },
     );
   });
+
+  it("give a tool that starts in the millisecond of the next model call to the turn before, in any order", async () => {
+    // OpenTelemetry JS stamps starts to the millisecond: an instant tool and the next call tie.
+    const tied = [
+      root,
+      ...turn("b000000000000001", 1, 10, ["weather"]),
+      tool("c000000000000001", "weather", 21, 21),
+      ...turn("b000000000000002", 21, 30, ["book_flight"]),
+      tool("c000000000000002", "book_flight", 41, 41, true),
+      ...turn("b000000000000003", 41, 50, []),
+    ];
+    const parents = () =>
+      q(
+        `SELECT s.name || ' <- step ' || p.step_index AS row FROM spans s JOIN spans p ON p.span_id = s.parent_span_id
+         WHERE s.kind = 'tool' ORDER BY s.start_ns`,
+      ).map((r) => (r as { row: string }).row);
+    await fc.assert(
+      fc.asyncProperty(fc.shuffledSubarray(tied, { minLength: tied.length }), async (order) => {
+        await reopen();
+        for (const span of order) await store.ingest([span]);
+        expect(parents()).toEqual(["weather <- step 1", "book_flight <- step 2"]);
+        expect(q("SELECT step FROM failures")).toEqual([{ step: 2 }]);
+      }),
+      { numRuns: 25 },
+    );
+  });
 });

@@ -22,6 +22,10 @@ const SIBLING_STEPS = `FROM spans WHERE run_id = @run_id AND attempt = @attempt 
  * are moved under their step (in `spans.parent_span_id`; the attributes keep what was sent) and
  * their failures take its number. Decided by start times alone, so a tool that arrives before
  * its step joins it when the step comes, and any order of arrival gives the same turns.
+ * OpenTelemetry JS stamps a span's start from Date.now(), to the millisecond, so a tool and the
+ * next model call can start "at once": a tie goes to the earlier turn (a tool can end within
+ * the millisecond the next call starts; a model call rarely answers within the one it began),
+ * and to the tied turn only when there is no earlier one.
  */
 export class AgentTurns {
   private readonly stepBefore: Database.Statement;
@@ -35,18 +39,19 @@ export class AgentTurns {
     this.stepBefore = db
       .prepare(
         `SELECT span_id, span_key, step_index ${SIBLING_STEPS} AND start_ns <= @start_ns
-         ORDER BY start_ns DESC, span_key DESC LIMIT 1`,
+         ORDER BY start_ns < @start_ns DESC, start_ns DESC, span_key DESC LIMIT 1`,
       )
       .safeIntegers();
     this.moveTool = db.prepare("UPDATE spans SET parent_span_id = @step_id WHERE span_key = @span_key");
     this.toolsOfTurn = db
       .prepare(
         `UPDATE spans SET parent_span_id = @step_id
-         WHERE run_id = @run_id AND attempt = @attempt AND kind = 'tool' AND start_ns >= @start_ns
-           AND (parent_span_id = @parent_span_id
-                OR parent_span_id IN (SELECT span_id ${SIBLING_STEPS} AND start_ns < @start_ns))
-           AND start_ns < coalesce((SELECT min(start_ns) ${SIBLING_STEPS} AND start_ns > @start_ns),
-                                   9223372036854775807)
+         WHERE run_id = @run_id AND attempt = @attempt AND kind = 'tool'
+           AND (start_ns > @start_ns
+                OR (start_ns = @start_ns AND NOT EXISTS (SELECT 1 ${SIBLING_STEPS} AND start_ns < @start_ns)))
+           AND (parent_span_id = @parent_span_id OR parent_span_id IN (SELECT span_id ${SIBLING_STEPS}))
+           AND start_ns <= coalesce((SELECT min(start_ns) ${SIBLING_STEPS} AND start_ns > @start_ns),
+                                    9223372036854775807)
          RETURNING span_key, end_ns`,
       )
       .safeIntegers();
