@@ -220,6 +220,18 @@ describe.skipIf(!browserAvailable())("dashboard habits", () => {
     expect(await help.textContent()).toContain("Search");
     await page.keyboard.press("Escape");
     await help.waitFor({ state: "detached" });
+    // j / k move through the runs (newest first), Enter opens the highlighted one.
+    await page.keyboard.press("j");
+    await page.keyboard.press("j");
+    await page.keyboard.press("k");
+    const active = page.locator("tr.row-active");
+    expect(await active.count()).toBe(1);
+    const id = await active.getAttribute("data-run-id");
+    expect(id).toBe(await page.locator("tr[data-run-id]").first().getAttribute("data-run-id"));
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => url.pathname === `/runs/${encodeURIComponent(id!)}`);
+    await page.goBack();
+    await page.locator('tr[data-run-id="habit-1"]').waitFor();
     await page.keyboard.press("/");
     expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("q");
     await page.close();

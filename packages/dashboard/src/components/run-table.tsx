@@ -1,8 +1,9 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, useState } from "react";
-import { Link } from "react-router";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Link, useNavigate } from "react-router";
 import type { RunRow } from "../api/schemas";
 import { formatClock, formatCost, formatDuration, formatRelative, formatTime, formatTokens } from "../format";
+import { useListKeys } from "../hooks/use-list-keys";
 import { runError, statusDetail } from "../model/run-status";
 import type { RunSort, RunView } from "../model/run-view";
 import { StatusBadge } from "./status-badge";
@@ -51,6 +52,19 @@ export function RunTable({
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
+  const navigate = useNavigate();
+  const scrollTo = useCallback(
+    (index: number) => virtualizer.scrollToIndex(index, { align: "auto" }),
+    [virtualizer],
+  );
+  const open = useCallback(
+    (index: number) => {
+      const run = runs[index];
+      if (run) navigate(`/runs/${encodeURIComponent(run.run_id)}`);
+    },
+    [runs, navigate],
+  );
+  const active = useListKeys(runs.length, scrollTo, open);
   const items = virtualizer.getVirtualItems();
   const last = items[items.length - 1];
   useEffect(() => {
@@ -83,7 +97,16 @@ export function RunTable({
               picked: picked?.has(run.run_id) ?? false,
               toggle: () => onPick(run.run_id),
             };
-            return <RunRowView key={run.run_id} run={run} top={item.start} height={item.size} pick={pick} />;
+            return (
+              <RunRowView
+                key={run.run_id}
+                run={run}
+                top={item.start}
+                height={item.size}
+                pick={pick}
+                active={item.index === active}
+              />
+            );
           })}
         </tbody>
       </table>
@@ -113,18 +136,22 @@ function RunRowView({
   top,
   height,
   pick,
+  active = false,
 }: {
   run: RunRow;
   top: number;
   height: number;
   pick?: RowPick;
+  /** Highlighted by j / k. */
+  active?: boolean;
 }) {
   const href = `/runs/${encodeURIComponent(run.run_id)}`;
   const detail = statusDetail(run, formatClock);
   const shownError = runError(run);
   return (
     <tr
-      className={`grid-row run-row row-${run.status}`}
+      className={`grid-row run-row row-${run.status}${active ? " row-active" : ""}`}
+      aria-current={active ? "true" : undefined}
       data-run-id={run.run_id}
       data-status={run.status}
       style={{ position: "absolute", top, height, left: 0, right: 0 }}

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 const SHORTCUTS: [keys: string, what: string][] = [
   ["?", "Show or hide this help"],
   ["/", "Search: the run list's search, or find spans in a replay"],
+  ["j / k", "Run list: next / previous run; Enter opens it"],
   ["j / →", "Replay: next frame"],
   ["k / ←", "Replay: previous frame"],
   ["Home / End", "Replay: first / last frame"],
