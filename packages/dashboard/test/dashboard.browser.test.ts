@@ -105,6 +105,9 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     expect(killed).toMatch(/interrupted.*stopped at step 5 · send_email · last seen \d\d:\d\d:\d\d/);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, "runs.png") });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: join(SCREENSHOTS, "runs-dark.png") });
+    await page.emulateMedia({ colorScheme: "light" });
     await page.close();
   });
 
@@ -201,6 +204,9 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     const runCost = (await runFromApi(collector.url, "ticket-fail-2")).cost_usd;
     expect(await page.getByTestId("cost-so-far").textContent()).toBe(formatCost(runCost));
     await page.screenshot({ path: join(SCREENSHOTS, "replay.png") });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: join(SCREENSHOTS, "replay-dark.png") });
+    await page.emulateMedia({ colorScheme: "light" });
 
     await page.keyboard.press("ArrowRight");
     await page.keyboard.press("ArrowRight");
@@ -289,6 +295,23 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     const inspector = page.locator("article.inspector");
     await expect.poll(() => inspector.getAttribute("data-kind")).toBe("tool");
     expect(await inspector.locator(".failure-message").textContent()).toContain("SMTP 550");
+    await page.close();
+  });
+
+  it.each([
+    ["/failures", "failures", ".failure-item"],
+    ["/usage", "usage", ".recharts-surface"],
+    ["/sql", "sql", "aside.schema summary"],
+  ])("shows %s in light and dark (screenshots)", async (path, name, ready) => {
+    const page = await open(path);
+    await page.locator(ready).first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+    await page.emulateMedia({ colorScheme: "dark" });
+    // Dark follows the system: the page background changes, not just the screenshot's name.
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
+      "rgb(17, 21, 28)",
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-dark.png`) });
     await page.close();
   });
 

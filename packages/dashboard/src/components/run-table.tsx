@@ -219,7 +219,7 @@ function CopyId({ id }: { id: string }) {
         void navigator.clipboard?.writeText(id).then(() => setCopied(true));
       }}
     >
-      {copied ? "✓" : "⧉"}
+      {copied ? "copied" : "copy"}
     </button>
   );
 }
