@@ -1,0 +1,41 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+/**
+ * The PostgreSQL server the tests use: the local one, trust authentication. A test file creates
+ * its own database on it and drops it after, so files run in parallel without seeing each
+ * other's rows. An unreachable server fails the test (the connection error), never skips it.
+ */
+export const TEST_POSTGRES = { host: "127.0.0.1", port: 5432, user: "postgres" } as const;
+
+export interface TestDatabase {
+  /** Database name: `flightrec_test_` and random hex. */
+  name: string;
+  /** Connection URL of the new database, for `PostgresStore.open` or `flightrec serve --store`. */
+  url: string;
+  /** Drops the database, ending connections still open to it. */
+  drop(): Promise<void>;
+}
+
+async function onMaintenanceDatabase<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ ...TEST_POSTGRES, database: "postgres", connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates an empty database with a random name. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `flightrec_test_${randomBytes(6).toString("hex")}`;
+  await onMaintenanceDatabase((client) => client.query(`CREATE DATABASE ${name}`));
+  return {
+    name,
+    url: `postgres://${TEST_POSTGRES.user}@${TEST_POSTGRES.host}:${TEST_POSTGRES.port}/${name}`,
+    drop: async () => {
+      await onMaintenanceDatabase((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
