@@ -16,13 +16,13 @@ import { healthRoute } from "./routes/health.js";
 import { otlpRoutes } from "./routes/otlp.js";
 import { sqlRoute } from "./routes/sql.js";
 import { securityHeaders } from "./security-headers.js";
-import type { SqlRunner } from "./sql/sql-runner.js";
+import type { SqlConsole } from "./sql/sql-console.js";
 import { type DecisionStore, StoreUnavailableError } from "./store/store.js";
 
 export interface AppOptions {
   store: DecisionStore;
   /** Runs `POST /api/sql`; omitted → that route answers 404. */
-  sql?: SqlRunner;
+  sql?: SqlConsole;
   /** Store file path, for the disk-space check of /health. */
   dbPath?: string;
   /** Directory of the built dashboard; omitted → a plain notice at `/`. */

@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { parseParams, sqlBody } from "../api/params.js";
 import { HttpError } from "../errors.js";
-import type { SqlRunner } from "../sql/sql-runner.js";
+import type { SqlConsole } from "../sql/sql-console.js";
 
 /**
  * Largest body of `POST /api/sql`: the longest SQL allowed (100,000 characters) even if every
@@ -11,7 +11,7 @@ import type { SqlRunner } from "../sql/sql-runner.js";
 export const MAX_SQL_BODY_BYTES = 1024 * 1024;
 
 /** `POST /api/sql {"sql": "SELECT …"}`: read-only, time- and row-limited. */
-export function sqlRoute({ sql }: { sql: SqlRunner }): Hono {
+export function sqlRoute({ sql }: { sql: SqlConsole }): Hono {
   const app = new Hono();
   app.post(
     "/api/sql",

@@ -1,17 +1,9 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { siblingModule } from "../module-worker.js";
-import { QueryCancelledError, QueryRejectedError, type QueryResult } from "./read-only-query.js";
-
-export interface SqlResult extends QueryResult {
-  elapsedMs: number;
-}
-
-export interface QueryLimits {
-  timeoutMs: number;
-  maxRows: number;
-  maxBytes: number;
-}
+import { QueryCancelledError, QueryRejectedError, timeoutMessage } from "./query-errors.js";
+import type { QueryResult } from "./read-only-query.js";
+import type { QueryLimits, SqlResult } from "./sql-console.js";
 
 type Reply =
   | { ready: true }
@@ -78,11 +70,7 @@ export class QueryChild {
         outcome();
       };
       const timer = setTimeout(() => {
-        settle(() =>
-          reject(
-            new QueryRejectedError(`query stopped: it ran longer than the ${limits.timeoutMs} ms limit`),
-          ),
-        );
+        settle(() => reject(new QueryRejectedError(timeoutMessage(limits.timeoutMs))));
         this.kill();
       }, limits.timeoutMs);
       const onAbort = () => {

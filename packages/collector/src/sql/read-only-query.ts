@@ -1,27 +1,14 @@
 import Database from "better-sqlite3";
-import { HttpError } from "../errors.js";
+import { NOT_A_QUERY, QueryRejectedError, WOULD_WRITE } from "./query-errors.js";
+import { RowBudget } from "./row-budget.js";
+
+export { QueryCancelledError, QueryRejectedError } from "./query-errors.js";
 
 export interface QueryResult {
   columns: string[];
   rows: unknown[][];
   /** True when more rows existed than `maxRows`, or than fit in `maxBytes`. */
   truncated: boolean;
-}
-
-/** The query cannot run or was stopped: not read-only, invalid, or over a limit. */
-export class QueryRejectedError extends HttpError {
-  constructor(message: string) {
-    super(400, message);
-    this.name = "QueryRejectedError";
-  }
-}
-
-/** The caller went away (its request was aborted) before the query finished; it was stopped. */
-export class QueryCancelledError extends HttpError {
-  constructor() {
-    super(400, "query cancelled: its client went away");
-    this.name = "QueryCancelledError";
-  }
 }
 
 export const DEFAULT_MAX_ROWS = 10_000;
@@ -32,7 +19,7 @@ export const DEFAULT_MAX_ROWS = 10_000;
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Only these may start a statement: queries that read. PRAGMA, ATTACH and every write are refused. */
-const ALLOWED_START = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(select|with|values|explain)\b/i;
+export const ALLOWED_START = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(select|with|values|explain)\b/i;
 
 /**
  * Opens the store read-only: the connection cannot write, whatever SQL it is given; query_only
@@ -54,32 +41,15 @@ export function runReadOnlyQuery(
 ): QueryResult {
   const statement = prepareReadOnly(db, sql);
   const columns = statement.columns().map((c) => c.name);
-  const rows: unknown[][] = [];
-  let truncated = false;
-  let bytes = 0;
+  const budget = new RowBudget(maxRows, maxBytes);
   try {
     for (const row of statement.raw(true).safeIntegers(true).iterate() as IterableIterator<unknown[]>) {
-      if (rows.length === maxRows) {
-        truncated = true;
-        break;
-      }
-      const cells = row.map(plainValue);
-      bytes += cells.reduce<number>((sum, cell) => sum + cellBytes(cell), 0);
-      if (bytes > maxBytes) {
-        truncated = true;
-        break;
-      }
-      rows.push(cells);
+      if (!budget.offer(row.map(plainValue))) break;
     }
   } catch (error) {
     throw new QueryRejectedError((error as Error).message);
   }
-  if (truncated && rows.length === 0) {
-    throw new QueryRejectedError(
-      `the first row alone is larger than the ${formatBytes(maxBytes)} result limit: select fewer or shorter columns, e.g. substr(column, 1, 10000)`,
-    );
-  }
-  return { columns, rows, truncated };
+  return { columns, ...budget.result() };
 }
 
 /**
@@ -94,14 +64,10 @@ function prepareReadOnly(db: Database.Database, sql: string): Database.Statement
     throw new QueryRejectedError(describeCompileError((error as Error).message));
   }
   if (!statement.readonly) {
-    throw new QueryRejectedError(
-      "only read-only queries are allowed: this statement would write to the store",
-    );
+    throw new QueryRejectedError(WOULD_WRITE);
   }
   if (!ALLOWED_START.test(sql) || !statement.reader) {
-    throw new QueryRejectedError(
-      "only read-only queries are allowed: start with SELECT, WITH, VALUES or EXPLAIN",
-    );
+    throw new QueryRejectedError(NOT_A_QUERY);
   }
   return statement;
 }
@@ -113,15 +79,6 @@ function describeCompileError(message: string): string {
   if (message === "incomplete input")
     return "SQL syntax error: the statement ends too early (incomplete input)";
   return message;
-}
-
-/** About what a cell adds to the JSON reply: strings by length (escapes aside), other values a few bytes. */
-function cellBytes(cell: unknown): number {
-  return typeof cell === "string" ? cell.length + 3 : 8;
-}
-
-function formatBytes(n: number): string {
-  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
 }
 
 /** JSON-safe cells: integers beyond 2^53 (nanosecond times) become exact decimal strings, blobs base64. */
