@@ -1,7 +1,8 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
+import { type Answer, answerOf } from "./answer";
 import { ApiError } from "./api-error";
 import { reportAnswer, reportUnreachable } from "./connection";
-import { takePrefetched } from "./prefetch";
+import { takeArrived, takePrefetched } from "./prefetch";
 import {
   type DbSchema,
   type FailureList,
@@ -23,30 +24,29 @@ type Params = ApiParams;
 
 export { apiUrl };
 
-async function request<S extends z.ZodType>(
+async function request<S extends z.ZodMiniType>(
   schema: S,
   url: string,
   init: RequestInit = {},
 ): Promise<z.output<S>> {
-  let response: Response;
+  let answer: Answer;
   try {
     const prefetched = (init.method ?? "GET") === "GET" ? takePrefetched(url) : undefined;
-    response = await (prefetched ?? fetch(url, { ...init, headers: apiHeaders(init.headers) }));
+    answer = await (prefetched ?? fetch(url, { ...init, headers: apiHeaders(init.headers) }).then(answerOf));
   } catch (error) {
     if (init.signal?.aborted) throw error;
     reportUnreachable(String(error));
     throw new ApiError(`cannot reach the collector (${String(error)})`);
   }
   reportAnswer();
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const message = (body as { error?: unknown } | null)?.error;
+  if (!answer.ok) {
+    const message = (answer.body as { error?: unknown } | null)?.error;
     throw new ApiError(
-      typeof message === "string" ? message : `${response.status} ${response.statusText} from ${url}`,
-      response.status,
+      typeof message === "string" ? message : `${answer.status} ${answer.statusText} from ${url}`,
+      answer.status,
     );
   }
-  const parsed = schema.safeParse(body);
+  const parsed = schema.safeParse(answer.body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ApiError(`unexpected answer from ${url}: ${issue?.path.join(".")} ${issue?.message}`);
@@ -68,6 +68,20 @@ export interface RunQuery {
 
 export const fetchRuns = (query: RunQuery, cursor: string | null, limit = 100): Promise<RunList> =>
   request(runListSchema, runsPageUrl({ ...query }, cursor, limit));
+
+/**
+ * The run list's first page if the boot script's request for it has already been answered (and
+ * the answer is a run list), so the runs page can show rows in its first render; else undefined
+ * and `fetchRuns` takes the answer when it comes, or reports what went wrong.
+ */
+export function arrivedRuns(query: RunQuery): RunList | undefined {
+  return takeArrived(runsPageUrl({ ...query }, null), (answer) => {
+    const parsed = answer.ok ? runListSchema.safeParse(answer.body) : null;
+    if (!parsed?.success) return undefined;
+    reportAnswer();
+    return parsed.data;
+  });
+}
 
 export const fetchRun = (runId: string): Promise<RunDetail> =>
   request(runDetailSchema, apiUrl(`/api/runs/${encodeURIComponent(runId)}`));

@@ -1,21 +1,37 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
-// The collector's Content-Security-Policy forbids eval; zod would probe for it (new Function) and
-// the browser reports each probe as a violation. Its interpreter is fast enough for API answers.
-z.config({ jitless: true });
+// zod's tree-shakable build: the run list's schemas cost a few KB of the main bundle instead of
+// all of zod. The collector's Content-Security-Policy forbids eval; zod would probe for it (new
+// Function) and the browser reports each probe as a violation. Its interpreter is fast enough.
+// The mini build carries no messages, so a failed check says what it expected here.
+z.config({
+  jitless: true,
+  localeError: (issue) =>
+    issue.code === "invalid_type"
+      ? `expected ${issue.expected}`
+      : issue.code === "invalid_value"
+        ? `expected one of ${issue.values.map(String).join(", ")}`
+        : issue.code.replaceAll("_", " "),
+});
 
 /**
  * The query API's shapes (docs/decisions/0002-query-api.md), checked at the edge so a view
  * never renders a shape it does not expect. Numbers the store may leave empty are nullish.
  */
-const num = z
-  .number()
-  .nullish()
-  .transform((v) => v ?? null);
-const str = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? null);
+/** `schema`, or null where the answer leaves it out or empty. */
+const orNull = <T>(schema: z.ZodMiniType<T>) =>
+  z.pipe(
+    z.nullish(schema),
+    z.transform((v: T | null | undefined) => v ?? null),
+  );
+/** `schema`, or `fallback` where the answer leaves it out or empty. */
+const orElse = <T>(schema: z.ZodMiniType<T>, fallback: T) =>
+  z.pipe(
+    z.nullish(schema),
+    z.transform((v: T | null | undefined) => v ?? fallback),
+  );
+const num = orNull(z.number());
+const str = orNull(z.string());
 
 export const runStatusSchema = z.enum(["running", "ok", "error", "interrupted"]);
 export type RunStatus = z.infer<typeof runStatusSchema>;
@@ -29,14 +45,8 @@ export const runRowSchema = z.object({
   duration_ms: num,
   current_step: num,
   current_step_name: str,
-  steps: z
-    .number()
-    .nullish()
-    .transform((v) => v ?? 0),
-  attempts: z
-    .number()
-    .nullish()
-    .transform((v) => v ?? 1),
+  steps: orElse(z.number(), 0),
+  attempts: orElse(z.number(), 1),
   input_tokens: num,
   output_tokens: num,
   cost_usd: num,
@@ -54,10 +64,7 @@ export const spanRowSchema = z.object({
   span_id: z.string(),
   parent_span_id: str,
   run_id: str,
-  attempt: z
-    .number()
-    .nullish()
-    .transform((v) => v ?? 1),
+  attempt: orElse(z.number(), 1),
   kind: z.string(),
   name: z.string(),
   status: z.string(),
@@ -73,10 +80,7 @@ export const spanRowSchema = z.object({
   input: str,
   output: str,
   error: str,
-  attributes: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? "{}"),
+  attributes: orElse(z.string(), "{}"),
   /** On run spans, the attempt's resource attributes as JSON text; older collectors leave it out. */
   resource: str,
 });
@@ -84,10 +88,7 @@ export type SpanRow = z.infer<typeof spanRowSchema>;
 
 export const decisionRowSchema = z.object({
   run_id: str,
-  attempt: z
-    .number()
-    .nullish()
-    .transform((v) => v ?? 1),
+  attempt: orElse(z.number(), 1),
   step: num,
   action: z.string(),
   reasoning: str,
@@ -103,10 +104,7 @@ export type DecisionRow = z.infer<typeof decisionRowSchema>;
 
 export const failureRowSchema = z.object({
   run_id: str,
-  attempt: z
-    .number()
-    .nullish()
-    .transform((v) => v ?? 1),
+  attempt: orElse(z.number(), 1),
   span_id: z.string(),
   step: num,
   kind: z.string(),
@@ -132,19 +130,16 @@ export const logRowSchema = z.object({
   severity_number: num,
   severity_text: str,
   body: str,
-  attributes: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? "{}"),
+  attributes: orElse(z.string(), "{}"),
 });
 export type LogRow = z.infer<typeof logRowSchema>;
 
 export const runDetailSchema = z.object({
   run: runRowSchema,
   spans: z.array(spanRowSchema),
-  decisions: z.array(decisionRowSchema).default([]),
-  failures: z.array(failureRowSchema).default([]),
-  logs: z.array(logRowSchema).default([]),
+  decisions: z._default(z.array(decisionRowSchema), []),
+  failures: z._default(z.array(failureRowSchema), []),
+  logs: z._default(z.array(logRowSchema), []),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 
@@ -154,8 +149,8 @@ export const failureListSchema = z.object({
   nextCursor: str,
   groups: z.object({
     /** Newer collectors: failures counted once at their innermost span, grouped by fingerprint. */
-    byFingerprint: z
-      .array(
+    byFingerprint: orElse(
+      z.array(
         z.object({
           fingerprint: z.string(),
           error_type: str,
@@ -168,9 +163,9 @@ export const failureListSchema = z.object({
           last_ts: z.string(),
           latest: z.object({ run_id: str, span_id: z.string(), message: z.string() }),
         }),
-      )
-      .nullish()
-      .transform((v) => v ?? []),
+      ),
+      [],
+    ),
     byErrorType: z.array(z.object({ error_type: str, ...countRow })),
     byName: z.array(z.object({ kind: z.string(), name: z.string(), ...countRow })),
   }),
@@ -213,7 +208,7 @@ export type DbSchema = z.infer<typeof schemaSchema>;
 export const sqlResultSchema = z.object({
   columns: z.array(z.string()),
   rows: z.array(z.array(z.unknown())),
-  truncated: z.boolean().default(false),
-  elapsedMs: z.number().nullish(),
+  truncated: z._default(z.boolean(), false),
+  elapsedMs: z.nullish(z.number()),
 });
 export type SqlResult = z.infer<typeof sqlResultSchema>;

@@ -51,6 +51,9 @@ export function RunTable({
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // Before the table is measured, assume it can be as tall as the window, so the first render
+    // already has rows (without it, rows wait for a second pass after the measurement).
+    initialRect: { width: 0, height: window.innerHeight },
   });
   const navigate = useNavigate();
   const scrollTo = useCallback(

@@ -1,7 +1,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
-import { fetchRuns } from "../api/client";
+import { arrivedRuns, fetchRuns } from "../api/client";
 import { CompareBar, pickForCompare } from "../components/compare/compare-bar";
 import { RunFilters } from "../components/run-filters";
 import { RunTable } from "../components/run-table";
@@ -28,6 +28,11 @@ export function RunsPage() {
     queryKey: ["runs", params],
     queryFn: ({ pageParam }) => fetchRuns(params, pageParam),
     initialPageParam: null as string | null,
+    // Rows in the first render when the boot script's answer is already here (see boot.ts).
+    initialData: () => {
+      const first = arrivedRuns(params);
+      return first && { pages: [first], pageParams: [null] };
+    },
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: pollInterval(live, 3000),
   });
