@@ -64,11 +64,10 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
   const logger = options.logger ?? createLogger();
   const metrics = new Metrics();
   const events = new RunEvents({ store: options.store });
-  const queue = new WriteQueue({
-    store: options.store,
-    maxQueuedSpans: options.maxQueuedSpans ?? 4_096,
-    onCommitted: (summary) => events.notify(summary.runIds),
-  });
+  // Whoever committed the change (this collector's ingest, a verdict, another collector on the
+  // same database), the store tells the live clients.
+  const stopHearingRuns = options.store.onRunsChanged((runIds) => events.notify(runIds));
+  const queue = new WriteQueue({ store: options.store, maxQueuedSpans: options.maxQueuedSpans ?? 4_096 });
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const decoder = new DecodePool({ threads: options.decodeThreads, maxBodyBytes });
   const app = new Hono();
@@ -136,6 +135,7 @@ export function createCollectorApp(options: AppOptions): CollectorApp {
     events,
     close: async () => {
       await queue.close();
+      stopHearingRuns();
       events.close();
       await decoder.close();
     },

@@ -37,7 +37,7 @@ export interface ServerOptions
   sqlMaxBytes?: number;
   logger?: Logger;
   /** When runs that stopped sending heartbeats become `interrupted`. */
-  interrupts?: Omit<InterruptSweeperOptions, "queries" | "onMarked" | "logger">;
+  interrupts?: Omit<InterruptSweeperOptions, "queries" | "logger">;
 }
 
 export interface RunningServer {
@@ -105,7 +105,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sweeper = startInterruptSweeper({
     ...options.interrupts,
     queries: store.durability,
-    onMarked: (runIds) => collector.events.notify(runIds),
     lastIngestRefusalAt: () => collector.metrics.lastIngestRefusalAt,
     logger,
   });

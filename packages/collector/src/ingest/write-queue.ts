@@ -20,8 +20,6 @@ export interface WriteQueueOptions {
   maxGroupMs?: number;
   /** Milliseconds clock; tests pass their own. Default performance.now. */
   now?: () => number;
-  /** Called after each commit, e.g. to push run changes to live clients. */
-  onCommitted?: (summary: IngestSummary) => void;
 }
 
 interface Pending {
@@ -127,7 +125,6 @@ export class WriteQueue {
         const logs = group[0]!.logs;
         const summary = logs ? await this.options.store.ingestLogs(logs) : await this.timed(spans);
         for (const item of group) item.resolve(summary);
-        this.options.onCommitted?.(summary);
       } catch (error) {
         // One bad batch must not fail the others it was grouped with: retry them one by one.
         if (group.length === 1) group[0]!.reject(error);
@@ -176,7 +173,6 @@ export class WriteQueue {
         ? await this.options.store.ingestLogs(item.logs)
         : await this.options.store.ingest(item.spans);
       item.resolve(summary);
-      this.options.onCommitted?.(summary);
     } catch (error) {
       item.reject(error);
     }

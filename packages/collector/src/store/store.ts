@@ -1,6 +1,7 @@
 import type { LogRecord, RunStatus, SpanRecord } from "../domain.js";
 import { HttpError } from "../errors.js";
 import type { DurabilityStore } from "./durability.js";
+import type { RunChangeListener } from "./run-changes.js";
 
 /** A row of the `runs` table, as the query API returns it. */
 export interface RunRow {
@@ -384,6 +385,11 @@ export interface DecisionStore {
   deleteGraphThread(threadId: string): Promise<number>;
   /** Checkpoints for resume, step durations for deadlines, and the verdict on stopped attempts. */
   readonly durability: DurabilityStore;
+  /**
+   * Hears the IDs of runs whose row changed (ingest, a verdict), after the commit; a store shared
+   * by several collectors tells each of them what any of them committed. Returns the unsubscribe.
+   */
+  onRunsChanged(listener: RunChangeListener): () => void;
   /** True when a write would succeed now (used by /health). */
   isWritable(): Promise<boolean>;
   close(): Promise<void>;

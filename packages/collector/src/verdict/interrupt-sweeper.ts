@@ -10,8 +10,6 @@ export interface InterruptSweeperOptions {
   defaultHeartbeatIntervalMs?: number;
   /** How often open runs are checked, in ms. Default 1000. */
   sweepIntervalMs?: number;
-  /** Told which runs a timed pass marked, e.g. to push them to live clients. */
-  onMarked?: (runIds: string[]) => void;
   /** Where a failing pass is reported. */
   logger?: Logger;
   /**
@@ -122,10 +120,9 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
     if (passing) return;
     passing = true;
     try {
-      const marked = await sweep();
+      await sweep();
       if (failing) logger.info("interrupt sweep works again");
       failing = false;
-      if (marked.length > 0) options.onMarked?.(marked);
     } catch (error) {
       if (!failing) logger.error("interrupt sweep failed", { error: String(error) });
       failing = true;

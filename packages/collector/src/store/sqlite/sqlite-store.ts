@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { LogRecord, SpanRecord } from "../../domain.js";
 import type { DurabilityStore } from "../durability.js";
+import { RunChangeFeed, type RunChangeListener } from "../run-changes.js";
 import type {
   DecisionStore,
   FailureListPage,
@@ -71,13 +72,18 @@ export class SqliteStore implements DecisionStore {
   private checkpointer: Checkpointer | null = null;
   /** The store file as opened; null for a store made from a connection. */
   private file: { path: string; opened: FileStats } | null = null;
+  private readonly changes = new RunChangeFeed();
 
   /** Crash survival's reads and writes, on the writer connection: the one writer of the file. */
   readonly durability: DurabilityStore;
 
   constructor(readonly db: Database.Database) {
     this.writer = new SpanWriter(db);
-    this.durability = sqliteDurability(new DurabilityQueries(db), (write) => this.writing(write));
+    this.durability = sqliteDurability(
+      new DurabilityQueries(db),
+      (write) => this.writing(write),
+      this.changes,
+    );
     this.logWriter = new LogWriter(db, new Conversations(db));
     this.graphWriter = new GraphCheckpointWriter(db);
     this.inline = new StoreReader(db);
@@ -109,11 +115,19 @@ export class SqliteStore implements DecisionStore {
   }
 
   async ingest(spans: readonly SpanRecord[]): Promise<IngestSummary> {
-    return this.writing(() => this.writer.write(spans));
+    const summary = this.writing(() => this.writer.write(spans));
+    this.changes.emit(summary.runIds);
+    return summary;
   }
 
   async ingestLogs(logs: readonly LogRecord[]): Promise<IngestSummary> {
-    return this.writing(() => this.logWriter.write(logs));
+    const summary = this.writing(() => this.logWriter.write(logs));
+    this.changes.emit(summary.runIds);
+    return summary;
+  }
+
+  onRunsChanged(listener: RunChangeListener): () => void {
+    return this.changes.subscribe(listener);
   }
 
   async putGraphCheckpoint(put: GraphCheckpointPut): Promise<void> {
