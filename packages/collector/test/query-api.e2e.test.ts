@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FailureListPage, RunDetail, RunListPage, Stats } from "../src/store/store.js";
+import type {
+  FailureListPage,
+  RunDetail,
+  RunListPage,
+  RunOutline,
+  SpanRow,
+  Stats,
+} from "../src/store/store.js";
 import { postTraces, startTestCollector, type TestCollector } from "./helpers.js";
 import { hex, otlpJson, type SpanSpec } from "./otlp-builder.js";
 
@@ -200,6 +207,72 @@ describe("query API (docs/decisions/0002-query-api.md)", () => {
       "send_email",
     ]);
     expect((await get("/api/runs/nope")).status).toBe(404);
+  });
+
+  it("outlines a run: every span without input, output and attributes, each span whole on its own", async () => {
+    const traceId = hex(16);
+    const rootId = hex(8);
+    const run = { "flightrec.run.id": "outlined", "flightrec.span.kind": "step" };
+    // A day before the other runs, out of the ranges the stats and list tests read.
+    const at = T0 - 86_400_000;
+    const posted = await postTraces(
+      collector.server.url,
+      otlpJson([
+        {
+          traceId,
+          spanId: rootId,
+          name: "invoke_agent outlined",
+          startMs: at,
+          durationMs: 100,
+          attributes: { ...run, "flightrec.span.kind": "run" },
+        },
+        {
+          traceId,
+          parentSpanId: rootId,
+          name: "again",
+          startMs: at + 1,
+          durationMs: 1,
+          attributes: {
+            ...run,
+            "flightrec.step.index": 1,
+            "flightrec.step.replayed": true,
+            "flightrec.step.output": '{"rows":3}',
+          },
+        },
+        {
+          traceId,
+          parentSpanId: rootId,
+          name: "fresh",
+          startMs: at + 2,
+          durationMs: 1,
+          attributes: { ...run, "flightrec.step.index": 2 },
+        },
+      ]),
+    );
+    expect(posted.status).toBe(200);
+    for (const runId of ["task-3", "outlined"]) {
+      const full = (await get<RunDetail>(`/api/runs/${runId}`)).body;
+      const { status, body: outline } = await get<RunOutline>(`/api/runs/${runId}?spans=outline`);
+      expect(status).toBe(200);
+      const { spans: fullSpans, ...rest } = full;
+      const { spans: outlineSpans, ...outlineRest } = outline;
+      expect(outlineRest).toEqual(rest);
+      expect(outlineSpans).toEqual(
+        fullSpans.map(({ input, output, attributes, ...columns }) => ({
+          ...columns,
+          replayed: runId === "outlined" && columns.name === "again",
+        })),
+      );
+      for (const span of fullSpans) {
+        const one = await get<{ span: SpanRow }>(`/api/runs/${runId}/spans/${span.span_id}`);
+        expect(one).toEqual({ status: 200, body: { span } });
+      }
+    }
+    expect((await get("/api/runs/task-3/spans/0000000000000000")).status).toBe(404);
+    expect((await get("/api/runs/nope?spans=outline")).status).toBe(404);
+    const bad = await get<{ error: string }>("/api/runs/task-3?spans=some");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain('"spans"');
   });
 
   it("puts a parent before its children when they start at the same instant", async () => {

@@ -36,6 +36,11 @@ export const runListParams = z.object({
   cursor: z.string().optional(),
 });
 
+export const runDetailParams = z.object({
+  /** "outline": each span without input, output and attributes; GET /api/runs/:runId/spans/:spanId has them. */
+  spans: z.enum(["full", "outline"]).default("full"),
+});
+
 export const failureListParams = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().optional(),

@@ -1,5 +1,12 @@
 import { Hono } from "hono";
-import { failureListParams, logListParams, parseParams, runListParams, statsParams } from "../api/params.js";
+import {
+  failureListParams,
+  logListParams,
+  parseParams,
+  runDetailParams,
+  runListParams,
+  statsParams,
+} from "../api/params.js";
 import { HttpError } from "../errors.js";
 import type { DecisionStore } from "../store/store.js";
 
@@ -14,9 +21,17 @@ export function apiRoutes({ store }: { store: DecisionStore }): Hono {
     return c.json(await store.listRuns({ ...params, ...range }));
   });
   app.get("/api/runs/:runId", async (c) => {
-    const detail = await store.getRun(c.req.param("runId"));
-    if (!detail) throw new HttpError(404, `no run with ID "${c.req.param("runId")}"`);
+    const runId = c.req.param("runId");
+    const { spans } = parseParams(runDetailParams, c.req.query());
+    const detail = spans === "outline" ? await store.getRunOutline(runId) : await store.getRun(runId);
+    if (!detail) throw new HttpError(404, `no run with ID "${runId}"`);
     return c.json(detail);
+  });
+  app.get("/api/runs/:runId/spans/:spanId", async (c) => {
+    const { runId, spanId } = c.req.param();
+    const span = await store.getSpan(runId, spanId);
+    if (!span) throw new HttpError(404, `run "${runId}" has no span with ID "${spanId}"`);
+    return c.json({ span });
   });
   app.get("/api/failures", async (c) => {
     const params = parseParams(failureListParams, c.req.query());

@@ -55,6 +55,16 @@ export interface SpanRow {
   resource: string | null;
 }
 
+/**
+ * A span in a run's outline: its row without the three columns that make a run's detail large
+ * (input, output, attributes; `getSpan` has them), and the one attribute an overview of the run
+ * shows for every step.
+ */
+export interface SpanOutline extends Omit<SpanRow, "input" | "output" | "attributes"> {
+  /** A step of a resumed run that returned its checkpoint instead of running again (`flightrec.step.replayed`). */
+  replayed: boolean;
+}
+
 /** A row of the `decisions` table. */
 export interface DecisionRow {
   run_id: string | null;
@@ -114,6 +124,11 @@ export interface RunDetail {
   failures: FailureRow[];
   /** The run's log lines (GenAI content events left out: they are the LLM spans' input and output). */
   logs: LogRow[];
+}
+
+/** A run's detail with its spans as outlines: for runs of thousands of spans. */
+export interface RunOutline extends Omit<RunDetail, "spans"> {
+  spans: SpanOutline[];
 }
 
 /** Log records in time order, filtered by any of run, trace, span and request ID. */
@@ -351,6 +366,10 @@ export interface DecisionStore {
   listLogs(query: LogListQuery): Promise<LogListPage>;
   listRuns(query: RunListQuery): Promise<RunListPage>;
   getRun(runId: string): Promise<RunDetail | null>;
+  /** As getRun, with each span's input, output and attributes left out. */
+  getRunOutline(runId: string): Promise<RunOutline | null>;
+  /** One span of a run, whole; null when the run has no span with that ID. */
+  getSpan(runId: string, spanId: string): Promise<SpanRow | null>;
   getRuns(runIds: readonly string[]): Promise<RunRow[]>;
   listFailures(query: FailureListQuery): Promise<FailureListPage>;
   stats(query: StatsQuery): Promise<Stats>;

@@ -9,11 +9,15 @@ import {
   failureListSchema,
   type RunDetail,
   type RunList,
+  type RunOutline,
   runDetailSchema,
   runListSchema,
+  runOutlineSchema,
+  type SpanRow,
   type SqlResult,
   type Stats,
   schemaSchema,
+  spanAnswerSchema,
   sqlResultSchema,
   statsSchema,
 } from "./schemas";
@@ -83,8 +87,17 @@ export function arrivedRuns(query: RunQuery): RunList | undefined {
   });
 }
 
-export const fetchRun = (runId: string): Promise<RunDetail> =>
-  request(runDetailSchema, apiUrl(`/api/runs/${encodeURIComponent(runId)}`));
+const runPath = (runId: string) => `/api/runs/${encodeURIComponent(runId)}`;
+
+/** A run with its spans whole (input, output, attributes), for compare. */
+export const fetchRun = (runId: string): Promise<RunDetail> => request(runDetailSchema, runPath(runId));
+
+/** A run with its spans as outlines, for the replay; `fetchSpan` gives the span at the cursor whole. */
+export const fetchRunOutline = (runId: string): Promise<RunOutline> =>
+  request(runOutlineSchema, apiUrl(runPath(runId), { spans: "outline" }));
+
+export const fetchSpan = async (runId: string, spanId: string): Promise<SpanRow> =>
+  (await request(spanAnswerSchema, `${runPath(runId)}/spans/${encodeURIComponent(spanId)}`)).span;
 
 export const fetchFailures = (params: Params): Promise<FailureList> =>
   request(failureListSchema, apiUrl("/api/failures", params));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runDetailSchema, runListSchema } from "./schemas";
+import { isReplayedStep, runDetailSchema, runListSchema, spanRowSchema } from "./schemas";
 
 describe("API schemas", () => {
   it("fills what older collectors leave out", () => {
@@ -22,5 +22,16 @@ describe("API schemas", () => {
     });
     const wrongValue = runListSchema.safeParse({ runs: [{ run_id: "r", status: "odd" }] });
     expect(wrongValue.error?.issues[0]?.message).toBe("expected one of running, ok, error, interrupted");
+  });
+
+  it("recognises a replayed step from its attributes, as the outline's flag says it", () => {
+    expect(isReplayedStep(JSON.stringify({ "flightrec.step.replayed": true }))).toBe(true);
+    expect(isReplayedStep(JSON.stringify({ "flightrec.step.replayed": false }))).toBe(false);
+    expect(isReplayedStep("{}")).toBe(false);
+    const columns = { trace_id: "t", span_id: "s", kind: "step", name: "n", status: "ok", started_at: "x" };
+    expect(spanRowSchema.parse({ ...columns, attributes: '{"flightrec.step.replayed":true}' }).replayed).toBe(
+      true,
+    );
+    expect(spanRowSchema.parse(columns).replayed).toBe(false);
   });
 });

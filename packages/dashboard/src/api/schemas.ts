@@ -59,7 +59,8 @@ export const runRowSchema = z.object({
 });
 export type RunRow = z.infer<typeof runRowSchema>;
 
-export const spanRowSchema = z.object({
+/** A span's columns but the three that make a run's detail large (input, output, attributes). */
+const spanColumns = {
   trace_id: z.string(),
   span_id: z.string(),
   parent_span_id: str,
@@ -77,13 +78,28 @@ export const spanRowSchema = z.object({
   input_tokens: num,
   output_tokens: num,
   cost_usd: num,
-  input: str,
-  output: str,
   error: str,
-  attributes: orElse(z.string(), "{}"),
   /** On run spans, the attempt's resource attributes as JSON text; older collectors leave it out. */
   resource: str,
+};
+
+/** A span in a run's outline (GET /api/runs/:runId?spans=outline); `fetchSpan` has the rest. */
+export const spanOutlineSchema = z.object({
+  ...spanColumns,
+  /** A resumed run's step that returned its checkpoint instead of running again. */
+  replayed: orElse(z.boolean(), false),
 });
+export type SpanOutline = z.infer<typeof spanOutlineSchema>;
+
+/** A resumed run's step that returned its checkpoint: a text test, so no attributes are parsed for it. */
+export const isReplayedStep = (attributes: string): boolean =>
+  /"flightrec\.step\.replayed":\s*true/.test(attributes);
+
+/** A whole span; `replayed` is read from its attributes, as the outline has it. */
+export const spanRowSchema = z.pipe(
+  z.object({ ...spanColumns, input: str, output: str, attributes: orElse(z.string(), "{}") }),
+  z.transform((span) => ({ ...span, replayed: isReplayedStep(span.attributes) })),
+);
 export type SpanRow = z.infer<typeof spanRowSchema>;
 
 export const decisionRowSchema = z.object({
@@ -134,14 +150,24 @@ export const logRowSchema = z.object({
 });
 export type LogRow = z.infer<typeof logRowSchema>;
 
-export const runDetailSchema = z.object({
-  run: runRowSchema,
-  spans: z.array(spanRowSchema),
+const runEvents = {
   decisions: z._default(z.array(decisionRowSchema), []),
   failures: z._default(z.array(failureRowSchema), []),
   logs: z._default(z.array(logRowSchema), []),
-});
+};
+
+export const runDetailSchema = z.object({ run: runRowSchema, spans: z.array(spanRowSchema), ...runEvents });
 export type RunDetail = z.infer<typeof runDetailSchema>;
+
+/** A run with its spans as outlines, for the replay: a fraction of the detail's size on long runs. */
+export const runOutlineSchema = z.object({
+  run: runRowSchema,
+  spans: z.array(spanOutlineSchema),
+  ...runEvents,
+});
+export type RunOutline = z.infer<typeof runOutlineSchema>;
+
+export const spanAnswerSchema = z.object({ span: spanRowSchema });
 
 const countRow = { count: z.number(), last_ts: str };
 export const failureListSchema = z.object({

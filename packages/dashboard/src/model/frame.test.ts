@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { indexRunEvents, isReplayedStep, llmConversation, llmExtras, toolCall } from "./frame";
+import { indexRunEvents, llmConversation, llmExtras, toolCall } from "./frame";
 import { span } from "./test-spans";
 
 describe("frame details", () => {
@@ -60,12 +60,6 @@ describe("frame details", () => {
       output: '{"sent":true}',
     });
     expect(toolCall(s)).toEqual({ arguments: { to: "x" }, result: { sent: true } });
-  });
-
-  it("recognises a replayed step from its attributes", () => {
-    expect(isReplayedStep(JSON.stringify({ "flightrec.step.replayed": true }))).toBe(true);
-    expect(isReplayedStep(JSON.stringify({ "flightrec.step.replayed": false }))).toBe(false);
-    expect(isReplayedStep("{}")).toBe(false);
   });
 
   it("reads LLM extras when present", () => {

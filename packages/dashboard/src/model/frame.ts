@@ -1,4 +1,4 @@
-import type { DecisionRow, FailureRow, RunDetail, SpanRow } from "../api/schemas";
+import type { DecisionRow, FailureRow, RunDetail, SpanOutline, SpanRow } from "../api/schemas";
 import { type ChatMessage, parseJsonText, parseMessages, parseSystemInstructions } from "./messages";
 
 export interface RunEvents {
@@ -7,7 +7,9 @@ export interface RunEvents {
 }
 
 /** Groups a run's decisions and failures by the span they were recorded on. */
-export function indexRunEvents(detail: Pick<RunDetail, "decisions" | "failures" | "spans">): RunEvents {
+export function indexRunEvents(
+  detail: Pick<RunDetail, "decisions" | "failures"> & { spans: readonly SpanOutline[] },
+): RunEvents {
   const decisionsBySpan = new Map<string, DecisionRow[]>();
   const stepSpan = new Map<string, string>();
   for (const s of detail.spans) {
@@ -64,14 +66,6 @@ export function toolCall(span: SpanRow, attrs = spanAttributes(span)): ToolCall 
 function asText(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-/**
- * A resumed run's step that returned its checkpoint instead of running again. A text test on
- * the attributes JSON, so waterfall rows never parse JSON while scrolling.
- */
-export function isReplayedStep(attributes: string): boolean {
-  return /"flightrec\.step\.replayed":\s*true/.test(attributes);
 }
 
 /** LLM details beyond the span columns, when the instrumentation recorded them. */

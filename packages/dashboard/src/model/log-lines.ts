@@ -1,4 +1,4 @@
-import type { LogRow, SpanRow } from "../api/schemas";
+import type { LogRow, SpanOutline } from "../api/schemas";
 import { parseJsonText } from "./messages";
 
 /** A run's log lines by the span that wrote them. */
@@ -17,7 +17,7 @@ export function logLinesBySpan(logs: readonly LogRow[]): Map<string, LogRow[]> {
 export function frameLogLines(
   bySpan: ReadonlyMap<string, readonly LogRow[]>,
   spanId: string,
-  folded: readonly SpanRow[],
+  folded: readonly SpanOutline[],
 ): LogRow[] {
   const own = bySpan.get(spanId) ?? [];
   if (folded.length === 0) return [...own];

@@ -1,4 +1,4 @@
-import type { SpanRow } from "../api/schemas";
+import type { SpanOutline } from "../api/schemas";
 import { spanStatus } from "./span-status";
 import type { SpanNode, SpanTree } from "./span-tree";
 
@@ -9,7 +9,7 @@ import type { SpanNode, SpanTree } from "./span-tree";
  * when it ends, so the node a run is in now — or was in when it was killed — is such a span,
  * and it is the frame the replay must show.
  */
-export function isPlumbing(span: Pick<SpanRow, "kind" | "status" | "error">): boolean {
+export function isPlumbing(span: Pick<SpanOutline, "kind" | "status" | "error">): boolean {
   if (span.kind !== "other") return false;
   const status = spanStatus(span);
   return status !== "running" && status !== "interrupted";
@@ -21,7 +21,7 @@ export interface ReplayView {
   /** Plumbing spans that fold into a frame (all but roots), shown or not. */
   plumbing: number;
   /** Span ID of a frame → the plumbing folded into it (empty when everything is shown). */
-  folded: Map<string, SpanRow[]>;
+  folded: Map<string, SpanOutline[]>;
 }
 
 /**
@@ -35,7 +35,7 @@ export function foldPlumbing(full: SpanTree, showAll: boolean): ReplayView {
   if (showAll || plumbing === 0) return { tree: full, plumbing, folded: new Map() };
   const nodes: SpanNode[] = [];
   const byId = new Map<string, SpanNode>();
-  const folded = new Map<string, SpanRow[]>();
+  const folded = new Map<string, SpanOutline[]>();
   // frameAt[d]: the frame that holds the latest node seen at depth d (itself, or its host).
   const frameAt: SpanNode[] = [];
   for (const node of full.nodes) {

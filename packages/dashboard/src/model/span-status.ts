@@ -1,4 +1,4 @@
-import type { SpanRow } from "../api/schemas";
+import type { SpanOutline } from "../api/schemas";
 
 /**
  * What the collector's verdict writes on the spans an interrupted attempt left open: status
@@ -7,6 +7,6 @@ import type { SpanRow } from "../api/schemas";
 const INTERRUPTED = "interrupted: ";
 
 /** A span's status as shown: `interrupted` for a span its attempt's death ended, else the stored status. */
-export function spanStatus(span: Pick<SpanRow, "status" | "error">): string {
+export function spanStatus(span: Pick<SpanOutline, "status" | "error">): string {
   return span.status === "error" && span.error?.startsWith(INTERRUPTED) ? "interrupted" : span.status;
 }

@@ -1,8 +1,8 @@
-import type { SpanRow } from "../api/schemas";
+import type { SpanOutline } from "../api/schemas";
 
 /** One row of the waterfall: a span with its place in the tree and on the time axis. */
 export interface SpanNode {
-  span: SpanRow;
+  span: SpanOutline;
   depth: number;
   /** Position in depth-first order (the waterfall's row and the replay's frame). */
   index: number;
@@ -25,9 +25,9 @@ export interface SpanTree {
  * Orders spans depth-first, children by start time. A span whose parent is not in the run
  * (another process, a lost span) becomes a root, so nothing received is ever hidden.
  */
-export function buildSpanTree(spans: readonly SpanRow[]): SpanTree {
+export function buildSpanTree(spans: readonly SpanOutline[]): SpanTree {
   const ids = new Set(spans.map((s) => s.span_id));
-  const children = new Map<string | null, SpanRow[]>();
+  const children = new Map<string | null, SpanOutline[]>();
   for (const span of spans) {
     const parent = span.parent_span_id && ids.has(span.parent_span_id) ? span.parent_span_id : null;
     const list = children.get(parent);
@@ -39,7 +39,7 @@ export function buildSpanTree(spans: readonly SpanRow[]): SpanTree {
   const nodes: SpanNode[] = [];
   const byId = new Map<string, SpanNode>();
   // Iterative DFS: a 5,000-deep chain must not overflow the stack.
-  const stack: { span: SpanRow; depth: number }[] = [];
+  const stack: { span: SpanOutline; depth: number }[] = [];
   const pushChildren = (parent: string | null, depth: number) => {
     const list = children.get(parent) ?? [];
     for (let i = list.length - 1; i >= 0; i--) stack.push({ span: list[i]!, depth });
@@ -61,7 +61,7 @@ export function buildSpanTree(spans: readonly SpanRow[]): SpanTree {
   return { nodes, startMs, endMs, byId };
 }
 
-function toNode(span: SpanRow, depth: number, index: number, childCount: number): SpanNode {
+function toNode(span: SpanOutline, depth: number, index: number, childCount: number): SpanNode {
   const startMs = Date.parse(span.started_at);
   let endMs: number | null = null;
   if (span.status !== "running") {
@@ -71,7 +71,7 @@ function toNode(span: SpanRow, depth: number, index: number, childCount: number)
   return { span, depth, index, startMs, endMs, childCount };
 }
 
-function compareStart(a: SpanRow, b: SpanRow): number {
+function compareStart(a: SpanOutline, b: SpanOutline): number {
   const d = Date.parse(a.started_at) - Date.parse(b.started_at);
   return d !== 0 ? d : a.span_id < b.span_id ? -1 : 1;
 }

@@ -1,4 +1,4 @@
-import type { SpanRow } from "../api/schemas";
+import { isReplayedStep, type SpanRow } from "../api/schemas";
 
 /** A span row for unit tests; only what a test names differs from the defaults. */
 export function span(over: Partial<SpanRow> & { span_id: string }): SpanRow {
@@ -24,6 +24,7 @@ export function span(over: Partial<SpanRow> & { span_id: string }): SpanRow {
     error: null,
     attributes: "{}",
     resource: null,
+    replayed: isReplayedStep(over.attributes ?? "{}"),
     ...over,
     started_at,
     duration_ms,

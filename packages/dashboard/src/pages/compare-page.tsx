@@ -47,9 +47,9 @@ function LoadedCompare({ target }: { target: CompareTarget }) {
 }
 
 function useRunDetail(runId: string) {
-  // The run page's query: a replay opened from here (or before) is already loaded.
+  // Whole spans: compare reads every step's input, output and attributes.
   return useQuery({
-    queryKey: ["run", runId],
+    queryKey: ["run", runId, "whole"],
     queryFn: () => fetchRun(runId),
     retry: (count, error) => !isNotFound(error) && count < 2,
   });

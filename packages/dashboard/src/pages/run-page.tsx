@@ -2,8 +2,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { isNotFound } from "../api/api-error";
-import { fetchRun } from "../api/client";
-import type { RunDetail } from "../api/schemas";
+import { fetchRunOutline } from "../api/client";
+import type { RunOutline } from "../api/schemas";
 import { CompareAttemptsLink } from "../components/compare/compare-attempts-link";
 import { Inspector } from "../components/replay/inspector";
 import { Player } from "../components/replay/player";
@@ -13,6 +13,7 @@ import { Empty, ErrorState, Loading } from "../components/states";
 import { pollInterval, useLiveMode } from "../hooks/live-updates";
 import { useDocumentTitle } from "../hooks/use-document-title";
 import { useReplayCursor } from "../hooks/use-replay-cursor";
+import { usePrefetchSpans } from "../hooks/use-whole-span";
 import { cumulativeTotals } from "../model/cumulative";
 import { indexRunEvents } from "../model/frame";
 import { frameLogLines, logLinesBySpan } from "../model/log-lines";
@@ -27,8 +28,8 @@ export function RunPage() {
   const { runId = "" } = useParams();
   const live = useLiveMode();
   const detail = useQuery({
-    queryKey: ["run", runId],
-    queryFn: () => fetchRun(runId),
+    queryKey: ["run", runId, "outline"],
+    queryFn: () => fetchRunOutline(runId),
     refetchInterval: (q) => (q.state.data?.run.status === "running" ? pollInterval(live, 2000) : false),
     retry: (count, error) => !isNotFound(error) && count < 2,
   });
@@ -49,7 +50,7 @@ export function RunPage() {
   return <Replay detail={detail.data} loadedAt={detail.dataUpdatedAt} />;
 }
 
-function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
+function Replay({ detail, loadedAt }: { detail: RunOutline; loadedAt: number }) {
   const showAll = useShowPlumbing();
   const full = useMemo(() => buildSpanTree(detail.spans), [detail.spans]);
   const view = useMemo(() => foldPlumbing(full, showAll.shown), [full, showAll.shown]);
@@ -66,6 +67,12 @@ function Replay({ detail, loadedAt }: { detail: RunDetail; loadedAt: number }) {
   const linked = useLocation().search;
   const problem = useMemo(() => cursorProblem(new URLSearchParams(linked), tree), [linked, tree]);
   const node = tree.nodes[cursor.index];
+  const before = tree.nodes[cursor.index - 1]?.span;
+  const after = tree.nodes[cursor.index + 1]?.span;
+  usePrefetchSpans(
+    detail.run.run_id,
+    useMemo(() => [after, before], [after, before]),
+  );
   const nowMs = detail.run.status === "running" ? loadedAt : tree.endMs;
   const timeline = useMemo(() => buildTimeline(tree, nowMs), [tree, nowMs]);
   const totals = useMemo(() => cumulativeTotals(tree, timeline), [tree, timeline]);

@@ -1,7 +1,10 @@
 import type { SpanRow } from "../store.js";
 
-/** A span row with its start time in nanoseconds as decimal text, to tell exact ties apart. */
-export type TimedSpanRow = SpanRow & { _start: string };
+/** What ordering needs of a span: its place in the tree. */
+type SpanKey = Pick<SpanRow, "trace_id" | "span_id" | "parent_span_id">;
+
+/** A span row (or outline) with its start time in nanoseconds as decimal text, to tell exact ties apart. */
+export type TimedSpanRow<T extends SpanKey = SpanRow> = T & { _start: string };
 
 /**
  * Takes a run's spans ordered by start time and orders each group that starts at the same
@@ -9,7 +12,7 @@ export type TimedSpanRow = SpanRow & { _start: string };
  * resolution start a parent and its first child together, and the SQL order can only say
  * "roots first": it cannot see a parent two levels up.
  */
-export function parentsFirst(rows: readonly TimedSpanRow[]): SpanRow[] {
+export function parentsFirst<T extends SpanKey>(rows: readonly TimedSpanRow<T>[]): T[] {
   const depthOf = spanDepths(rows);
   let groupStart = 0;
   const keyed = rows.map((row, index) => {
@@ -17,11 +20,11 @@ export function parentsFirst(rows: readonly TimedSpanRow[]): SpanRow[] {
     return { row, index, groupStart, depth: depthOf(row) };
   });
   keyed.sort((a, b) => a.groupStart - b.groupStart || a.depth - b.depth || a.index - b.index);
-  return keyed.map(({ row: { _start, ...span } }) => span);
+  return keyed.map(({ row: { _start, ...span } }) => span as unknown as T);
 }
 
 /** Depth of each span below the run's spans that have no parent in the run; memoized, cycle-safe. */
-function spanDepths(rows: readonly SpanRow[]): (row: SpanRow) => number {
+function spanDepths(rows: readonly SpanKey[]): (row: SpanKey) => number {
   const key = (traceId: string, spanId: string) => `${traceId}/${spanId}`;
   const parentOf = new Map<string, string | null>();
   for (const row of rows)

@@ -20,8 +20,10 @@ import type {
   RunDetail,
   RunListPage,
   RunListQuery,
+  RunOutline,
   RunRow,
   SchemaTable,
+  SpanRow,
   Stats,
   StatsQuery,
 } from "../store.js";
@@ -176,6 +178,14 @@ export class SqliteStore implements DecisionStore {
 
   getRun(runId: string): Promise<RunDetail | null> {
     return this.read("lookups", "getRun", runId);
+  }
+
+  getRunOutline(runId: string): Promise<RunOutline | null> {
+    return this.read("lookups", "getRunOutline", runId);
+  }
+
+  getSpan(runId: string, spanId: string): Promise<SpanRow | null> {
+    return this.read("lookups", "getSpan", runId, spanId);
   }
 
   getRuns(runIds: readonly string[]): Promise<RunRow[]> {

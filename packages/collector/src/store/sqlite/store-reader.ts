@@ -14,8 +14,11 @@ import type {
   RunDetail,
   RunListPage,
   RunListQuery,
+  RunOutline,
   RunRow,
   SchemaTable,
+  SpanOutline,
+  SpanRow,
   Stats,
   StatsQuery,
 } from "../store.js";
@@ -27,9 +30,12 @@ import { parentsFirst, type TimedSpanRow } from "./span-order.js";
 import { StatementCache } from "./statement-cache.js";
 import { registerStatsFunctions, stats } from "./stats.js";
 
-const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at, ended_at,
-  duration_ms, step_index, model, provider, input_tokens, output_tokens, cost_usd, input, output, error, service,
-  attributes, resource`;
+const OUTLINE_COLUMNS = `trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at,
+  ended_at, duration_ms, step_index, model, provider, input_tokens, output_tokens, cost_usd, error, service, resource`;
+const SPAN_COLUMNS = `${OUTLINE_COLUMNS}, input, output, attributes`;
+/** Only steps are replayed; testing the flag on them alone keeps the outline from reading every span's JSON. */
+const REPLAYED = `kind = 'step' AND json_extract(attributes, '$."flightrec.step.replayed"') IS 1`;
+const RUN_SPANS_ORDER = "ORDER BY start_ns, parent_span_id IS NOT NULL, span_id";
 /** Log lines a run's detail carries at most; /api/logs pages through all of them. */
 const RUN_DETAIL_LOGS = 5_000;
 /** Internal tables the SQL editor does not offer. */
@@ -44,6 +50,8 @@ export class StoreReader {
   private readonly statements: StatementCache;
   private readonly selectRun: Database.Statement;
   private readonly selectSpans: Database.Statement;
+  private readonly selectOutlines: Database.Statement;
+  private readonly selectSpan: Database.Statement;
   private readonly selectDecisions: Database.Statement;
   private readonly selectFailures: Database.Statement;
   private readonly selectLogs: Database.Statement;
@@ -53,8 +61,15 @@ export class StoreReader {
     this.statements = new StatementCache(db);
     this.selectRun = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`);
     this.selectSpans = db.prepare(
-      `SELECT ${SPAN_COLUMNS}, CAST(start_ns AS TEXT) AS _start FROM spans WHERE run_id = ?
-       ORDER BY start_ns, parent_span_id IS NOT NULL, span_id`,
+      `SELECT ${SPAN_COLUMNS}, CAST(start_ns AS TEXT) AS _start FROM spans WHERE run_id = ? ${RUN_SPANS_ORDER}`,
+    );
+    this.selectOutlines = db.prepare(
+      `SELECT ${OUTLINE_COLUMNS}, ${REPLAYED} AS replayed, CAST(start_ns AS TEXT) AS _start
+       FROM spans WHERE run_id = ? ${RUN_SPANS_ORDER}`,
+    );
+    // A span ID is unique in its trace; a run's traces are its attempts, whose IDs do not collide in practice.
+    this.selectSpan = db.prepare(
+      `SELECT ${SPAN_COLUMNS} FROM spans WHERE run_id = ? AND span_id = ? ORDER BY start_ns DESC LIMIT 1`,
     );
     this.selectDecisions = db.prepare(
       `SELECT run_id, attempt, step, action, reasoning, input_tokens, output_tokens, cost_usd, details, ts, trace_id,
@@ -81,13 +96,33 @@ export class StoreReader {
   }
 
   getRun(runId: string): RunDetail | null {
+    return this.runWith(runId, () => parentsFirst(this.selectSpans.all(runId) as TimedSpanRow[]));
+  }
+
+  getRunOutline(runId: string): RunOutline | null {
+    return this.runWith(runId, () => {
+      // SQLite answers the flag as 0 or 1.
+      const rows = this.selectOutlines.all(runId) as TimedSpanRow<
+        Omit<SpanOutline, "replayed"> & { replayed: unknown }
+      >[];
+      for (const row of rows) row.replayed = row.replayed === 1;
+      return parentsFirst(rows as TimedSpanRow<SpanOutline>[]);
+    });
+  }
+
+  getSpan(runId: string, spanId: string): SpanRow | null {
+    return (this.selectSpan.get(runId, spanId) as SpanRow | undefined) ?? null;
+  }
+
+  /** The run with its decisions, failures and logs, and its spans as `spans` reads them. */
+  private runWith<S>(runId: string, spans: () => S[]): (Omit<RunDetail, "spans"> & { spans: S[] }) | null {
     // One read transaction, so the run and its rows are one snapshot although the writer commits between them.
     return this.db.transaction(() => {
       const run = this.selectRun.get(runId) as RunRow | undefined;
       if (!run) return null;
       return {
         run,
-        spans: parentsFirst(this.selectSpans.all(runId) as TimedSpanRow[]),
+        spans: spans(),
         decisions: this.selectDecisions.all(runId) as DecisionRow[],
         failures: this.selectFailures.all(runId) as FailureRow[],
         logs: this.selectLogs.all(runId) as LogRow[],

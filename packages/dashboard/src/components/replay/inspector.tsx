@@ -1,6 +1,8 @@
 import { useMemo } from "react";
-import type { DecisionRow, FailureRow, LogRow, RunRow, SpanRow } from "../../api/schemas";
+import { errorMessage } from "../../api/api-error";
+import type { DecisionRow, FailureRow, LogRow, RunRow, SpanOutline, SpanRow } from "../../api/schemas";
 import { formatCost, formatCostWithUnknown, formatDuration, formatTime, formatTokens } from "../../format";
+import { useWholeSpan } from "../../hooks/use-whole-span";
 import type { Totals } from "../../model/cumulative";
 import { llmConversation, llmExtras, spanAttributes, toolCall } from "../../model/frame";
 import { parseJsonText } from "../../model/messages";
@@ -22,7 +24,7 @@ export interface InspectorProps {
   /** The span failed and the run recovered from it. */
   recovered: boolean;
   /** Plumbing folded into this frame. */
-  folded: readonly SpanRow[];
+  folded: readonly SpanOutline[];
   /** What this frame's code logged. */
   logs?: readonly LogRow[];
 }
@@ -40,7 +42,8 @@ export function Inspector({
   logs = [],
 }: InspectorProps) {
   const { span } = node;
-  const attrs = useMemo(() => spanAttributes(span), [span]);
+  const whole = useWholeSpan(run.run_id, span);
+  const attrs = useMemo(() => (whole.data ? spanAttributes(whole.data) : NO_ATTRIBUTES), [whole.data]);
   return (
     <article
       className="inspector"
@@ -78,19 +81,31 @@ export function Inspector({
       {span.error && !failure ? <p className="error-text span-error">{span.error}</p> : null}
       {failure ? <FailurePanel failure={failure} run={run} recovered={recovered} /> : null}
       {decisions.length ? <Decisions decisions={decisions} /> : null}
-      <SpanBody span={span} attrs={attrs} />
+      {whole.data ? (
+        <SpanBody span={whole.data} attrs={attrs} />
+      ) : whole.isError ? (
+        <p className="state state-error" data-testid="span-problem">
+          Could not load this span's input and output: {errorMessage(whole.error)}
+        </p>
+      ) : (
+        <p className="muted" data-testid="span-loading">
+          Loading this span's input and output…
+        </p>
+      )}
       {logs.length ? <LogLines lines={logs} runStartMs={runStartMs} /> : null}
       {folded.length ? <FoldedPlumbing spans={folded} /> : null}
       <details className="attributes">
         <summary>All attributes</summary>
-        <JsonView value={attrs} open={false} />
+        {whole.data ? <JsonView value={attrs} open={false} /> : <p className="muted">Loading…</p>}
       </details>
     </article>
   );
 }
 
+const NO_ATTRIBUTES: Record<string, unknown> = {};
+
 /** The framework plumbing this frame holds, listed so nothing received is out of reach. */
-function FoldedPlumbing({ spans }: { spans: readonly SpanRow[] }) {
+function FoldedPlumbing({ spans }: { spans: readonly SpanOutline[] }) {
   return (
     <details className="attributes folded-plumbing">
       <summary>Plumbing folded into this frame ({spans.length})</summary>
@@ -109,7 +124,7 @@ function FoldedPlumbing({ spans }: { spans: readonly SpanRow[] }) {
   );
 }
 
-function LlmFacts({ span, attrs }: { span: SpanRow; attrs: Record<string, unknown> }) {
+function LlmFacts({ span, attrs }: { span: SpanOutline; attrs: Record<string, unknown> }) {
   const extras = llmExtras(attrs);
   return (
     <>

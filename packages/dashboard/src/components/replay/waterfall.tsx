@@ -1,8 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useMemo, useRef, useState } from "react";
-import type { SpanRow } from "../../api/schemas";
+import type { SpanOutline } from "../../api/schemas";
 import { formatDuration } from "../../format";
-import { isReplayedStep } from "../../model/frame";
 import { spanStatus } from "../../model/span-status";
 import type { SpanNode, SpanTree } from "../../model/span-tree";
 import {
@@ -26,7 +25,7 @@ export interface WaterfallProps {
   /** Failed spans the run recovered from. */
   recovered: ReadonlySet<string>;
   /** Plumbing folded into each frame, by the frame's span ID. */
-  folded: ReadonlyMap<string, readonly SpanRow[]>;
+  folded: ReadonlyMap<string, readonly SpanOutline[]>;
 }
 
 const ROW_HEIGHT = 26;
@@ -236,7 +235,7 @@ const WaterfallRow = memo(function WaterfallRow({
           {span.kind === "run" && span.attempt > 1 ? (
             <span className="wf-tag">attempt {span.attempt}</span>
           ) : null}
-          {isReplayedStep(span.attributes) ? (
+          {span.replayed ? (
             <span className="wf-tag" title="returned its checkpoint instead of running again">
               replayed
             </span>
@@ -287,7 +286,7 @@ const WaterfallRow = memo(function WaterfallRow({
   );
 });
 
-function StatusFlag({ status, span }: { status: string; span: SpanRow }) {
+function StatusFlag({ status, span }: { status: string; span: SpanOutline }) {
   if (status === "error") {
     return (
       <span className="wf-flag wf-error" title="failed">
