@@ -349,6 +349,10 @@ describe("query API (docs/decisions/0002-query-api.md)", () => {
         latest: { run_id: "task-3", span_id: body.failures[0]!.span_id, message: "SMTP down" },
       }),
     ]);
+    // Each failure names its problem's group.
+    expect((body.failures[0] as { fingerprint?: string }).fingerprint).toBe(
+      body.groups.byFingerprint[0]!.fingerprint,
+    );
   });
 
   it.each([

@@ -285,6 +285,27 @@ describe.skipIf(!browserAvailable())("dashboard habits", () => {
     expect(await byName.textContent()).toContain("execute_tool send_email");
     expect(await byName.textContent()).not.toContain("notify");
     expect(await page.locator(".failure-item", { hasText: "mail-1" }).count()).toBe(1);
+    // One problem alone, in the URL: a link (or a reload) shows the same view.
+    expect(await page.locator(".failure-item").count()).toBeGreaterThan(2);
+    await problem.getByRole("button", { name: "only these" }).click();
+    await page.waitForURL(/[?&]problem=/);
+    await expect.poll(() => page.locator(".failure-item").count()).toBe(2);
+    expect(await page.locator(".failure-item").allTextContents()).toEqual([
+      expect.stringContaining("SMTP"),
+      expect.stringContaining("SMTP"),
+    ]);
+    const linked = await open(new URL(page.url()).pathname + new URL(page.url()).search);
+    await linked.getByTestId("problem").first().waitFor();
+    await expect.poll(() => linked.locator(".failure-item").count()).toBe(2);
+    expect(await linked.locator(".problem-picked .problem-pattern").textContent()).toContain("SMTP");
+    await linked.close();
+    // A problem this store does not have is named, and every failure is shown under it.
+    const unknown = await open("/failures?problem=Error%00no%20such%20thing%00send");
+    expect(await unknown.getByTestId("problem-missing").textContent()).toContain(
+      'No problem "Error · no such thing · send"',
+    );
+    expect(await unknown.locator(".failure-item").count()).toBeGreaterThan(2);
+    await unknown.close();
     await problem.getByRole("link", { name: "latest →" }).click();
     await page.waitForURL(/\/runs\/mail-2\?span=/);
     await expect.poll(() => page.locator("article.inspector").getAttribute("data-kind")).toBe("tool");

@@ -8,6 +8,7 @@ import {
   statsParams,
 } from "../api/params.js";
 import { HttpError } from "../errors.js";
+import { failureFingerprint } from "../store/failure-fingerprint.js";
 import type { DecisionStore } from "../store/store.js";
 
 const HOUR_MS = 3_600_000;
@@ -35,7 +36,10 @@ export function apiRoutes({ store }: { store: DecisionStore }): Hono {
   });
   app.get("/api/failures", async (c) => {
     const params = parseParams(failureListParams, c.req.query());
-    return c.json(await store.listFailures(params));
+    const page = await store.listFailures(params);
+    // Each failure names its group in byFingerprint, so a client can show one problem's failures.
+    const failures = page.failures.map((f) => ({ ...f, fingerprint: failureFingerprint(f) }));
+    return c.json({ ...page, failures });
   });
   app.get("/api/stats", async (c) => {
     const params = parseParams(statsParams, c.req.query());

@@ -171,7 +171,8 @@ export const spanAnswerSchema = z.object({ span: spanRowSchema });
 
 const countRow = { count: z.number(), last_ts: str };
 export const failureListSchema = z.object({
-  failures: z.array(failureRowSchema),
+  /** `fingerprint`: the failure's group in byFingerprint; older collectors leave it out. */
+  failures: z.array(z.extend(failureRowSchema, { fingerprint: str })),
   nextCursor: str,
   groups: z.object({
     /** Newer collectors: failures counted once at their innermost span, grouped by fingerprint. */

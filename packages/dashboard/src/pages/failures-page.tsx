@@ -1,7 +1,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { fetchFailures } from "../api/client";
-import type { FailureList, FailureRow } from "../api/schemas";
+import type { FailureList } from "../api/schemas";
 import { Empty, ErrorState, Loading } from "../components/states";
 import { formatRelative, formatTime } from "../format";
 import { useDocumentTitle } from "../hooks/use-document-title";
@@ -16,6 +16,8 @@ export function FailuresPage() {
   useDocumentTitle("Failures");
   const errorType = search.get("errorType") ?? "";
   const name = search.get("name") ?? "";
+  // One problem (a byFingerprint group) picked: its failures only; the list is filtered here.
+  const problem = search.get("problem");
   const failures = useInfiniteQuery({
     queryKey: ["failures", errorType, name],
     queryFn: ({ pageParam }) => fetchFailures({ errorType, name, limit: 100, cursor: pageParam }),
@@ -23,32 +25,51 @@ export function FailuresPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const first = failures.data?.pages[0];
-  const items = failures.data?.pages.flatMap((p) => p.failures) ?? [];
-  const filter = (key: "errorType" | "name", value: string | null) => {
+  const all = failures.data?.pages.flatMap((p) => p.failures) ?? [];
+  const picked =
+    problem === null ? null : (first?.groups.byFingerprint.find((g) => g.fingerprint === problem) ?? null);
+  const items = picked ? all.filter((f) => f.fingerprint === picked.fingerprint) : all;
+  const setParam = (key: "errorType" | "name" | "problem", value: string | null) => {
     const next = new URLSearchParams(search);
     if (value && next.get(key) !== value) next.set(key, value);
     else next.delete(key);
     setSearch(next);
   };
+  const filters = [errorType, name, picked ? picked.pattern : problem].filter(Boolean);
   return (
     <section className="page failures-page">
       <div className="page-head">
         <h2>Failures</h2>
-        {errorType || name ? (
+        {filters.length ? (
           <button type="button" onClick={() => setSearch(new URLSearchParams())}>
-            Clear filter ({[errorType, name].filter(Boolean).join(", ")})
+            Clear filter ({filters.join(", ")})
           </button>
         ) : null}
       </div>
+      {problem !== null && first && !picked ? (
+        <p className="state state-error" role="alert" data-testid="problem-missing">
+          No problem "{readableFingerprint(problem)}" among these failures (it may be older than the newest
+          10,000); showing them all.
+        </p>
+      ) : null}
       {failures.isPending ? (
         <Loading what="failures" />
       ) : failures.isError && !failures.data ? (
         <ErrorState what="failures" error={failures.error} />
-      ) : !first || (items.length === 0 && first.groups.byErrorType.length === 0) ? (
-        <Empty>No failures recorded. Every run so far ended without an error.</Empty>
+      ) : !first || (all.length === 0 && first.groups.byErrorType.length === 0) ? (
+        errorType || name ? (
+          <Empty>No failures match this filter.</Empty>
+        ) : (
+          <Empty>No failures recorded. Every run so far ended without an error.</Empty>
+        )
       ) : (
         <>
-          <FailureGroups groups={first.groups} failures={items} onFilter={filter} />
+          <FailureGroups
+            groups={first.groups}
+            failures={items}
+            problem={picked?.fingerprint ?? null}
+            onFilter={setParam}
+          />
           {failures.hasNextPage ? (
             <div className="actions">
               <button
@@ -66,13 +87,20 @@ export function FailuresPage() {
   );
 }
 
-interface FailureGroupsProps {
-  groups: FailureList["groups"];
-  failures: FailureRow[];
-  onFilter: (key: "errorType" | "name", value: string | null) => void;
+/** A fingerprint's parts (error type, message pattern, failing span) as a person reads them. */
+function readableFingerprint(fingerprint: string): string {
+  return fingerprint.split("\u0000").filter(Boolean).join(" · ");
 }
 
-function FailureGroups({ groups, failures, onFilter }: FailureGroupsProps) {
+interface FailureGroupsProps {
+  groups: FailureList["groups"];
+  failures: FailureList["failures"];
+  /** The fingerprint of the problem shown alone, if one is. */
+  problem: string | null;
+  onFilter: (key: "errorType" | "name" | "problem", value: string | null) => void;
+}
+
+function FailureGroups({ groups, failures, problem, onFilter }: FailureGroupsProps) {
   return (
     <div className="failures-layout">
       <div className="groups">
@@ -81,7 +109,11 @@ function FailureGroups({ groups, failures, onFilter }: FailureGroupsProps) {
             <h3>By problem</h3>
             <ul className="group-list problem-list">
               {groups.byFingerprint.map((g) => (
-                <li key={g.fingerprint} className="problem" data-testid="problem">
+                <li
+                  key={g.fingerprint}
+                  className={`problem${g.fingerprint === problem ? " problem-picked" : ""}`}
+                  data-testid="problem"
+                >
                   <div>
                     <span className={`kind-tag kind-${g.kind}`}>{g.kind}</span> {g.name}
                   </div>
@@ -100,7 +132,16 @@ function FailureGroups({ groups, failures, onFilter }: FailureGroupsProps) {
                       to={`/runs/${encodeURIComponent(g.latest.run_id ?? "")}?span=${encodeURIComponent(g.latest.span_id)}`}
                     >
                       latest →
-                    </Link>
+                    </Link>{" "}
+                    ·{" "}
+                    <button
+                      type="button"
+                      className="link"
+                      aria-pressed={g.fingerprint === problem}
+                      onClick={() => onFilter("problem", g.fingerprint)}
+                    >
+                      {g.fingerprint === problem ? "show all" : "only these"}
+                    </button>
                   </div>
                 </li>
               ))}
