@@ -16,34 +16,34 @@ import type pg from "pg";
 export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE runs (
-    run_id            text PRIMARY KEY,
-    name              text,
-    status            text NOT NULL DEFAULT 'running'
+    run_id            text COLLATE "C" PRIMARY KEY,
+    name              text COLLATE "C",
+    status            text COLLATE "C" NOT NULL DEFAULT 'running'
                       CHECK (status IN ('running', 'ok', 'error', 'interrupted')),
-    started_at        text,
-    ended_at          text,
+    started_at        text COLLATE "C",
+    ended_at          text COLLATE "C",
     duration_ms       double precision,
     current_step      integer,
-    current_step_name text,
+    current_step_name text COLLATE "C",
     steps             integer NOT NULL DEFAULT 0,
     attempts          integer NOT NULL DEFAULT 1,
     input_tokens      bigint,
     output_tokens     bigint,
     cost_usd          double precision,
-    error             text,
-    request_id        text,
-    service           text,
-    trace_id          text,
+    error             text COLLATE "C",
+    request_id        text COLLATE "C",
+    service           text COLLATE "C",
+    trace_id          text COLLATE "C",
     start_ns          bigint,
     last_ns           bigint,
-    last_seen_at      text,
-    updated_at        text NOT NULL
+    last_seen_at      text COLLATE "C",
+    updated_at        text COLLATE "C" NOT NULL
   );
-  CREATE INDEX runs_by_started ON runs (started_at, run_id) INCLUDE (status, input_tokens, output_tokens, cost_usd);
-  CREATE INDEX runs_by_status ON runs (status, started_at, run_id);
-  CREATE INDEX runs_by_name ON runs (name, started_at, run_id);
-  CREATE INDEX runs_by_cost ON runs (cost_usd, run_id);
-  CREATE INDEX runs_by_duration ON runs (duration_ms, run_id);
+  CREATE INDEX runs_by_started ON runs (started_at NULLS FIRST, run_id) INCLUDE (status, input_tokens, output_tokens, cost_usd);
+  CREATE INDEX runs_by_status ON runs (status, started_at NULLS FIRST, run_id);
+  CREATE INDEX runs_by_name ON runs (name NULLS FIRST, started_at NULLS FIRST, run_id);
+  CREATE INDEX runs_by_cost ON runs (cost_usd NULLS FIRST, run_id);
+  CREATE INDEX runs_by_duration ON runs (duration_ms NULLS FIRST, run_id);
   CREATE INDEX runs_by_request ON runs (request_id);
   CREATE INDEX runs_by_status_updated ON runs (status, updated_at);
 
@@ -51,34 +51,34 @@ export const MIGRATIONS: readonly string[] = [
   -- (store/span-key.ts). Key bases grow with the hour the trace arrived, so key ranges are times.
   CREATE TABLE spans (
     span_key           bigint NOT NULL,
-    trace_id           text NOT NULL,
-    span_id            text NOT NULL,
-    parent_span_id     text,
-    run_id             text,
+    trace_id           text COLLATE "C" NOT NULL,
+    span_id            text COLLATE "C" NOT NULL,
+    parent_span_id     text COLLATE "C",
+    run_id             text COLLATE "C",
     attempt            integer NOT NULL DEFAULT 1,
-    kind               text NOT NULL CHECK (kind IN ('run', 'step', 'llm', 'tool', 'other')),
-    name               text NOT NULL,
-    status             text NOT NULL CHECK (status IN ('running', 'ok', 'error')),
-    started_at         text NOT NULL,
-    ended_at           text,
+    kind               text COLLATE "C" NOT NULL CHECK (kind IN ('run', 'step', 'llm', 'tool', 'other')),
+    name               text COLLATE "C" NOT NULL,
+    status             text COLLATE "C" NOT NULL CHECK (status IN ('running', 'ok', 'error')),
+    started_at         text COLLATE "C" NOT NULL,
+    ended_at           text COLLATE "C",
     duration_ms        double precision,
     start_ns           bigint NOT NULL,
     end_ns             bigint,
     step_index         integer,
-    model              text,
-    provider           text,
+    model              text COLLATE "C",
+    provider           text COLLATE "C",
     input_tokens       bigint,
     output_tokens      bigint,
     cost_usd           double precision,
-    input              text,
-    output             text,
-    error              text,
-    service            text,
-    attributes         text NOT NULL,
-    tool               text,
+    input              text COLLATE "C",
+    output             text COLLATE "C",
+    error              text COLLATE "C",
+    service            text COLLATE "C",
+    attributes         text COLLATE "C" NOT NULL,
+    tool               text COLLATE "C",
     step_by_order      integer NOT NULL DEFAULT 0,
     messages_from_logs integer NOT NULL DEFAULT 0,
-    resource           text,
+    resource           text COLLATE "C",
     PRIMARY KEY (span_key)
   ) PARTITION BY RANGE (span_key);
   CREATE INDEX spans_by_run ON spans (run_id, start_ns);
@@ -89,9 +89,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX spans_of_no_run ON spans (start_ns) WHERE run_id IS NULL;
 
   CREATE TABLE traces (
-    trace_id text PRIMARY KEY,
+    trace_id text COLLATE "C" PRIMARY KEY,
     key_base bigint NOT NULL,
-    run_id   text,
+    run_id   text COLLATE "C",
     seen_ms  bigint NOT NULL
   );
   CREATE INDEX traces_by_run ON traces (run_id) WHERE run_id IS NOT NULL;
@@ -102,74 +102,74 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE decisions (
     seq           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     span_key      bigint NOT NULL,
-    trace_id      text NOT NULL,
-    span_id       text NOT NULL,
-    run_id        text,
+    trace_id      text COLLATE "C" NOT NULL,
+    span_id       text COLLATE "C" NOT NULL,
+    run_id        text COLLATE "C",
     attempt       integer NOT NULL DEFAULT 1,
     step          integer,
-    action        text NOT NULL,
-    reasoning     text,
+    action        text COLLATE "C" NOT NULL,
+    reasoning     text COLLATE "C",
     input_tokens  bigint,
     output_tokens bigint,
     cost_usd      double precision,
-    ts            text NOT NULL,
+    ts            text COLLATE "C" NOT NULL,
     ts_ns         bigint NOT NULL,
-    details       text
+    details       text COLLATE "C"
   );
   CREATE INDEX decisions_by_span ON decisions (span_key);
   CREATE INDEX decisions_by_run ON decisions (run_id, ts_ns);
 
   CREATE TABLE failures (
     span_key   bigint PRIMARY KEY,
-    trace_id   text NOT NULL,
-    span_id    text NOT NULL,
-    run_id     text,
+    trace_id   text COLLATE "C" NOT NULL,
+    span_id    text COLLATE "C" NOT NULL,
+    run_id     text COLLATE "C",
     attempt    integer NOT NULL DEFAULT 1,
     step       integer,
-    kind       text NOT NULL,
-    name       text NOT NULL,
-    error_type text,
-    message    text NOT NULL,
-    stack      text,
-    input      text,
-    context    text,
-    ts         text NOT NULL,
+    kind       text COLLATE "C" NOT NULL,
+    name       text COLLATE "C" NOT NULL,
+    error_type text COLLATE "C",
+    message    text COLLATE "C" NOT NULL,
+    stack      text COLLATE "C",
+    input      text COLLATE "C",
+    context    text COLLATE "C",
+    ts         text COLLATE "C" NOT NULL,
     ts_ns      bigint NOT NULL
   );
   CREATE INDEX failures_by_run ON failures (run_id, ts_ns);
   CREATE INDEX failures_by_ts ON failures (ts_ns DESC);
 
   CREATE TABLE interruptions (
-    run_id    text NOT NULL,
+    run_id    text COLLATE "C" NOT NULL,
     attempt   integer NOT NULL,
-    reason    text NOT NULL,
+    reason    text COLLATE "C" NOT NULL,
     step      integer,
-    step_name text,
-    span_id   text,
-    input     text,
+    step_name text COLLATE "C",
+    span_id   text COLLATE "C",
+    input     text COLLATE "C",
     cost_usd  double precision,
-    ts        text NOT NULL,
+    ts        text COLLATE "C" NOT NULL,
     PRIMARY KEY (run_id, attempt)
   );
 
   CREATE TABLE logs (
     seq               bigint GENERATED ALWAYS AS IDENTITY,
-    log_id            text PRIMARY KEY,
-    trace_id          text,
-    span_id           text,
-    run_id            text,
-    request_id        text,
-    service           text,
-    ts                text NOT NULL,
+    log_id            text COLLATE "C" PRIMARY KEY,
+    trace_id          text COLLATE "C",
+    span_id           text COLLATE "C",
+    run_id            text COLLATE "C",
+    request_id        text COLLATE "C",
+    service           text COLLATE "C",
+    ts                text COLLATE "C" NOT NULL,
     ts_ns             bigint NOT NULL,
     severity_number   integer,
-    severity_text     text,
-    event_name        text,
-    body              text,
-    attributes        text NOT NULL,
-    scope             text,
-    conversation_part text CHECK (conversation_part IN ('input', 'output')),
-    message           text
+    severity_text     text COLLATE "C",
+    event_name        text COLLATE "C",
+    body              text COLLATE "C",
+    attributes        text COLLATE "C" NOT NULL,
+    scope             text COLLATE "C",
+    conversation_part text COLLATE "C" CHECK (conversation_part IN ('input', 'output')),
+    message           text COLLATE "C"
   );
   CREATE INDEX logs_by_trace ON logs (trace_id, span_id, ts_ns) WHERE trace_id IS NOT NULL;
   CREATE INDEX logs_by_run ON logs (run_id, ts_ns, seq) WHERE run_id IS NOT NULL;
@@ -178,33 +178,33 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX logs_by_time ON logs (ts_ns, seq);
 
   CREATE TABLE graph_checkpoints (
-    thread_id            text NOT NULL,
-    checkpoint_ns        text NOT NULL DEFAULT '',
-    checkpoint_id        text NOT NULL,
-    parent_checkpoint_id text,
+    thread_id            text COLLATE "C" NOT NULL,
+    checkpoint_ns        text COLLATE "C" NOT NULL DEFAULT '',
+    checkpoint_id        text COLLATE "C" NOT NULL,
+    parent_checkpoint_id text COLLATE "C",
     step                 integer,
-    source               text,
-    type                 text NOT NULL,
+    source               text COLLATE "C",
+    type                 text COLLATE "C" NOT NULL,
     checkpoint           bytea NOT NULL,
-    encoding             text NOT NULL CHECK (encoding IN ('utf8', 'base64')),
-    metadata             text NOT NULL,
+    encoding             text COLLATE "C" NOT NULL CHECK (encoding IN ('utf8', 'base64')),
+    metadata             text COLLATE "C" NOT NULL,
     redacted             integer NOT NULL DEFAULT 0,
-    created_at           text NOT NULL,
+    created_at           text COLLATE "C" NOT NULL,
     created_ms           bigint NOT NULL,
     PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
   );
 
   CREATE TABLE graph_writes (
-    thread_id     text NOT NULL,
-    checkpoint_ns text NOT NULL DEFAULT '',
-    checkpoint_id text NOT NULL,
-    task_id       text NOT NULL,
+    thread_id     text COLLATE "C" NOT NULL,
+    checkpoint_ns text COLLATE "C" NOT NULL DEFAULT '',
+    checkpoint_id text COLLATE "C" NOT NULL,
+    task_id       text COLLATE "C" NOT NULL,
     idx           integer NOT NULL,
-    task_path     text NOT NULL DEFAULT '',
-    channel       text NOT NULL,
-    type          text NOT NULL,
+    task_path     text COLLATE "C" NOT NULL DEFAULT '',
+    channel       text COLLATE "C" NOT NULL,
+    type          text COLLATE "C" NOT NULL,
     value         bytea NOT NULL,
-    encoding      text NOT NULL CHECK (encoding IN ('utf8', 'base64')),
+    encoding      text COLLATE "C" NOT NULL CHECK (encoding IN ('utf8', 'base64')),
     redacted      integer NOT NULL DEFAULT 0,
     created_ms    bigint NOT NULL,
     PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)

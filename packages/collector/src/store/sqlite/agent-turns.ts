@@ -1,6 +1,6 @@
 import * as C from "@flightrec/sdk/conventions";
 import type Database from "better-sqlite3";
-import { durationMs, nsToIso } from "./time.js";
+import { durationMs, nsToIso } from "../time.js";
 
 /** A stored span, as the turn statements need it. */
 export interface TurnSpan {

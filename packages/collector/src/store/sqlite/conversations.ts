@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
-import { KEY_RANGE_SQL } from "./span-key.js";
+import { joinedMessages } from "../conversation-messages.js";
+import { KEY_RANGE_SQL } from "../span-key.js";
 
 /** The LLM span a content event names, found within its trace's key range (span-key.ts). */
 const SELECT_SPAN_SQL = `
@@ -53,20 +54,8 @@ export class Conversations {
   private fill(key: bigint, traceId: string, spanId: string): void {
     const rows = this.selectMessages.all(traceId, spanId) as { part: "input" | "output"; message: string }[];
     if (rows.length === 0) return;
-    const input = joined(rows, "input");
-    this.setMessages.run(input, joined(rows, "output"), key);
+    const input = joinedMessages(rows, "input");
+    this.setMessages.run(input, joinedMessages(rows, "output"), key);
     if (input !== null) this.setFailureInput.run(input, key);
   }
-}
-
-/**
- * The messages of one part as a JSON array's text; null when there are none. A row holds one
- * message (an object) or several (an array, spliced in).
- */
-function joined(rows: { part: string; message: string }[], part: "input" | "output"): string | null {
-  const messages = rows
-    .filter((r) => r.part === part)
-    .map((r) => (r.message.startsWith("[") ? r.message.slice(1, -1) : r.message))
-    .filter((m) => m.length > 0);
-  return messages.length === 0 ? null : `[${messages.join(",")}]`;
 }

@@ -1,17 +1,17 @@
 import type Database from "better-sqlite3";
+import { checkpointSteps, type ExecutedStepRow, stepDurations } from "../crash-survival-rows.js";
 import type {
   AttemptRoot,
-  CheckpointStep,
   InFlightStep,
   Interruption,
   OpenAttempt,
   RunCheckpoints,
   StepDuration,
 } from "../durability.js";
+import { nsToIso } from "../time.js";
 import { InFlightSteps } from "./in-flight-step.js";
 import { openWritableDatabase } from "./open-database.js";
 import { MARK_INTERRUPTED_SQL } from "./run-rollup.js";
-import { nsToIso } from "./time.js";
 
 type LatestRoot = Omit<OpenAttempt, "run_id" | "run_status" | "updated_at">;
 
@@ -139,33 +139,13 @@ export class DurabilityQueries {
   checkpoints(runId: string): RunCheckpoints | null {
     const root = this.latestRoot.get({ run_id: runId }) as LatestRoot;
     if (root.attempt === null) return null;
-    const rows = this.executedSteps.all(runId) as (Omit<CheckpointStep, "output" | "redacted"> & {
-      output: string;
-      redacted: 0 | 1;
-    })[];
-    const steps: CheckpointStep[] = [];
-    for (const row of rows) {
-      // A step re-executed by a newer attempt makes older attempts' later steps stale.
-      const previous = steps.at(-1);
-      if (row.index !== steps.length + 1 || (previous && row.attempt < previous.attempt)) break;
-      steps.push({ ...row, output: JSON.parse(row.output), redacted: row.redacted === 1 });
-    }
+    const steps = checkpointSteps(this.executedSteps.all(runId) as ExecutedStepRow[]);
     return { runId, attempt: root.attempt, traceId: root.trace_id, spanId: root.span_id, steps };
   }
 
   /** p95 of past durations of each step of runs with this name. */
   stepDurationsOf(runName: string): StepDuration[] {
-    const byName = new Map<string, number[]>();
-    for (const row of this.stepDurations.all(runName) as { name: string; duration_ms: number }[]) {
-      const list = byName.get(row.name) ?? [];
-      list.push(row.duration_ms);
-      byName.set(row.name, list);
-    }
-    return [...byName].map(([name, durations]) => ({
-      name,
-      count: durations.length,
-      p95_ms: percentile(durations, 0.95),
-    }));
+    return stepDurations(this.stepDurations.all(runName) as { name: string; duration_ms: number }[]);
   }
 
   /** Open runs, and runs that ended in error since the given time (a deadline ends that way). */
@@ -268,9 +248,4 @@ export class DurabilityQueries {
       ended_at: nsToIso(endNs),
     });
   }
-}
-
-function percentile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
 }

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { keyBaseOf, MAX_KEY_PROBES, spanKey } from "./span-key.js";
+import { keyBaseOf, MAX_KEY_PROBES, spanKey } from "../span-key.js";
 
 interface UnplacedFailure {
   span_key: bigint;

@@ -1,3 +1,4 @@
+import { decodeGraphCursor, encodeGraphCursor } from "../cursor.js";
 import type {
   GraphCheckpointListPage,
   GraphCheckpointListQuery,
@@ -5,8 +6,6 @@ import type {
   GraphCheckpointTuple,
   GraphPendingWrite,
 } from "../store.js";
-import { InvalidCursorError } from "../store.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
 import { graphValue } from "./graph-values.js";
 import type { StatementCache } from "./statement-cache.js";
 
@@ -77,8 +76,7 @@ export function listGraphCheckpoints(
     add("json_extract(metadata, ?) IS json_extract(?, '$')", `$."${key}"`, JSON.stringify(value));
   }
   if (query.cursor !== undefined) {
-    const [thread, rest] = decodeCursor(query.cursor);
-    const [ns, id] = parseRest(rest);
+    const [thread, ns, id] = decodeGraphCursor(query.cursor);
     add(
       `(thread_id > ? OR (thread_id = ? AND checkpoint_ns > ?) OR
         (thread_id = ? AND checkpoint_ns = ? AND checkpoint_id < ?))`,
@@ -102,21 +100,9 @@ export function listGraphCheckpoints(
     checkpoints: page.map((row) => tuple(statements, row)),
     nextCursor:
       rows.length > query.limit && last
-        ? encodeCursor(last.thread_id, JSON.stringify([last.checkpoint_ns, last.checkpoint_id]))
+        ? encodeGraphCursor(last.thread_id, last.checkpoint_ns, last.checkpoint_id)
         : null,
   };
-}
-
-function parseRest(rest: unknown): [string, string] {
-  try {
-    const parsed: unknown = JSON.parse(String(rest));
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((v) => typeof v === "string")) {
-      return parsed as [string, string];
-    }
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError();
 }
 
 function tuple(statements: StatementCache, row: CheckpointRow): GraphCheckpointTuple {

@@ -1,9 +1,7 @@
+import { cursorInteger, decodeCursor, encodeCursor } from "../cursor.js";
+import { LOG_COLUMNS } from "../row-columns.js";
 import type { LogListPage, LogListQuery, LogRow } from "../store.js";
-import { cursorInteger, decodeCursor, encodeCursor } from "./cursor.js";
 import type { StatementCache } from "./statement-cache.js";
-
-export const LOG_COLUMNS = `log_id, trace_id, span_id, run_id, request_id, service, ts, severity_number, severity_text,
-  event_name, body, attributes, scope`;
 
 /**
  * Log records oldest first, filtered by run, trace, span and request ID (a request's logs are

@@ -1,8 +1,8 @@
 import type Database from "better-sqlite3";
 import type { LogRecord } from "../../domain.js";
+import { logValues } from "../log-values.js";
 import type { IngestSummary } from "../store.js";
 import type { Conversations } from "./conversations.js";
-import { nsToIso } from "./time.js";
 
 const INSERT_LOG_SQL = `
 INSERT INTO logs (log_id, trace_id, span_id, run_id, request_id, service, ts, ts_ns, severity_number,
@@ -41,7 +41,7 @@ export class LogWriter {
           runOf.set(log.traceId, (this.selectRun.get(log.traceId) as string | null) ?? null);
         runId = runOf.get(log.traceId)!;
       }
-      if (this.insert.run(...logParams(log, runId)).changes === 0) continue;
+      if (this.insert.run(...logValues(log, runId)).changes === 0) continue;
       stored++;
       if (runId !== null) runIds.add(runId);
       if (log.conversation && log.spanId !== null) {
@@ -52,26 +52,4 @@ export class LogWriter {
       this.conversations.fillFromEvents(traceId, spanId);
     return { stored, runIds: [...runIds], unstored: [] };
   }
-}
-
-/** Positional, in the column order of INSERT_LOG_SQL. */
-function logParams(log: LogRecord, runId: string | null): unknown[] {
-  return [
-    log.logId,
-    log.traceId,
-    log.spanId,
-    runId,
-    log.requestId,
-    log.service,
-    nsToIso(log.tsNs),
-    log.tsNs,
-    log.severityNumber,
-    log.severityText,
-    log.eventName,
-    log.body,
-    log.attributes,
-    log.scope,
-    log.conversation?.part ?? null,
-    log.conversation?.message ?? null,
-  ];
 }

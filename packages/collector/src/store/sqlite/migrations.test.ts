@@ -4,8 +4,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spanRecord } from "../../../test/span-record.js";
+import { spanKey, startTimeKeyHigh } from "../span-key.js";
 import { MIGRATIONS } from "./migrations.js";
-import { spanKey, startTimeKeyHigh } from "./span-key.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 const RUN_TRACE = "0af7651916cd43dd8448eb211c80319c";

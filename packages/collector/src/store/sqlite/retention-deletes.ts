@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { KEY_RANGE_SQL } from "./span-key.js";
+import { KEY_RANGE_SQL } from "../span-key.js";
 
 /** Spans one retention transaction deletes at most, so ingest never waits long behind it. */
 export const RETENTION_SPAN_BUDGET = 20_000;

@@ -1,10 +1,7 @@
+import { decodeCursor, encodeCursor } from "../cursor.js";
+import { RUN_COLUMNS } from "../row-columns.js";
 import type { RunListPage, RunListQuery, RunRow } from "../store.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
 import type { StatementCache } from "./statement-cache.js";
-
-/** The columns of a `RunRow`. */
-export const RUN_COLUMNS = `run_id, name, status, started_at, ended_at, duration_ms, current_step, current_step_name, steps,
-  attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, trace_id, last_seen_at, updated_at`;
 
 /**
  * The run list: filters, then keyset pagination on (sort column, run_id). NULLs sort as

@@ -2,9 +2,10 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { spanRecord } from "../../../test/span-record.js";
+import { addToDelta, emptyDelta, type RunDeltaParams } from "../run-delta.js";
+import { nsToIso } from "../time.js";
 import { migrate } from "./migrations.js";
-import { addToDelta, emptyDelta, ROLLUP_RUN_SQL, type RunDeltaParams, RunRollup } from "./run-rollup.js";
-import { nsToIso } from "./time.js";
+import { ROLLUP_RUN_SQL, RunRollup } from "./run-rollup.js";
 
 const BASE = 1_763_900_000_000_000_000n;
 

@@ -1,20 +1,15 @@
 import type Database from "better-sqlite3";
 import type { SpanRecord } from "../../domain.js";
+import { numberedStep } from "../numbered-step.js";
+import { addToDelta, deltaParams, emptyDelta, type PreviousSpan, type RunDelta } from "../run-delta.js";
+import { MAX_KEY_PROBES, spanKey } from "../span-key.js";
 import type { IngestSummary, UnstoredSpan } from "../store.js";
+import { durationMs, nsToIso } from "../time.js";
 import { AgentTurns } from "./agent-turns.js";
 import { Conversations } from "./conversations.js";
 import { FailureSteps } from "./failure-steps.js";
-import {
-  addToDelta,
-  deltaParams,
-  emptyDelta,
-  type PreviousSpan,
-  type RunDelta,
-  RunRollup,
-} from "./run-rollup.js";
-import { MAX_KEY_PROBES, spanKey } from "./span-key.js";
+import { RunRollup } from "./run-rollup.js";
 import { StepNumbering } from "./step-numbering.js";
-import { durationMs, nsToIso } from "./time.js";
 import { keyHigh, TraceDirectory } from "./trace-directory.js";
 
 const TOO_MANY_ON_KEY = `${MAX_KEY_PROBES} other spans of its trace share the low 22 bits of its span ID; not stored`;
@@ -162,7 +157,7 @@ export class SpanWriter {
           this.setStepIndex.run(index, key);
           if (placed.moved) movedSteps.set(runId, span.attempt);
         }
-        span = numbered(span, index);
+        span = numberedStep(span, index);
       }
       if (span.decisions.length > 0 || previous) this.replaceDecisions(span, key, runId);
       if (span.failure) this.upsertFailure.run(failureParams(span, key, runId));
@@ -276,16 +271,6 @@ function spanParams(span: SpanRecord, key: bigint, runId: string | null, stepByO
 }
 
 const STEP_INDEX_PARAM = 14;
-
-/** The span with the index the store gave it, on its failure and decisions too. */
-function numbered(span: SpanRecord, index: number): SpanRecord {
-  return {
-    ...span,
-    stepIndex: index,
-    failure: span.failure && { ...span.failure, step: span.failure.step ?? index },
-    decisions: span.decisions.map((d) => ({ ...d, step: d.step ?? index })),
-  };
-}
 
 function failureParams(span: SpanRecord, key: bigint, runId: string | null) {
   const f = span.failure!;

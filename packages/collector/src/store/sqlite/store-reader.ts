@@ -1,4 +1,6 @@
 import type Database from "better-sqlite3";
+import { LOG_COLUMNS, RUN_COLUMNS } from "../row-columns.js";
+import { parentsFirst, type TimedSpanRow } from "../span-order.js";
 import type {
   DecisionRow,
   FailureListPage,
@@ -24,9 +26,8 @@ import type {
 } from "../store.js";
 import { listFailures } from "./failure-list.js";
 import { getGraphCheckpoint, listGraphCheckpoints } from "./graph-checkpoint-reads.js";
-import { LOG_COLUMNS, listLogs } from "./log-list.js";
-import { listRuns, RUN_COLUMNS } from "./run-list.js";
-import { parentsFirst, type TimedSpanRow } from "./span-order.js";
+import { listLogs } from "./log-list.js";
+import { listRuns } from "./run-list.js";
 import { StatementCache } from "./statement-cache.js";
 import { registerStatsFunctions, stats } from "./stats.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { SpanRow } from "../store.js";
 import { parentsFirst, type TimedSpanRow } from "./span-order.js";
+import type { SpanRow } from "./store.js";
 
 const span = (spanId: string, parent: string | null, start: string): TimedSpanRow =>
   ({ trace_id: "t", span_id: spanId, parent_span_id: parent, name: spanId, _start: start }) as TimedSpanRow;

@@ -1,4 +1,4 @@
-import type { SpanRow } from "../store.js";
+import type { SpanRow } from "./store.js";
 
 /** What ordering needs of a span: its place in the tree. */
 type SpanKey = Pick<SpanRow, "trace_id" | "span_id" | "parent_span_id">;

@@ -1,4 +1,4 @@
-import { InvalidCursorError } from "../store.js";
+import { InvalidCursorError } from "./store.js";
 
 /** Opaque page cursors: the last row's sort value and tie-breaker, as base64url JSON. */
 export function encodeCursor(value: unknown, id: unknown): string {
@@ -31,4 +31,27 @@ export function cursorInteger(value: CursorValue): bigint {
 
 function isCursorValue(value: unknown): value is CursorValue {
   return value === null || typeof value === "string" || (typeof value === "number" && Number.isFinite(value));
+}
+
+/** The cursor of a LangGraph checkpoint list: the last checkpoint's thread, namespace and ID. */
+export function encodeGraphCursor(thread: string, ns: string, id: string): string {
+  return encodeCursor(thread, JSON.stringify([ns, id]));
+}
+
+export function decodeGraphCursor(cursor: string): [string, string, string] {
+  const [thread, rest] = decodeCursor(cursor);
+  try {
+    const parsed: unknown = JSON.parse(String(rest));
+    if (
+      typeof thread === "string" &&
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      parsed.every((v) => typeof v === "string")
+    ) {
+      return [thread, parsed[0] as string, parsed[1] as string];
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError();
 }

@@ -1,0 +1,340 @@
+import type pg from "pg";
+import type { SpanRecord } from "../../domain.js";
+import { numberedStep } from "../numbered-step.js";
+import { addToDelta, deltaParams, emptyDelta, type PreviousSpan, type RunDelta } from "../run-delta.js";
+import { MAX_KEY_PROBES, spanKey } from "../span-key.js";
+import type { IngestSummary, UnstoredSpan } from "../store.js";
+import { nsToIso } from "../time.js";
+import { AgentTurns } from "./agent-turns.js";
+import { RetryTransaction } from "./connection.js";
+import { fillSpan } from "./conversations.js";
+import { placeFailures } from "./failure-steps.js";
+import { mergeRunDeltas } from "./run-rollup.js";
+import { KEY, type SpanValues, STEP_INDEX, spanColumns, spanValues, UPSERT_SPANS_SQL } from "./span-rows.js";
+import { placeStep, refreshCurrentStep } from "./step-numbering.js";
+import { type TraceEntry, traceEntries } from "./trace-directory.js";
+
+const TOO_MANY_ON_KEY = `${MAX_KEY_PROBES} other spans of its trace share the low 22 bits of its span ID; not stored`;
+
+/** A stored span as the writer compares a new copy with it. */
+interface StoredSpan extends PreviousSpan {
+  trace_id: string;
+  span_id: string;
+  step_index: number | null;
+}
+
+const DECISION_COLUMNS = `span_key, trace_id, span_id, run_id, attempt, step, action, reasoning, input_tokens,
+  output_tokens, cost_usd, details, ts, ts_ns`;
+const DECISION_TYPES = [
+  "bigint",
+  "text",
+  "text",
+  "text",
+  "integer",
+  "integer",
+  "text",
+  "text",
+  "bigint",
+  "bigint",
+  "float8",
+  "text",
+  "text",
+  "bigint",
+];
+const INSERT_DECISIONS_SQL = `INSERT INTO decisions (${DECISION_COLUMNS})
+  SELECT * FROM unnest(${DECISION_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ")})`;
+
+const FAILURE_COLUMNS = [
+  "span_key",
+  "trace_id",
+  "span_id",
+  "run_id",
+  "attempt",
+  "step",
+  "kind",
+  "name",
+  "error_type",
+  "message",
+  "stack",
+  "input",
+  "context",
+  "ts",
+  "ts_ns",
+];
+const FAILURE_TYPES = [
+  "bigint",
+  "text",
+  "text",
+  "text",
+  "integer",
+  "integer",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "bigint",
+];
+const UPSERT_FAILURES_SQL = `INSERT INTO failures (${FAILURE_COLUMNS.join(", ")})
+  SELECT * FROM unnest(${FAILURE_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ")})
+  ON CONFLICT (span_key) DO UPDATE SET ${FAILURE_COLUMNS.slice(1)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(", ")}`;
+
+/**
+ * Writes a batch of spans in the caller's transaction, with the SQLite store's meanings
+ * (store/sqlite/span-writer.ts): a span is identified by trace and span ID (one key per copy),
+ * a re-sent span replaces its row, a placeholder never overwrites its finished span, and each
+ * run's row takes what the batch changed. Rows go in a few multi-row statements; spans whose
+ * place depends on the spans stored before them (steps numbered by order, agent-loop turns) are
+ * written one by one, in batch order, as SQLite writes every span.
+ */
+export async function writeSpans(
+  client: pg.ClientBase,
+  spans: readonly SpanRecord[],
+  nowMs: number,
+): Promise<IngestSummary> {
+  const traces = await traceEntries(client, spans, nowMs);
+  const stored = await storedCopies(client, spans, traces);
+  const batch = new Batch(client);
+  const deltas = new Map<string, RunDelta>();
+  const movedSteps = new Map<string, number>();
+  const failuresToPlace = new Set<string>();
+  const unstored: UnstoredSpan[] = [];
+  const turns = new AgentTurns(client);
+  const conversations: [bigint, SpanRecord][] = [];
+  let count = 0;
+  for (const given of spans) {
+    const trace = traces.get(given.traceId)!;
+    let span =
+      given.runId === null && trace.attempt !== null && given.attempt !== trace.attempt
+        ? { ...given, attempt: trace.attempt }
+        : given;
+    const runId = span.runId ?? trace.runId;
+    const byOrder = span.kind === "step" && span.stepIndex === null && runId !== null;
+    const slot = findSlot(stored, span, trace.keyBase);
+    if (!slot) {
+      unstored.push({ traceId: span.traceId, spanId: span.spanId, reason: TOO_MANY_ON_KEY });
+      continue;
+    }
+    const previous = slot.previous;
+    // A placeholder never overwrites the finished span, whatever order they arrive in.
+    if (previous && span.pending && previous.status !== "running") continue;
+    const values = spanValues(span, slot.key, runId, byOrder);
+    if (byOrder && previous?.step_index != null) values[STEP_INDEX] = previous.step_index;
+    const sequential = byOrder ? values[STEP_INDEX] === null : Boolean(span.joinsTurn || span.opensTurn);
+    if (sequential) {
+      // Its place depends on the spans before it: they go first, then it alone.
+      await batch.flush();
+      batch.addSpan(values);
+      await batch.flush();
+    } else {
+      batch.addSpan(values);
+    }
+    const key = slot.key;
+    if (byOrder) {
+      let index = values[STEP_INDEX] as number | null;
+      if (index === null) {
+        const placed = await placeStep(client, {
+          run_id: runId,
+          attempt: span.attempt,
+          start_ns: span.startNs,
+          span_key: key,
+        });
+        index = placed.index;
+        await client.query("UPDATE spans SET step_index = $1 WHERE span_key = $2", [index, key]);
+        values[STEP_INDEX] = index;
+        if (placed.moved) movedSteps.set(runId, span.attempt);
+      }
+      span = numberedStep(span, index);
+    }
+    if (span.decisions.length > 0 || previous) batch.replaceDecisions(span, key, runId);
+    if (span.failure) batch.addFailure(span, key, runId);
+    if (span.kind === "llm" && span.input === null && span.output === null) conversations.push([key, span]);
+    stored.set(key, {
+      trace_id: span.traceId,
+      span_id: span.spanId,
+      status: span.status,
+      kind: span.kind,
+      step_index: values[STEP_INDEX] as number | null,
+      input_tokens: span.inputTokens,
+      output_tokens: span.outputTokens,
+      cost_usd: span.costUsd,
+    });
+    count++;
+    if (runId === null) continue;
+    if (span.joinsTurn || span.opensTurn) {
+      await batch.flush();
+      await placeInTurn(turns, span, key, runId);
+    }
+    if (span.failure || span.kind === "step") failuresToPlace.add(runId);
+    let delta = deltas.get(runId);
+    if (!delta) {
+      delta = emptyDelta(runId, span);
+      deltas.set(runId, delta);
+    }
+    const isRoot =
+      span.runId === null ? runId === span.traceId && span.parentSpanId === null : span.kind === "run";
+    addToDelta(delta, span, previous, isRoot);
+  }
+  await batch.flush();
+  for (const [key, span] of conversations) await fillSpan(client, key, span.traceId, span.spanId);
+  const now = new Date(nowMs).toISOString();
+  await mergeRunDeltas(
+    client,
+    [...deltas.values()].map((d) => deltaParams(d, now)),
+  );
+  for (const [runId, attempt] of movedSteps) await refreshCurrentStep(client, runId, attempt);
+  for (const runId of [...failuresToPlace].sort()) await placeFailures(client, runId, movedSteps.has(runId));
+  return { stored: count, runIds: [...deltas.keys()], unstored };
+}
+
+/**
+ * The stored rows at every key the batch's spans probe first, locked, and further probes where
+ * another span holds the first. Keyed by span key; the writer keeps it current as it goes.
+ */
+async function storedCopies(
+  client: pg.ClientBase,
+  spans: readonly SpanRecord[],
+  traces: Map<string, TraceEntry>,
+): Promise<Map<bigint, StoredSpan>> {
+  const stored = new Map<bigint, StoredSpan>();
+  let pending = spans;
+  for (let probe = 0; probe < MAX_KEY_PROBES && pending.length > 0; probe++) {
+    const keys = [...new Set(pending.map((s) => spanKey(traces.get(s.traceId)!.keyBase, s.spanId, probe)))];
+    const { rows } = await client.query<StoredSpan & { span_key: string }>(
+      `SELECT span_key::text AS span_key, trace_id, span_id, status, kind, step_index, input_tokens, output_tokens,
+              cost_usd
+       FROM spans WHERE span_key = ANY($1::bigint[]) ORDER BY span_key FOR UPDATE`,
+      [keys],
+    );
+    for (const { span_key, ...row } of rows) stored.set(BigInt(span_key), row);
+    // Spans whose key holds another span look one key further.
+    pending = pending.filter((s) => {
+      const row = stored.get(spanKey(traces.get(s.traceId)!.keyBase, s.spanId, probe));
+      return row !== undefined && !(row.trace_id === s.traceId && row.span_id === s.spanId);
+    });
+  }
+  return stored;
+}
+
+function findSlot(
+  stored: Map<bigint, StoredSpan>,
+  span: SpanRecord,
+  base: bigint,
+): { key: bigint; previous: StoredSpan | undefined } | null {
+  for (let probe = 0; probe < MAX_KEY_PROBES; probe++) {
+    const key = spanKey(base, span.spanId, probe);
+    const previous = stored.get(key);
+    if (!previous || (previous.span_id === span.spanId && previous.trace_id === span.traceId)) {
+      return { key, previous };
+    }
+  }
+  return null;
+}
+
+async function placeInTurn(turns: AgentTurns, span: SpanRecord, key: bigint, runId: string): Promise<void> {
+  const at = {
+    run_id: runId,
+    attempt: span.attempt,
+    span_key: key,
+    span_id: span.spanId,
+    parent_span_id: span.parentSpanId,
+    start_ns: span.startNs,
+  };
+  if (span.kind === "tool") await turns.joinTool(at, span.endNs);
+  else if (span.kind === "step") await turns.gatherTools(at, span.stepIndex);
+}
+
+/**
+ * Rows waiting to be written, one statement per table. A key written twice keeps its last row
+ * (a placeholder and its final span in one batch): one statement may not touch a row twice.
+ */
+class Batch {
+  private spans = new Map<bigint, SpanValues>();
+  private decisions = new Map<bigint, unknown[][]>();
+  private failures = new Map<bigint, unknown[]>();
+
+  constructor(private readonly client: pg.ClientBase) {}
+
+  addSpan(values: SpanValues): void {
+    this.spans.set(values[KEY] as bigint, values);
+  }
+
+  replaceDecisions(span: SpanRecord, key: bigint, runId: string | null): void {
+    this.decisions.set(
+      key,
+      span.decisions.map((d) => [
+        key,
+        span.traceId,
+        span.spanId,
+        runId,
+        span.attempt,
+        d.step,
+        d.action,
+        d.reasoning,
+        d.inputTokens,
+        d.outputTokens,
+        d.costUsd,
+        d.details ?? null,
+        nsToIso(d.tsNs),
+        d.tsNs,
+      ]),
+    );
+  }
+
+  addFailure(span: SpanRecord, key: bigint, runId: string | null): void {
+    const f = span.failure!;
+    this.failures.set(key, [
+      key,
+      span.traceId,
+      span.spanId,
+      runId,
+      span.attempt,
+      f.step,
+      span.kind,
+      span.name,
+      f.errorType,
+      f.message,
+      f.stack,
+      f.input,
+      f.context,
+      nsToIso(f.tsNs),
+      f.tsNs,
+    ]);
+  }
+
+  async flush(): Promise<void> {
+    if (this.spans.size > 0) {
+      const rows = [...this.spans.values()];
+      const result = await this.client.query(UPSERT_SPANS_SQL, spanColumns(rows));
+      // A row not written: a span of another trace took its key since it was read. Start over.
+      if (result.rowCount !== rows.length) throw new RetryTransaction("span key taken concurrently");
+      this.spans.clear();
+    }
+    if (this.decisions.size > 0) {
+      await this.client.query("DELETE FROM decisions WHERE span_key = ANY($1::bigint[])", [
+        [...this.decisions.keys()],
+      ]);
+      const rows = [...this.decisions.values()].flat();
+      if (rows.length > 0) {
+        await this.client.query(
+          INSERT_DECISIONS_SQL,
+          DECISION_TYPES.map((_, column) => rows.map((row) => row[column])),
+        );
+      }
+      this.decisions.clear();
+    }
+    if (this.failures.size > 0) {
+      const rows = [...this.failures.values()];
+      await this.client.query(
+        UPSERT_FAILURES_SQL,
+        FAILURE_TYPES.map((_, column) => rows.map((row) => row[column])),
+      );
+      this.failures.clear();
+    }
+  }
+}
