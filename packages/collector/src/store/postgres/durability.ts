@@ -82,7 +82,11 @@ type Row = Omit<InFlightStep, "step_name" | "derived">;
 
 export function postgresDurability(
   read: Read,
-  write: <T>(work: (client: pg.ClientBase) => Promise<T>) => Promise<T>,
+  /** Runs a write transaction that changes the runs `runIdsOf` names (told to live clients after its commit). */
+  write: <T>(
+    runIdsOf: (result: T) => readonly string[],
+    work: (client: pg.PoolClient) => Promise<T>,
+  ) => Promise<T>,
 ): DurabilityStore {
   const latestRoot = async (client: pg.ClientBase, runId: string) =>
     (await client.query<LatestRoot>(LATEST_ROOT_SQL, [runId])).rows[0]!;
@@ -151,7 +155,11 @@ export function postgresDurability(
             )
           ).rows[0],
       ),
-    interrupt: (interruption) => write((client) => writeInterruption(client, interruption)),
+    interrupt: (interruption) =>
+      write(
+        () => [interruption.runId],
+        (client) => writeInterruption(client, interruption),
+      ),
   };
 }
 

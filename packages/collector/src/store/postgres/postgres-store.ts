@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { LogRecord, SpanRecord } from "../../domain.js";
 import type { DurabilityStore } from "../durability.js";
+import { RunChangeFeed, type RunChangeListener } from "../run-changes.js";
 import type {
   DecisionStore,
   FailureListPage,
@@ -17,8 +18,10 @@ import type {
   RunDetail,
   RunListPage,
   RunListQuery,
+  RunOutline,
   RunRow,
   SchemaTable,
+  SpanRow,
   Stats,
   StatsQuery,
 } from "../store.js";
@@ -40,9 +43,19 @@ import {
   dropPartitionIfExpired,
   expiredPartitionDays,
 } from "./retention-deletes.js";
+import { RunChangeChannel } from "./run-change-channel.js";
 import { listRuns } from "./run-list.js";
 import { writeSpans } from "./span-writer.js";
-import { getRun, getRuns, listFailures, listLogs, schema, stats } from "./store-reader.js";
+import {
+  getRun,
+  getRunOutline,
+  getRuns,
+  getSpan,
+  listFailures,
+  listLogs,
+  schema,
+  stats,
+} from "./store-reader.js";
 
 /** Spans one retention transaction deletes at most (as the SQLite store's RETENTION_SPAN_BUDGET). */
 const RETENTION_SPAN_BUDGET = 20_000;
@@ -62,12 +75,32 @@ export class PostgresStore implements DecisionStore {
   readonly durability: DurabilityStore;
   /** Days with a span partition, as far as this collector knows. */
   private readonly days = new Set<number>();
+  private readonly changes = new RunChangeFeed();
+  /** Tells the other collectors on the database which runs this one changed, and hears theirs. */
+  private channel: RunChangeChannel | null = null;
 
   private constructor(private readonly pool: pg.Pool) {
     this.durability = postgresDurability(
       (work) => reading(this.pool, work),
-      (work) => inTransaction(this.pool, work),
+      (runIds, work) => this.writing(runIds, work),
     );
+  }
+
+  /**
+   * Runs a write transaction that changes runs: the other collectors are notified at its commit,
+   * this one's listeners right after it.
+   */
+  private async writing<T>(
+    runIdsOf: (result: T) => readonly string[],
+    work: (client: pg.PoolClient) => Promise<T>,
+  ): Promise<T> {
+    const result = await inTransaction(this.pool, async (client) => {
+      const done = await work(client);
+      await this.channel?.notify(client, runIdsOf(done));
+      return done;
+    });
+    this.changes.emit(runIdsOf(result));
+    return result;
   }
 
   /** Connects, brings the schema up to date and makes the partitions of the next days. */
@@ -84,7 +117,12 @@ export class PostgresStore implements DecisionStore {
         client.release();
       }
       await store.partitionsFor(Date.now());
+      store.channel = await RunChangeChannel.open({
+        connection: { connectionString: url },
+        feed: store.changes,
+      });
     } catch (error) {
+      await store.channel?.close();
       await pool.end();
       throw error;
     }
@@ -114,12 +152,18 @@ export class PostgresStore implements DecisionStore {
     if (spans.length === 0) return { stored: 0, runIds: [], unstored: [] };
     const now = Date.now();
     await this.partitionsFor(now);
-    return inTransaction(this.pool, (client) => writeSpans(client, spans, now));
+    return this.writing(
+      (summary) => summary.runIds,
+      (client) => writeSpans(client, spans, now),
+    );
   }
 
   async ingestLogs(logs: readonly LogRecord[]): Promise<IngestSummary> {
     if (logs.length === 0) return { stored: 0, runIds: [], unstored: [] };
-    return inTransaction(this.pool, (client) => writeLogs(client, logs));
+    return this.writing(
+      (summary) => summary.runIds,
+      (client) => writeLogs(client, logs),
+    );
   }
 
   listLogs(query: LogListQuery): Promise<LogListPage> {
@@ -132,6 +176,18 @@ export class PostgresStore implements DecisionStore {
 
   getRun(runId: string): Promise<RunDetail | null> {
     return readingSnapshot(this.pool, (client) => getRun(client, runId));
+  }
+
+  getRunOutline(runId: string): Promise<RunOutline | null> {
+    return readingSnapshot(this.pool, (client) => getRunOutline(client, runId));
+  }
+
+  getSpan(runId: string, spanId: string): Promise<SpanRow | null> {
+    return reading(this.pool, (client) => getSpan(client, runId, spanId));
+  }
+
+  onRunsChanged(listener: RunChangeListener): () => void {
+    return this.changes.subscribe(listener);
   }
 
   getRuns(runIds: readonly string[]): Promise<RunRow[]> {
@@ -209,6 +265,7 @@ export class PostgresStore implements DecisionStore {
   }
 
   async close(): Promise<void> {
+    await this.channel?.close();
     await this.pool.end();
   }
 }

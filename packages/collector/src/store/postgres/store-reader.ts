@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { cursorInteger, decodeCursor, encodeCursor } from "../cursor.js";
 import { fingerprintGroups, type RecentFailure } from "../failure-groups.js";
-import { LOG_COLUMNS, RUN_COLUMNS, SPAN_COLUMNS } from "../row-columns.js";
+import { LOG_COLUMNS, OUTLINE_COLUMNS, RUN_COLUMNS, RUN_SPANS_ORDER, SPAN_COLUMNS } from "../row-columns.js";
 import { parentsFirst, type TimedSpanRow } from "../span-order.js";
 import type {
   DecisionRow,
@@ -12,11 +12,15 @@ import type {
   LogListQuery,
   LogRow,
   RunDetail,
+  RunOutline,
   RunRow,
   SchemaTable,
+  SpanOutline,
+  SpanRow,
   Stats,
   StatsQuery,
 } from "../store.js";
+import { jsonIsOne } from "./json-sql.js";
 import { namedSql } from "./named-sql.js";
 
 /** Log lines a run's detail carries at most; /api/logs pages through all of them. */
@@ -24,16 +28,56 @@ const RUN_DETAIL_LOGS = 5_000;
 /** Internal tables the SQL editor does not offer. */
 const HIDDEN_TABLES = new Set(["traces", "flightrec_migrations"]);
 
+/** Only steps are replayed; testing the flag on them alone keeps the outline from reading every span's JSON. */
+const REPLAYED = `(kind = 'step' AND ${jsonIsOne("attributes", "flightrec.step.replayed")})`;
+
 /** A run and its rows; the caller reads it in one snapshot. */
-export async function getRun(client: pg.ClientBase, runId: string): Promise<RunDetail | null> {
+export function getRun(client: pg.ClientBase, runId: string): Promise<RunDetail | null> {
+  return runWith(client, runId, async () =>
+    parentsFirst(
+      (
+        await client.query<TimedSpanRow>(
+          `SELECT ${SPAN_COLUMNS}, start_ns::text AS _start FROM spans WHERE run_id = $1 ${RUN_SPANS_ORDER}`,
+          [runId],
+        )
+      ).rows,
+    ),
+  );
+}
+
+/** As getRun, the spans without input, output and attributes. */
+export function getRunOutline(client: pg.ClientBase, runId: string): Promise<RunOutline | null> {
+  return runWith(client, runId, async () =>
+    parentsFirst(
+      (
+        await client.query<TimedSpanRow<SpanOutline>>(
+          `SELECT ${OUTLINE_COLUMNS}, ${REPLAYED} AS replayed, start_ns::text AS _start
+           FROM spans WHERE run_id = $1 ${RUN_SPANS_ORDER}`,
+          [runId],
+        )
+      ).rows,
+    ),
+  );
+}
+
+/** One span of a run, whole (store/sqlite/store-reader.ts). */
+export async function getSpan(client: pg.ClientBase, runId: string, spanId: string): Promise<SpanRow | null> {
+  const { rows } = await client.query<SpanRow>(
+    `SELECT ${SPAN_COLUMNS} FROM spans WHERE run_id = $1 AND span_id = $2 ORDER BY start_ns DESC LIMIT 1`,
+    [runId, spanId],
+  );
+  return rows[0] ?? null;
+}
+
+async function runWith<S>(
+  client: pg.ClientBase,
+  runId: string,
+  spans: () => Promise<S[]>,
+): Promise<(Omit<RunDetail, "spans"> & { spans: S[] }) | null> {
   const run = (await client.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = $1`, [runId]))
     .rows[0];
   if (!run) return null;
-  const spans = await client.query<TimedSpanRow>(
-    `SELECT ${SPAN_COLUMNS}, start_ns::text AS _start FROM spans WHERE run_id = $1
-     ORDER BY start_ns, parent_span_id IS NOT NULL, span_id`,
-    [runId],
-  );
+  const spanRows = await spans();
   const decisions = await client.query<DecisionRow>(
     `SELECT run_id, attempt, step, action, reasoning, input_tokens, output_tokens, cost_usd, details, ts, trace_id,
             span_id
@@ -50,13 +94,7 @@ export async function getRun(client: pg.ClientBase, runId: string): Promise<RunD
      LIMIT ${RUN_DETAIL_LOGS}`,
     [runId],
   );
-  return {
-    run,
-    spans: parentsFirst(spans.rows),
-    decisions: decisions.rows,
-    failures: failures.rows,
-    logs: logs.rows,
-  };
+  return { run, spans: spanRows, decisions: decisions.rows, failures: failures.rows, logs: logs.rows };
 }
 
 export async function getRuns(client: pg.ClientBase, runIds: readonly string[]): Promise<RunRow[]> {

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { LOG_COLUMNS, RUN_COLUMNS } from "../row-columns.js";
+import { LOG_COLUMNS, OUTLINE_COLUMNS, RUN_COLUMNS, RUN_SPANS_ORDER, SPAN_COLUMNS } from "../row-columns.js";
 import { parentsFirst, type TimedSpanRow } from "../span-order.js";
 import type {
   DecisionRow,
@@ -31,12 +31,8 @@ import { listRuns } from "./run-list.js";
 import { StatementCache } from "./statement-cache.js";
 import { registerStatsFunctions, stats } from "./stats.js";
 
-const OUTLINE_COLUMNS = `trace_id, span_id, parent_span_id, run_id, attempt, kind, name, status, started_at,
-  ended_at, duration_ms, step_index, model, provider, input_tokens, output_tokens, cost_usd, error, service, resource`;
-const SPAN_COLUMNS = `${OUTLINE_COLUMNS}, input, output, attributes`;
 /** Only steps are replayed; testing the flag on them alone keeps the outline from reading every span's JSON. */
 const REPLAYED = `kind = 'step' AND json_extract(attributes, '$."flightrec.step.replayed"') IS 1`;
-const RUN_SPANS_ORDER = "ORDER BY start_ns, parent_span_id IS NOT NULL, span_id";
 /** Log lines a run's detail carries at most; /api/logs pages through all of them. */
 const RUN_DETAIL_LOGS = 5_000;
 /** Internal tables the SQL editor does not offer. */
