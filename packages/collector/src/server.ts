@@ -7,7 +7,9 @@ import { createLogger, type Logger } from "./logger.js";
 import { resolveHost } from "./loopback.js";
 import { startRetention } from "./retention.js";
 import { SqlRunner } from "./sql/sql-runner.js";
+import { PostgresStore } from "./store/postgres/postgres-store.js";
 import { SqliteStore } from "./store/sqlite/sqlite-store.js";
+import type { DecisionStore } from "./store/store.js";
 import { type InterruptSweeperOptions, startInterruptSweeper } from "./verdict/interrupt-sweeper.js";
 
 export interface ServerOptions
@@ -21,8 +23,13 @@ export interface ServerOptions
     | "maxUnsentEventBytes"
     | "decodeThreads"
   > {
-  /** Path of the SQLite store file. */
+  /** Path of the SQLite store file (unless `store` is given). */
   db: string;
+  /**
+   * A PostgreSQL connection URL (postgres://…): the store is that database instead of the file
+   * `db`, shared with any other collector given it. `POST /api/sql` then answers 404 for now.
+   */
+  store?: string;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -63,22 +70,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new Error(`retainDays must be a positive number, got ${options.retainDays}`);
   }
   const logger = options.logger ?? createLogger();
-  const store = SqliteStore.open(options.db, {
-    onCheckpointerFailure: (error) =>
-      logger.error("WAL checkpoints moved to the writer", { error: String(error.message) }),
-  });
-  const sql = new SqlRunner({
-    db: options.db,
-    timeoutMs: options.sqlTimeoutMs,
-    concurrency: options.sqlConcurrency,
-    maxBytes: options.sqlMaxBytes,
-  });
+  const onPostgres = options.store !== undefined;
+  const store: DecisionStore = onPostgres
+    ? await PostgresStore.open(options.store!)
+    : SqliteStore.open(options.db, {
+        onCheckpointerFailure: (error) =>
+          logger.error("WAL checkpoints moved to the writer", { error: String(error.message) }),
+      });
+  const sql = onPostgres
+    ? undefined
+    : new SqlRunner({
+        db: options.db,
+        timeoutMs: options.sqlTimeoutMs,
+        concurrency: options.sqlConcurrency,
+        maxBytes: options.sqlMaxBytes,
+      });
   const collector = createCollectorApp({
     ...options,
     store,
     sql,
     logger,
-    dbPath: options.db,
+    dbPath: onPostgres ? undefined : options.db,
     dashboardDir: options.dashboardDir ?? findDashboardDir(),
     loopbackHostOnly: resolved.loopback,
   });
@@ -97,7 +109,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (error) {
     // The port is taken (say): let go of the store and threads opened for it, then report.
     await collector.close();
-    await sql.close();
+    await sql?.close();
     await store.close();
     throw error;
   }
@@ -127,7 +139,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const force = setTimeout(() => server.closeAllConnections(), 2_000);
         await closed;
         clearTimeout(force);
-        await sql.close();
+        await sql?.close();
         await store.close();
       })();
       return closing;

@@ -14,7 +14,7 @@ Usage:
   ${"flightrec <command> --help".padEnd(38)}a command's options, defaults and environment
   ${"flightrec --version".padEnd(38)}print the version
 
-Environment (flags win): FLIGHTREC_PORT, FLIGHTREC_HOST, FLIGHTREC_DB, FLIGHTREC_TOKEN.
+Environment (flags win): FLIGHTREC_PORT, FLIGHTREC_HOST, FLIGHTREC_DB, FLIGHTREC_STORE, FLIGHTREC_TOKEN.
 Point an agent at it with @flightrec/sdk (FLIGHTREC_ENDPOINT) or any OTLP/HTTP exporter.
 Docs: https://www.npmjs.com/package/@flightrec/collector`;
 }

@@ -2,7 +2,15 @@ import { createLogger, type LogLevel } from "../logger.js";
 import { DEFAULT_HOST, DEFAULT_PORT, type RunningServer, startServer } from "../server.js";
 import { MAX_TIMER_MS } from "../sql/sql-runner.js";
 import { type CommandSpec, commandHelp, parseCommand, UsageError } from "./options.js";
-import { isSqliteError, storeOpenError, storeOption, storeToWrite } from "./store-path.js";
+import {
+  isSqliteError,
+  postgresUrlOf,
+  redactedStoreUrl,
+  STORE_URL_OPTION,
+  storeOpenError,
+  storeOption,
+  storeToWrite,
+} from "./store-path.js";
 import { oneOf, portOf, positiveNumberOf, textOf, wholeNumberOf } from "./values.js";
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const satisfies readonly LogLevel[];
@@ -14,12 +22,13 @@ export const SERVE: CommandSpec = {
   name: "serve",
   usage: "flightrec serve [options]",
   about: `Starts the collector: one process on one port that receives OTLP/HTTP traces (POST /v1/traces),
-keeps them in a SQLite file, and serves the query API (/api), read-only SQL and the dashboard (/).
+keeps them in a SQLite file (or, with --store, a PostgreSQL database that several collectors may share), and serves the query API (/api), read-only SQL and the dashboard (/).
 On loopback it answers only to loopback Host names; with --token, /v1, /api and /metrics
 (and the details of /health) need "Authorization: Bearer <token>". Logs are JSON lines on stderr. Ctrl+C or SIGTERM stops it after
 committing every accepted span.`,
   options: [
     storeOption("SQLite store file, created if missing"),
+    STORE_URL_OPTION,
     {
       name: "host",
       kind: "string",
@@ -68,7 +77,8 @@ committing every accepted span.`,
   more: `Flags win over the environment. Examples:
   flightrec serve
   FLIGHTREC_PORT=4320 FLIGHTREC_DB=/var/lib/flightrec/flightrec.db flightrec serve
-  flightrec serve --host 0.0.0.0 --token "$(openssl rand -hex 16)" --retain-days 30`,
+  flightrec serve --host 0.0.0.0 --token "$(openssl rand -hex 16)" --retain-days 30
+  FLIGHTREC_STORE=postgres://flightrec@db.internal:5432/flightrec flightrec serve`,
 };
 
 export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -77,7 +87,8 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
     console.log(commandHelp(SERVE));
     return 0;
   }
-  const db = storeToWrite(textOf(settings.db!));
+  const store = postgresUrlOf(settings.store!);
+  const db = store === undefined ? storeToWrite(textOf(settings.db!)) : textOf(settings.db!);
   const logger = createLogger(oneOf(settings["log-level"]!, LOG_LEVELS));
   const retainDays = positiveNumberOf(settings["retain-days"]!);
   if (retainDays !== undefined && retainDays > MAX_RETAIN_DAYS) {
@@ -87,6 +98,7 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   }
   const server = await startServer({
     db,
+    store,
     host: textOf(settings.host!),
     port: portOf(settings.port!),
     token: settings.token!.value || undefined,
@@ -97,9 +109,15 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
     },
     logger,
   }).catch((error: unknown) => {
+    if (store !== undefined && error instanceof Error) {
+      throw new Error(`cannot open the store ${redactedStoreUrl(store)}: ${error.message}`, { cause: error });
+    }
     throw isSqliteError(error) ? storeOpenError(db, error) : error;
   });
-  logger.info("flightrec listening", { url: server.url, db });
+  logger.info(
+    "flightrec listening",
+    store === undefined ? { url: server.url, db } : { url: server.url, store: redactedStoreUrl(store) },
+  );
   console.log(`Dashboard: ${server.url}/`);
   stopOnSignals(server, logger);
   return new Promise<number>(() => {});

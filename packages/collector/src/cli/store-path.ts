@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { OptionSpec } from "./options.js";
+import { type OptionSpec, type Setting, UsageError } from "./options.js";
 
 /** `--db`, the same for every command that opens the store; only what it is for differs. */
 export function storeOption(help: string): OptionSpec {
@@ -40,4 +40,45 @@ export function storeOpenError(path: string, error: Error): Error {
 /** SQLite's own errors (better-sqlite3 gives them codes starting with SQLITE_). */
 export function isSqliteError(error: unknown): error is Error {
   return error instanceof Error && /^SQLITE_/.test(String((error as { code?: unknown }).code ?? ""));
+}
+
+/** `serve --store`: a PostgreSQL database instead of the SQLite file, shared by any number of collectors. */
+export const STORE_URL_OPTION: OptionSpec = {
+  name: "store",
+  kind: "string",
+  value: "URL",
+  env: "FLIGHTREC_STORE",
+  help: "PostgreSQL store (postgres://user@host:5432/db) instead of the SQLite file; wins over --db",
+};
+
+/** The PostgreSQL URL given, checked; undefined when none was (the SQLite file is the store). */
+export function postgresUrlOf(setting: Setting): string | undefined {
+  const text = setting.value;
+  if (text === undefined || text === "") return undefined;
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== "postgres:" && url.protocol !== "postgresql:")) {
+    throw new UsageError(
+      `${setting.from} must be a PostgreSQL URL (postgres://user@host:5432/database), got "${redactedStoreUrl(text)}"; give a SQLite file with --db`,
+    );
+  }
+  return text;
+}
+
+/** A store URL fit for logs and errors: its password replaced. */
+export function redactedStoreUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.password) url.password = "***";
+    for (const key of [...url.searchParams.keys()]) {
+      if (/pass/i.test(key)) url.searchParams.set(key, "***");
+    }
+    return url.toString();
+  } catch {
+    return text.replace(/:[^:@/]*@/, ":***@");
+  }
 }
