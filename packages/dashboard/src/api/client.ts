@@ -22,7 +22,7 @@ import {
   statsSchema,
 } from "./schemas";
 import { apiToken } from "./token";
-import { type ApiParams, apiHeaders, apiUrl, runsPageUrl } from "./url";
+import { type ApiParams, apiHeaders, apiUrl, runDetailUrl, runsPageUrl } from "./url";
 
 type Params = ApiParams;
 
@@ -87,17 +87,21 @@ export function arrivedRuns(query: RunQuery): RunList | undefined {
   });
 }
 
-const runPath = (runId: string) => `/api/runs/${encodeURIComponent(runId)}`;
-
 /** A run with its spans whole (input, output, attributes), for compare. */
-export const fetchRun = (runId: string): Promise<RunDetail> => request(runDetailSchema, runPath(runId));
+export const fetchRun = (runId: string): Promise<RunDetail> =>
+  request(runDetailSchema, runDetailUrl(runId, "whole"));
 
 /** A run with its spans as outlines, for the replay; `fetchSpan` gives the span at the cursor whole. */
 export const fetchRunOutline = (runId: string): Promise<RunOutline> =>
-  request(runOutlineSchema, apiUrl(runPath(runId), { spans: "outline" }));
+  request(runOutlineSchema, runDetailUrl(runId, "outline"));
 
 export const fetchSpan = async (runId: string, spanId: string): Promise<SpanRow> =>
-  (await request(spanAnswerSchema, `${runPath(runId)}/spans/${encodeURIComponent(spanId)}`)).span;
+  (
+    await request(
+      spanAnswerSchema,
+      `/api/runs/${encodeURIComponent(runId)}/spans/${encodeURIComponent(spanId)}`,
+    )
+  ).span;
 
 export const fetchFailures = (params: Params): Promise<FailureList> =>
   request(failureListSchema, apiUrl("/api/failures", params));

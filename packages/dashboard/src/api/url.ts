@@ -25,3 +25,7 @@ export function apiHeaders(init?: HeadersInit): Headers {
 /** The run list's first page for a view; the boot script and the runs page must agree on it. */
 export const runsPageUrl = (query: Params, cursor: string | null, limit = 100): string =>
   apiUrl("/api/runs", { ...query, cursor, limit });
+
+/** A run's detail: whole (compare), or its spans as outlines (the replay); boot.ts asks for it early. */
+export const runDetailUrl = (runId: string, spans: "whole" | "outline"): string =>
+  apiUrl(`/api/runs/${encodeURIComponent(runId)}`, { spans: spans === "outline" ? "outline" : null });
