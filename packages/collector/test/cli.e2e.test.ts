@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postTraces } from "./helpers.js";
 import { otlpJson } from "./otlp-builder.js";
+import { startServe, stopServe } from "./serve-process.js";
 
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const VERSION = (
@@ -33,39 +34,8 @@ function flightrec(args: string[], env: Record<string, string> = {}): Promise<Ou
   });
 }
 
-/** Starts `flightrec serve` and resolves with its URL once it prints the dashboard line. */
-function startServe(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "serve", ...args], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolveUrl, reject) => {
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Dashboard: (http:\/\/[^/\s]+)\//.exec(out);
-      if (match) resolveUrl({ child, url: match[1]! });
-    });
-    child.stderr!.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.once("exit", (code) => reject(new Error(`serve exited with ${code}:\n${out}${err}`)));
-  });
-}
-
 /** Ctrl+C as a script runner delivers it: twice (from the terminal, and forwarded by the runner). */
-function stopped(child: ChildProcess): Promise<number | null> {
-  return new Promise((done) => {
-    if (child.exitCode !== null) return done(child.exitCode);
-    child.once("exit", (code) => done(code));
-    child.kill("SIGINT");
-    child.kill("SIGINT");
-  });
-}
+const stopped = (child: ChildProcess) => stopServe(child, ["SIGINT", "SIGINT"]);
 
 describe.concurrent("flightrec --help, --version and each command's --help", { timeout: SLOW }, () => {
   it.each([["--help"], ["-h"], ["help"]])(

@@ -1,50 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { decide, init, llm, run, shutdown, step, tool } from "@flightrec/sdk";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./postgres-database.js";
-
-const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
-/** tsx by its location: serve runs in an empty folder, where `--import tsx` would not find it. */
-const TSX = import.meta.resolve("tsx");
-
-/** Starts `flightrec serve` as a user would, and resolves with its URL once it prints the dashboard line. */
-function startServe(
-  args: string[],
-  env: Record<string, string>,
-  cwd: string,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", TSX, CLI, "serve", ...args], {
-    env: { PATH: process.env.PATH, ...env },
-    cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolveUrl, reject) => {
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Dashboard: (http:\/\/[^/\s]+)\//.exec(out);
-      if (match) resolveUrl({ child, url: match[1]! });
-    });
-    child.stderr!.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.once("exit", (code) => reject(new Error(`serve exited with ${code}:\n${out}${err}`)));
-  });
-}
-
-function stopped(child: ChildProcess): Promise<number | null> {
-  return new Promise((done) => {
-    if (child.exitCode !== null) return done(child.exitCode);
-    child.once("exit", (code) => done(code));
-    child.kill("SIGTERM");
-  });
-}
+import { type ServeProcess, serveToExit, startServe, stopServe } from "./serve-process.js";
 
 function fakeCompletion(content: string) {
   return {
@@ -59,7 +20,7 @@ function fakeCompletion(content: string) {
 describe("flightrec serve --store postgres://… with real SDK spans", { timeout: 120_000 }, () => {
   let database: TestDatabase;
   let dir: string;
-  let serve: { child: ChildProcess; url: string };
+  let serve: ServeProcess;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -87,7 +48,7 @@ describe("flightrec serve --store postgres://… with real SDK spans", { timeout
   });
 
   afterAll(async () => {
-    if (serve) expect(await stopped(serve.child)).toBe(0);
+    if (serve) expect(await stopServe(serve.child)).toBe(0);
     rmSync(dir, { recursive: true, force: true });
     await database?.drop();
   });
@@ -159,27 +120,11 @@ describe("flightrec serve --store with no PostgreSQL to reach", { timeout: 120_0
   it("exits 1 naming the store, its password hidden", async () => {
     const dir = mkdtempSync(join(tmpdir(), "flightrec-pg-down-"));
     try {
-      const outcome = await new Promise<{ code: number | null; stderr: string }>((done) => {
-        const child = spawn(
-          process.execPath,
-          [
-            "--import",
-            TSX,
-            CLI,
-            "serve",
-            "--port",
-            "0",
-            "--store",
-            "postgres://agent:s3cret@127.0.0.1:1/flightrec",
-          ],
-          { env: { PATH: process.env.PATH }, cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
-        );
-        let stderr = "";
-        child.stderr!.on("data", (chunk: Buffer) => {
-          stderr += chunk.toString();
-        });
-        child.once("exit", (code) => done({ code, stderr }));
-      });
+      const outcome = await serveToExit(
+        ["--port", "0", "--store", "postgres://agent:s3cret@127.0.0.1:1/flightrec"],
+        {},
+        dir,
+      );
       expect(outcome.code).toBe(1);
       expect(outcome.stderr).toContain("cannot open the store postgres://agent:***@127.0.0.1:1/flightrec");
       expect(outcome.stderr).toMatch(/PostgreSQL store unavailable: .*ECONNREFUSED/);
@@ -192,18 +137,7 @@ describe("flightrec serve --store with no PostgreSQL to reach", { timeout: 120_0
   it("refuses a --store that is not a PostgreSQL URL", async () => {
     const dir = mkdtempSync(join(tmpdir(), "flightrec-pg-bad-"));
     try {
-      const outcome = await new Promise<{ code: number | null; stderr: string }>((done) => {
-        const child = spawn(process.execPath, ["--import", TSX, CLI, "serve", "--store", "./my.db"], {
-          env: { PATH: process.env.PATH },
-          cwd: dir,
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stderr = "";
-        child.stderr!.on("data", (chunk: Buffer) => {
-          stderr += chunk.toString();
-        });
-        child.once("exit", (code) => done({ code, stderr }));
-      });
+      const outcome = await serveToExit(["--store", "./my.db"], {}, dir);
       expect(outcome.code).toBe(2);
       expect(outcome.stderr).toContain(
         '--store must be a PostgreSQL URL (postgres://user@host:5432/database), got "./my.db"',
