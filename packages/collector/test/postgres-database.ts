@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { readerRoleName } from "../src/sql/postgres/reader-role.js";
 
 /**
  * The PostgreSQL server the tests use: the local one, trust authentication. A test file creates
@@ -35,7 +36,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     url: `postgres://${TEST_POSTGRES.user}@${TEST_POSTGRES.host}:${TEST_POSTGRES.port}/${name}`,
     drop: async () => {
-      await onMaintenanceDatabase((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await onMaintenanceDatabase(async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        // The SQL console's role of this database (roles are the server's, not the database's).
+        await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(readerRoleName(name))}`);
+      });
     },
   };
 }

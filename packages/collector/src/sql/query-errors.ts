@@ -16,6 +16,9 @@ export class QueryCancelledError extends HttpError {
   }
 }
 
+/** Only these may start a statement: queries that read. PRAGMA, ATTACH, SET and every write are refused. */
+export const ALLOWED_START = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(select|with|values|explain)\b/i;
+
 /** The refusals both consoles give, word for word. */
 export const WOULD_WRITE = "only read-only queries are allowed: this statement would write to the store";
 export const NOT_A_QUERY = "only read-only queries are allowed: start with SELECT, WITH, VALUES or EXPLAIN";

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { NOT_A_QUERY, QueryRejectedError, WOULD_WRITE } from "./query-errors.js";
+import { ALLOWED_START, NOT_A_QUERY, QueryRejectedError, WOULD_WRITE } from "./query-errors.js";
 import { RowBudget } from "./row-budget.js";
 
 export { QueryCancelledError, QueryRejectedError } from "./query-errors.js";
@@ -17,9 +17,6 @@ export const DEFAULT_MAX_ROWS = 10_000;
  * a few rows of huge cells would otherwise cost the server gigabytes and seconds of its thread.
  */
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
-
-/** Only these may start a statement: queries that read. PRAGMA, ATTACH and every write are refused. */
-export const ALLOWED_START = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(select|with|values|explain)\b/i;
 
 /**
  * Opens the store read-only: the connection cannot write, whatever SQL it is given; query_only
