@@ -6,6 +6,8 @@ import { findDashboardDir } from "./dashboard-dir.js";
 import { createLogger, type Logger } from "./logger.js";
 import { resolveHost } from "./loopback.js";
 import { startRetention } from "./retention.js";
+import { PostgresSqlRunner } from "./sql/postgres/postgres-sql-runner.js";
+import type { SqlConsole } from "./sql/sql-console.js";
 import { SqlRunner } from "./sql/sql-runner.js";
 import { PostgresStore } from "./store/postgres/postgres-store.js";
 import { SqliteStore } from "./store/sqlite/sqlite-store.js";
@@ -27,7 +29,7 @@ export interface ServerOptions
   db: string;
   /**
    * A PostgreSQL connection URL (postgres://…): the store is that database instead of the file
-   * `db`, shared with any other collector given it. `POST /api/sql` then answers 404 for now.
+   * `db`, shared with any other collector given it.
    */
   store?: string;
   host?: string;
@@ -36,9 +38,9 @@ export interface ServerOptions
   dashboardDir?: string;
   /** Delete runs older than this many days (checked hourly, in small batches). */
   retainDays?: number;
-  /** Time limit of `POST /api/sql`, from when a query process takes the query. Default 5 s. */
+  /** Time limit of `POST /api/sql`, from when the query starts (a query process or a PostgreSQL connection takes it). Default 5 s. */
   sqlTimeoutMs?: number;
-  /** `POST /api/sql` queries that run at once, each in its own process. Default 2. */
+  /** `POST /api/sql` queries that run at once, each in its own process (SQLite) or connection (PostgreSQL). Default 2. */
   sqlConcurrency?: number;
   /** About this many bytes of JSON at most in a `POST /api/sql` result. Default 32 MiB. */
   sqlMaxBytes?: number;
@@ -77,14 +79,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         onCheckpointerFailure: (error) =>
           logger.error("WAL checkpoints moved to the writer", { error: String(error.message) }),
       });
-  const sql = onPostgres
-    ? undefined
-    : new SqlRunner({
-        db: options.db,
-        timeoutMs: options.sqlTimeoutMs,
-        concurrency: options.sqlConcurrency,
-        maxBytes: options.sqlMaxBytes,
-      });
+  const limits = {
+    timeoutMs: options.sqlTimeoutMs,
+    concurrency: options.sqlConcurrency,
+    maxBytes: options.sqlMaxBytes,
+  };
+  const sql: SqlConsole = onPostgres
+    ? new PostgresSqlRunner({ url: options.store!, ...limits })
+    : new SqlRunner({ db: options.db, ...limits });
   const collector = createCollectorApp({
     ...options,
     store,
@@ -109,7 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (error) {
     // The port is taken (say): let go of the store and threads opened for it, then report.
     await collector.close();
-    await sql?.close();
+    await sql.close();
     await store.close();
     throw error;
   }
@@ -139,7 +141,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const force = setTimeout(() => server.closeAllConnections(), 2_000);
         await closed;
         clearTimeout(force);
-        await sql?.close();
+        await sql.close();
         await store.close();
       })();
       return closing;

@@ -4,13 +4,17 @@ import { createPartitions, dayAt, keyRangeOfDay } from "../src/store/postgres/pa
 
 /**
  * The same rows for a SQLite and a PostgreSQL store, written with the same INSERTs (the schemas
- * match), so the SQL consoles of both can be asked the same questions. One run, task-123: two steps,
+ * match), so the SQL consoles of both can be asked the same questions. One run, task-123, started
+ * yesterday (STARTED): two steps,
  * an LLM call, two tool calls (one failed), a refund decision, a failure and a log line.
  */
-const STARTED = Date.parse("2026-12-01T10:00:00.000Z");
+/** Yesterday, on a whole second: inside the README's "this week". */
+const STARTED = Math.floor((Date.now() - 86_400_000) / 1000) * 1000;
 const iso = (offsetMs: number) => new Date(STARTED + offsetMs).toISOString();
 const ns = (offsetMs: number) => (BigInt(STARTED + offsetMs) * 1_000_000n).toString();
 const TRACE = "0af7651916cd43dd8448eb211c80319c";
+
+export { STARTED };
 
 type Row = Record<string, string | number | null>;
 

@@ -1,6 +1,8 @@
+import { PostgresSqlRunner } from "../sql/postgres/postgres-sql-runner.js";
+import type { SqlConsole } from "../sql/sql-console.js";
 import { MAX_TIMER_MS, SqlRunner } from "../sql/sql-runner.js";
 import { type CommandSpec, commandHelp, parseCommand, UsageError } from "./options.js";
-import { storeOption, storeToRead } from "./store-path.js";
+import { postgresUrlOf, STORE_URL_OPTION, storeOption, storeToRead } from "./store-path.js";
 import { textOf, wholeNumberOf } from "./values.js";
 
 export const QUERY: CommandSpec = {
@@ -8,10 +10,12 @@ export const QUERY: CommandSpec = {
   usage: 'flightrec query "SELECT …" [options]',
   about: `Runs one read-only SQL statement (SELECT, WITH, VALUES or EXPLAIN) on a store and prints the rows.
 It runs in a separate process on a read-only connection, so it is safe while flightrec serve is
-writing the same file. The tables (runs, spans, decisions, failures, interruptions, llm_calls,
+writing the same file; on a PostgreSQL store (--store), as a role that may only read, in a read-only
+transaction. The tables (runs, spans, decisions, failures, interruptions, llm_calls,
 tool_calls) are described in the README.`,
   options: [
     storeOption("store file to read"),
+    STORE_URL_OPTION,
     { name: "json", kind: "boolean", help: "print rows as a JSON array of objects instead of a table" },
     {
       name: "timeout-ms",
@@ -35,13 +39,17 @@ export async function queryCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   const sql = positionals.join(" ").trim();
   if (!sql)
     throw new UsageError('give the SQL to run, e.g. flightrec query "SELECT * FROM runs"', QUERY.name);
-  const runner = new SqlRunner({
-    db: textOf(settings.db!),
+  const store = postgresUrlOf(settings.store!);
+  const limits = {
     timeoutMs: wholeNumberOf(settings["timeout-ms"]!, MAX_TIMER_MS),
     maxRows: wholeNumberOf(settings["max-rows"]!, Number.MAX_SAFE_INTEGER),
-  });
+  };
+  const runner: SqlConsole =
+    store === undefined
+      ? new SqlRunner({ db: textOf(settings.db!), ...limits })
+      : new PostgresSqlRunner({ url: store, ...limits });
   try {
-    storeToRead(textOf(settings.db!));
+    if (store === undefined) storeToRead(textOf(settings.db!));
     const result = await runner.run(sql);
     console.log(flags.json ? asJson(result.columns, result.rows) : asTable(result.columns, result.rows));
     if (result.truncated) console.error(`(truncated to ${result.rows.length} rows)`);

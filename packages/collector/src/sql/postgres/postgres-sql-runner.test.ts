@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test/postgres-database.js";
-import { seedPostgres } from "../../../test/sql-fixture.js";
+import { STARTED, seedPostgres } from "../../../test/sql-fixture.js";
 import { migrate } from "../../store/postgres/migrations.js";
 import { QueryCancelledError, QueryRejectedError } from "../query-errors.js";
 import { SqlBusyError } from "../query-line.js";
@@ -67,7 +67,9 @@ describe("PostgresSqlRunner", () => {
       rows: [[2, "refund", null]],
       truncated: false,
     });
-    expect((await runner.run("SELECT start_ns FROM runs")).rows).toEqual([["1796119201000000000"]]);
+    expect((await runner.run("SELECT start_ns FROM runs")).rows).toEqual([
+      [(BigInt(STARTED + 1000) * 1_000_000n).toString()],
+    ]);
     const many = await console_({ maxRows: 100 }).run(
       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT i FROM n",
     );
