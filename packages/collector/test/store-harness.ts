@@ -23,6 +23,8 @@ export interface StoreUnderTest {
   exec(sql: string, ...params: unknown[]): Promise<void>;
   /** Closes the store and opens it again on the same data, as a restarted collector does. */
   reopen(): Promise<void>;
+  /** Empties the store and opens it again: a fresh store within one test. */
+  reset(): Promise<void>;
   /** Opens a second store on the same data (a second collector; SQLite: a second connection). */
   openAnother(): Promise<DecisionStore>;
 }
@@ -53,6 +55,9 @@ export function useStore(kind: StoreKind, options: { readThreads?: number } = {}
       const dir = mkdtempSync(join(tmpdir(), "flightrec-contract-"));
       const path = join(dir, "store.db");
       const open = () => SqliteStore.open(path, options);
+      const remove = () => {
+        for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+      };
       let store = open();
       const others: SqliteStore[] = [];
       current = {
@@ -68,6 +73,11 @@ export function useStore(kind: StoreKind, options: { readThreads?: number } = {}
           await store.close();
           store = open();
         },
+        reset: async () => {
+          await store.close();
+          remove();
+          store = open();
+        },
         openAnother: async () => {
           const other = open();
           others.push(other);
@@ -81,9 +91,7 @@ export function useStore(kind: StoreKind, options: { readThreads?: number } = {}
       };
     } else {
       const url = database!.url;
-      await pool!.query(
-        `TRUNCATE runs, spans, traces, decisions, failures, interruptions, logs, graph_checkpoints, graph_writes`,
-      );
+      await truncate(pool!);
       let store = await PostgresStore.open(url);
       const others: PostgresStore[] = [];
       current = {
@@ -98,6 +106,11 @@ export function useStore(kind: StoreKind, options: { readThreads?: number } = {}
         },
         reopen: async () => {
           await store.close();
+          store = await PostgresStore.open(url);
+        },
+        reset: async () => {
+          await store.close();
+          await truncate(pool!);
           store = await PostgresStore.open(url);
         },
         openAnother: async () => {
@@ -127,4 +140,10 @@ export function useStore(kind: StoreKind, options: { readThreads?: number } = {}
 function positional(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+async function truncate(pool: pg.Pool): Promise<void> {
+  await pool.query(
+    "TRUNCATE runs, spans, traces, decisions, failures, interruptions, logs, graph_checkpoints, graph_writes",
+  );
 }

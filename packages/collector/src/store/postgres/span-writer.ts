@@ -98,7 +98,8 @@ export async function writeSpans(
   nowMs: number,
 ): Promise<IngestSummary> {
   const traces = await traceEntries(client, spans, nowMs);
-  const stored = await storedCopies(client, spans, traces);
+  const stored = new StoredSpans(client);
+  await stored.preload(spans, traces);
   const batch = new Batch(client);
   const deltas = new Map<string, RunDelta>();
   const movedSteps = new Map<string, number>();
@@ -115,7 +116,7 @@ export async function writeSpans(
         : given;
     const runId = span.runId ?? trace.runId;
     const byOrder = span.kind === "step" && span.stepIndex === null && runId !== null;
-    const slot = findSlot(stored, span, trace.keyBase);
+    const slot = await stored.findSlot(span, trace.keyBase);
     if (!slot) {
       unstored.push({ traceId: span.traceId, spanId: span.spanId, reason: TOO_MANY_ON_KEY });
       continue;
@@ -193,47 +194,61 @@ export async function writeSpans(
 }
 
 /**
- * The stored rows at every key the batch's spans probe first, locked, and further probes where
- * another span holds the first. Keyed by span key; the writer keeps it current as it goes.
+ * The rows stored at the keys the batch's spans probe, read (and locked) as they are needed, and
+ * kept current as the writer goes: a span stored earlier in the batch takes its key for the spans
+ * after it, and a key one span found free may hold another span for the next one to look at.
  */
-async function storedCopies(
-  client: pg.ClientBase,
-  spans: readonly SpanRecord[],
-  traces: Map<string, TraceEntry>,
-): Promise<Map<bigint, StoredSpan>> {
-  const stored = new Map<bigint, StoredSpan>();
-  let pending = spans;
-  for (let probe = 0; probe < MAX_KEY_PROBES && pending.length > 0; probe++) {
-    const keys = [...new Set(pending.map((s) => spanKey(traces.get(s.traceId)!.keyBase, s.spanId, probe)))];
-    const { rows } = await client.query<StoredSpan & { span_key: string }>(
+class StoredSpans {
+  private readonly rows = new Map<bigint, StoredSpan>();
+  private readonly loaded = new Set<bigint>();
+
+  constructor(private readonly client: pg.ClientBase) {}
+
+  /** Reads the first keys of all the batch's spans in one statement, and further ones where taken. */
+  async preload(spans: readonly SpanRecord[], traces: Map<string, TraceEntry>): Promise<void> {
+    let pending = spans;
+    for (let probe = 0; probe < MAX_KEY_PROBES && pending.length > 0; probe++) {
+      await this.load(pending.map((s) => spanKey(traces.get(s.traceId)!.keyBase, s.spanId, probe)));
+      pending = pending.filter((s) => {
+        const row = this.rows.get(spanKey(traces.get(s.traceId)!.keyBase, s.spanId, probe));
+        return row !== undefined && !(row.trace_id === s.traceId && row.span_id === s.spanId);
+      });
+    }
+  }
+
+  private async load(keys: bigint[]): Promise<void> {
+    const wanted = [...new Set(keys)].filter((key) => !this.loaded.has(key));
+    if (wanted.length === 0) return;
+    const { rows } = await this.client.query<StoredSpan & { span_key: string }>(
       `SELECT span_key::text AS span_key, trace_id, span_id, status, kind, step_index, input_tokens, output_tokens,
               cost_usd
        FROM spans WHERE span_key = ANY($1::bigint[]) ORDER BY span_key FOR UPDATE`,
-      [keys],
+      [wanted],
     );
-    for (const { span_key, ...row } of rows) stored.set(BigInt(span_key), row);
-    // Spans whose key holds another span look one key further.
-    pending = pending.filter((s) => {
-      const row = stored.get(spanKey(traces.get(s.traceId)!.keyBase, s.spanId, probe));
-      return row !== undefined && !(row.trace_id === s.traceId && row.span_id === s.spanId);
-    });
+    for (const key of wanted) this.loaded.add(key);
+    for (const { span_key, ...row } of rows) this.rows.set(BigInt(span_key), row);
   }
-  return stored;
-}
 
-function findSlot(
-  stored: Map<bigint, StoredSpan>,
-  span: SpanRecord,
-  base: bigint,
-): { key: bigint; previous: StoredSpan | undefined } | null {
-  for (let probe = 0; probe < MAX_KEY_PROBES; probe++) {
-    const key = spanKey(base, span.spanId, probe);
-    const previous = stored.get(key);
-    if (!previous || (previous.span_id === span.spanId && previous.trace_id === span.traceId)) {
-      return { key, previous };
+  /** The key of the span's stored copy, else the first free key it probes; null when all are taken. */
+  async findSlot(
+    span: SpanRecord,
+    base: bigint,
+  ): Promise<{ key: bigint; previous: StoredSpan | undefined } | null> {
+    for (let probe = 0; probe < MAX_KEY_PROBES; probe++) {
+      const key = spanKey(base, span.spanId, probe);
+      await this.load([key]);
+      const previous = this.rows.get(key);
+      if (!previous || (previous.span_id === span.spanId && previous.trace_id === span.traceId)) {
+        return { key, previous };
+      }
     }
+    return null;
   }
-  return null;
+
+  set(key: bigint, row: StoredSpan): void {
+    this.loaded.add(key);
+    this.rows.set(key, row);
+  }
 }
 
 async function placeInTurn(turns: AgentTurns, span: SpanRecord, key: bigint, runId: string): Promise<void> {

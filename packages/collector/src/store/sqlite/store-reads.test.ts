@@ -57,23 +57,6 @@ describe("SqliteStore reads", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("returns each attempt's resource on its run span, and none on other spans", async () => {
-    const [root, call] = runOf("env-run", [{ kind: "llm" }], [5]);
-    const second = spanRecord({ ...root, spanId: "aaaaaaaaaaaaaaaa", attempt: 2, startNs: T0 + 1000n * MS });
-    await store.ingest([
-      { ...root!, resource: '{"host.name":"laptop"}' },
-      call!,
-      { ...second, resource: '{"host.name":"worker-7"}' },
-    ]);
-    const detail = await store.getRun("env-run");
-    const resources = detail!.spans.map((s) => [s.attempt, s.kind, s.resource]);
-    expect(resources).toEqual([
-      [1, "run", '{"host.name":"laptop"}'],
-      [1, "llm", null],
-      [2, "run", '{"host.name":"worker-7"}'],
-    ]);
-  });
-
   it("runs stats off the thread that commits: a batch sent after a stats call commits before its answer", async () => {
     await store.ingest(runOf("run-a", [{ kind: "llm", model: "gpt-4o" }], [10, 20, 30]));
     const order: string[] = [];
@@ -95,75 +78,6 @@ describe("SqliteStore reads", () => {
     expect((await store.getRuns(["run-1", "run-3", "nope"])).map((r) => r.run_id).sort()).toEqual([
       "run-1",
       "run-3",
-    ]);
-  });
-
-  it("gives nearest-rank percentiles: the ⌈p·n⌉-th smallest duration, open calls left out", async () => {
-    const llm = { kind: "llm" as const, model: "gpt-4o", inputTokens: 10, outputTokens: 1, costUsd: 0.25 };
-    await store.ingest(runOf("run-a", [llm], [100, 20, 90, 30, 80, 40, 70, 50, 60, 10, null]));
-    await store.ingest(runOf("run-b", [{ ...llm, model: null }], [10, 20, 30]));
-    const { byModel, series } = await store.stats(RANGE);
-    expect(byModel).toEqual([
-      {
-        model: "gpt-4o",
-        calls: 11,
-        input_tokens: 110,
-        output_tokens: 11,
-        cost_usd: 2.75,
-        p50_ms: 50,
-        p95_ms: 100,
-      },
-      {
-        model: "(unknown)",
-        calls: 3,
-        input_tokens: 30,
-        output_tokens: 3,
-        cost_usd: 0.75,
-        p50_ms: 20,
-        p95_ms: 30,
-      },
-    ]);
-    expect(series).toEqual([
-      {
-        bucket: "2025-11-23T12:00:00Z",
-        runs: 2,
-        errors: 0,
-        input_tokens: 140,
-        output_tokens: 14,
-        cost_usd: 3.5,
-      },
-    ]);
-  });
-
-  it("names tools as the tool_calls view does, even when a span's attributes are not JSON", async () => {
-    const tool = (name: string, attributes: string, status: "ok" | "error" = "ok") => ({
-      kind: "tool" as const,
-      name,
-      attributes,
-      status,
-    });
-    await store.ingest(
-      runOf(
-        "run-t",
-        [
-          tool("execute_tool", '{"gen_ai.tool.name":"send_email"}'),
-          tool("execute_tool", '{"gen_ai.tool.name":"send_email"}', "error"),
-          tool("search", "{}"),
-          tool("fetch", "not json"),
-        ],
-        [10, 20, 30, 40],
-      ),
-    );
-    expect((await store.stats(RANGE)).byTool).toEqual([
-      { tool: "send_email", calls: 2, errors: 1, p50_ms: 10, p95_ms: 20 },
-      { tool: "fetch", calls: 1, errors: 0, p50_ms: 40, p95_ms: 40 },
-      { tool: "search", calls: 1, errors: 0, p50_ms: 30, p95_ms: 30 },
-    ]);
-    expect(store.db.prepare("SELECT tool FROM tool_calls ORDER BY started_at").pluck().all()).toEqual([
-      "send_email",
-      "send_email",
-      "search",
-      "fetch",
     ]);
   });
 

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { spanRecord } from "../../../test/span-record.js";
+import { STORE_KINDS, useStore } from "../../../test/store-harness.js";
 import type { SpanRecord } from "../../domain.js";
-import { SqliteStore } from "./sqlite-store.js";
 
 // A trace no run claims is a run of its own (GenAI spans of other instrumentations): run ID = trace ID.
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -32,33 +29,23 @@ const task = (id: string, name: string, start: number, end: number, parent = roo
     endNs: ms(end),
   });
 
-describe("steps without a declared index", () => {
-  let dir: string;
-  let store: SqliteStore;
-  const q = (sql: string) => store.db.prepare(sql).all();
+describe.each(STORE_KINDS)("steps without a declared index (%s store)", (kind) => {
+  const current = useStore(kind);
+  const q = (sql: string) => current().query(sql);
   const steps = () => q("SELECT name, step_index FROM spans WHERE kind = 'step' ORDER BY step_index, name");
 
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "flightrec-steps-"));
-    store = SqliteStore.open(join(dir, "store.db"));
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it("are numbered by start time, and the run counts them and knows its current one", async () => {
-    await store.ingest([task("b000000000000001", "fetch", 1, 10)]);
-    await store.ingest([
+    await current().store.ingest([task("b000000000000001", "fetch", 1, 10)]);
+    await current().store.ingest([
       task("b000000000000002", "clean", 11, 20),
       task("b000000000000003", "analyze", 21, 30),
     ]);
-    expect(steps()).toEqual([
+    expect(await steps()).toEqual([
       { name: "fetch", step_index: 1 },
       { name: "clean", step_index: 2 },
       { name: "analyze", step_index: 3 },
     ]);
-    expect(q("SELECT steps, current_step, current_step_name FROM runs")).toEqual([
+    expect(await q("SELECT steps, current_step, current_step_name FROM runs")).toEqual([
       { steps: 3, current_step: 3, current_step_name: "analyze" },
     ]);
   });
@@ -74,27 +61,27 @@ describe("steps without a declared index", () => {
       context: null,
       tsNs: ms(10),
     };
-    await store.ingest([
+    await current().store.ingest([
       { ...task("b000000000000002", "inner", 5, 10, "b000000000000001"), ...failed, failure },
     ]);
-    await store.ingest([task("b000000000000003", "last", 20, 30)]);
-    await store.ingest([task("b000000000000001", "outer", 1, 15), root]);
-    expect(steps()).toEqual([
+    await current().store.ingest([task("b000000000000003", "last", 20, 30)]);
+    await current().store.ingest([task("b000000000000001", "outer", 1, 15), root]);
+    expect(await steps()).toEqual([
       { name: "outer", step_index: 1 },
       { name: "inner", step_index: 2 },
       { name: "last", step_index: 3 },
     ]);
-    expect(q("SELECT steps, current_step, current_step_name, status FROM runs")).toEqual([
+    expect(await q("SELECT steps, current_step, current_step_name, status FROM runs")).toEqual([
       { steps: 3, current_step: 3, current_step_name: "last", status: "ok" },
     ]);
-    expect(q("SELECT step, name FROM failures")).toEqual([{ step: 2, name: "inner" }]);
+    expect(await q("SELECT step, name FROM failures")).toEqual([{ step: 2, name: "inner" }]);
   });
 
   it("keep their number when their finished span replaces the placeholder, and put it on their failure", async () => {
-    await store.ingest([task("b000000000000001", "fetch", 1, 10)]);
+    await current().store.ingest([task("b000000000000001", "fetch", 1, 10)]);
     const open = { pending: true, status: "running" as const, endNs: null };
-    await store.ingest([{ ...task("b000000000000002", "send_email", 11, 0), ...open }]);
-    await store.ingest([
+    await current().store.ingest([{ ...task("b000000000000002", "send_email", 11, 0), ...open }]);
+    await current().store.ingest([
       task("b000000000000003", "later", 40, 50),
       {
         ...task("b000000000000002", "send_email", 11, 30),
@@ -111,19 +98,19 @@ describe("steps without a declared index", () => {
         },
       },
     ]);
-    expect(steps()).toEqual([
+    expect(await steps()).toEqual([
       { name: "fetch", step_index: 1 },
       { name: "send_email", step_index: 2 },
       { name: "later", step_index: 3 },
     ]);
-    expect(q("SELECT step, name FROM failures")).toEqual([{ step: 2, name: "send_email" }]);
-    expect(q("SELECT steps FROM runs")).toEqual([{ steps: 3 }]);
+    expect(await q("SELECT step, name FROM failures")).toEqual([{ step: 2, name: "send_email" }]);
+    expect(await q("SELECT steps FROM runs")).toEqual([{ steps: 3 }]);
   });
 
   it("never move a step whose index the source declared", async () => {
-    await store.ingest([{ ...task("b000000000000002", "declared", 5, 10), stepIndex: 7 }]);
-    await store.ingest([task("b000000000000001", "first", 1, 4)]);
-    expect(steps()).toEqual([
+    await current().store.ingest([{ ...task("b000000000000002", "declared", 5, 10), stepIndex: 7 }]);
+    await current().store.ingest([task("b000000000000001", "first", 1, 4)]);
+    expect(await steps()).toEqual([
       { name: "first", step_index: 1 },
       { name: "declared", step_index: 7 },
     ]);
@@ -137,17 +124,15 @@ describe("steps without a declared index", () => {
     const batches = fc.array(fc.nat({ max: 3 }), { minLength: all.length, maxLength: all.length });
     await fc.assert(
       fc.asyncProperty(fc.shuffledSubarray(all, { minLength: all.length }), batches, async (order, cut) => {
-        await store.close();
-        rmSync(join(dir, "store.db"), { force: true });
-        store = SqliteStore.open(join(dir, "store.db"));
+        await current().reset();
         const groups: SpanRecord[][] = [[]];
         order.forEach((span, i) => {
           if (cut[i] === 0 && groups.at(-1)!.length > 0) groups.push([]);
           groups.at(-1)!.push(span);
         });
-        for (const group of groups) await store.ingest(group);
-        expect(steps()).toEqual(all.slice(1).map((s, i) => ({ name: s.name, step_index: i + 1 })));
-        expect(q("SELECT steps, current_step_name FROM runs")).toEqual([
+        for (const group of groups) await current().store.ingest(group);
+        expect(await steps()).toEqual(all.slice(1).map((s, i) => ({ name: s.name, step_index: i + 1 })));
+        expect(await q("SELECT steps, current_step_name FROM runs")).toEqual([
           { steps: 6, current_step_name: "s5" },
         ]);
       }),

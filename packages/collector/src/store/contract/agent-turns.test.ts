@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { spanRecord } from "../../../test/span-record.js";
+import { STORE_KINDS, useStore } from "../../../test/store-harness.js";
 import type { SpanRecord } from "../../domain.js";
 import { withOpenedStep } from "../../normalize/opened-step.js";
-import { SqliteStore } from "./sqlite-store.js";
 
 // A trace no run claims is a run of its own: run ID = trace ID.
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -53,30 +50,18 @@ const spans = [
   ...turn("b000000000000003", 41, 50, []),
 ];
 
-describe("turns of a framework's agent loop", () => {
-  let dir: string;
-  let store: SqliteStore;
-  const q = (sql: string) => store.db.prepare(sql).all();
+describe.each(STORE_KINDS)("turns of a framework's agent loop (%s store)", (kind) => {
+  const current = useStore(kind);
+  const q = (sql: string) => current().query(sql);
   /** Each span as "kind name <- parent", parents as their step index or name. */
-  const tree = () =>
-    q(
-      `SELECT s.kind || ' ' || s.name || ' <- ' || coalesce(p.kind || ' ' || coalesce(p.step_index, p.name), '-') AS row
+  const tree = async () =>
+    (
+      await q(
+        `SELECT s.kind || ' ' || s.name || ' <- ' || coalesce(p.kind || ' ' || coalesce(CAST(p.step_index AS TEXT), p.name), '-') AS row
        FROM spans s LEFT JOIN spans p ON p.span_id = s.parent_span_id ORDER BY s.start_ns, s.kind`,
+      )
     ).map((r) => (r as { row: string }).row);
-  const reopen = async () => {
-    await store?.close();
-    rmSync(join(dir, "store.db"), { force: true });
-    store = SqliteStore.open(join(dir, "store.db"));
-  };
-
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), "flightrec-turns-"));
-    await reopen();
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const reopen = () => current().reset();
 
   const expected = [
     "run ai.generateText <- -",
@@ -91,14 +76,14 @@ describe("turns of a framework's agent loop", () => {
   ];
 
   it("put each tool call under the step of the model call before it, and its failure at that step", async () => {
-    for (const span of spans) await store.ingest([span]);
-    expect(tree()).toEqual(expected);
-    expect(q("SELECT step, name FROM failures")).toEqual([{ step: 2, name: "book_flight" }]);
-    expect(q("SELECT steps, current_step, current_step_name FROM runs")).toEqual([
+    for (const span of spans) await current().store.ingest([span]);
+    expect(await tree()).toEqual(expected);
+    expect(await q("SELECT step, name FROM failures")).toEqual([{ step: 2, name: "book_flight" }]);
+    expect(await q("SELECT steps, current_step, current_step_name FROM runs")).toEqual([
       { steps: 3, current_step: 3, current_step_name: "answer" },
     ]);
     // A turn lasts until its last tool call ends.
-    expect(q("SELECT name, duration_ms FROM spans WHERE kind = 'step' ORDER BY step_index")).toEqual([
+    expect(await q("SELECT name, duration_ms FROM spans WHERE kind = 'step' ORDER BY step_index")).toEqual([
       { name: "weather", duration_ms: 19 },
       { name: "book_flight", duration_ms: 19 },
       { name: "answer", duration_ms: 9 },
@@ -107,8 +92,8 @@ describe("turns of a framework's agent loop", () => {
 
   it("leave tools of other sources where they were sent", async () => {
     const plain = { ...tool("c000000000000009", "lookup", 11, 20), joinsTurn: false };
-    await store.ingest([root, ...turn("b000000000000001", 1, 10, ["weather"]), plain]);
-    expect(tree()).toContain("tool lookup <- run ai.generateText");
+    await current().store.ingest([root, ...turn("b000000000000001", 1, 10, ["weather"]), plain]);
+    expect(await tree()).toContain("tool lookup <- run ai.generateText");
   });
 
   it("come out the same whatever order and batches the spans arrive in", async () => {
@@ -124,9 +109,9 @@ describe("turns of a framework's agent loop", () => {
             if (cut[i] === 0 && groups.at(-1)!.length > 0) groups.push([]);
             groups.at(-1)!.push(span);
           });
-          for (const group of groups) await store.ingest(group);
-          expect(tree()).toEqual(expected);
-          expect(q("SELECT step FROM failures")).toEqual([{ step: 2 }]);
+          for (const group of groups) await current().store.ingest(group);
+          expect(await tree()).toEqual(expected);
+          expect(await q("SELECT step FROM failures")).toEqual([{ step: 2 }]);
         },
       ),
       { numRuns: 25 },
@@ -143,17 +128,19 @@ describe("turns of a framework's agent loop", () => {
       tool("c000000000000002", "book_flight", 41, 41, true),
       ...turn("b000000000000003", 41, 50, []),
     ];
-    const parents = () =>
-      q(
-        `SELECT s.name || ' <- step ' || p.step_index AS row FROM spans s JOIN spans p ON p.span_id = s.parent_span_id
+    const parents = async () =>
+      (
+        await q(
+          `SELECT s.name || ' <- step ' || p.step_index AS row FROM spans s JOIN spans p ON p.span_id = s.parent_span_id
          WHERE s.kind = 'tool' ORDER BY s.start_ns`,
+        )
       ).map((r) => (r as { row: string }).row);
     await fc.assert(
       fc.asyncProperty(fc.shuffledSubarray(tied, { minLength: tied.length }), async (order) => {
         await reopen();
-        for (const span of order) await store.ingest([span]);
-        expect(parents()).toEqual(["weather <- step 1", "book_flight <- step 2"]);
-        expect(q("SELECT step FROM failures")).toEqual([{ step: 2 }]);
+        for (const span of order) await current().store.ingest([span]);
+        expect(await parents()).toEqual(["weather <- step 1", "book_flight <- step 2"]);
+        expect(await q("SELECT step FROM failures")).toEqual([{ step: 2 }]);
       }),
       { numRuns: 25 },
     );

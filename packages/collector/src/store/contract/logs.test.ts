@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { spanRecord } from "../../../test/span-record.js";
+import { STORE_KINDS, useStore } from "../../../test/store-harness.js";
 import type { LogRecord } from "../../domain.js";
-import { SqliteStore } from "./sqlite-store.js";
 
 const TRACE = "0af7651916cd43dd8448eb211c80319c";
 const LLM_SPAN = "2222222222222222";
@@ -49,34 +46,24 @@ const llmSpan = spanRecord({
   endNs: T0 + 1_000_000n,
 });
 
-describe("SqliteStore log records", () => {
-  let dir: string;
-  let store: SqliteStore;
-  const rows = (sql: string) => store.db.prepare(sql).all();
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "flightrec-logs-"));
-    store = SqliteStore.open(join(dir, "store.db"), { readThreads: 0 });
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+describe.each(STORE_KINDS)("log records (%s store)", (kind) => {
+  const current = useStore(kind, { readThreads: 0 });
+  const rows = (sql: string) => current().query(sql);
 
   it("stores a re-sent record once", async () => {
     const line = logRecord();
-    expect((await store.ingestLogs([line])).stored).toBe(1);
-    expect((await store.ingestLogs([line])).stored).toBe(0);
-    expect(rows("SELECT count(*) AS n FROM logs")).toEqual([{ n: 1 }]);
+    expect((await current().store.ingestLogs([line])).stored).toBe(1);
+    expect((await current().store.ingestLogs([line])).stored).toBe(0);
+    expect(await rows("SELECT count(*) AS n FROM logs")).toEqual([{ n: 1 }]);
   });
 
   it("gives records their run whether the run's spans come before or after them", async () => {
     const early = logRecord();
-    await store.ingestLogs([early]);
-    await store.ingest([runSpan, llmSpan]);
+    await current().store.ingestLogs([early]);
+    await current().store.ingest([runSpan, llmSpan]);
     const late = logRecord();
-    expect((await store.ingestLogs([late])).runIds).toEqual(["run-1"]);
-    const detail = await store.getRun("run-1");
+    expect((await current().store.ingestLogs([late])).runIds).toEqual(["run-1"]);
+    const detail = await current().store.getRun("run-1");
     expect(detail?.logs.map((l) => l.body)).toEqual([early.body, late.body]);
   });
 
@@ -93,13 +80,13 @@ describe("SqliteStore log records", () => {
         finish_reason: "stop",
       }),
     ];
-    if (first === "span") await store.ingest([runSpan, llmSpan]);
-    await store.ingestLogs(events.slice(0, 2));
-    if (first === "events") await store.ingest([runSpan, llmSpan]);
-    await store.ingestLogs(events.slice(2));
+    if (first === "span") await current().store.ingest([runSpan, llmSpan]);
+    await current().store.ingestLogs(events.slice(0, 2));
+    if (first === "events") await current().store.ingest([runSpan, llmSpan]);
+    await current().store.ingestLogs(events.slice(2));
     // A retried span (no conversation of its own) keeps the one from its events.
-    await store.ingest([llmSpan]);
-    const span = (await store.getRun("run-1"))!.spans.find((s) => s.span_id === LLM_SPAN)!;
+    await current().store.ingest([llmSpan]);
+    const span = (await current().store.getRun("run-1"))!.spans.find((s) => s.span_id === LLM_SPAN)!;
     expect(JSON.parse(span.input!)).toEqual([
       { role: "system", content: "be brief" },
       { role: "user", content: "hi" },
@@ -108,41 +95,45 @@ describe("SqliteStore log records", () => {
       { role: "assistant", parts: [{ type: "text", content: "hello" }], finish_reason: "stop" },
     ]);
     // Content events are the span's conversation, not log lines of the run.
-    expect((await store.getRun("run-1"))!.logs).toEqual([]);
+    expect((await current().store.getRun("run-1"))!.logs).toEqual([]);
   });
 
   it("leaves a span that records its conversation itself as it is", async () => {
-    await store.ingest([runSpan, { ...llmSpan, input: '[{"role":"user","content":"own"}]' }]);
-    await store.ingestLogs([content("input", { role: "user", content: "from event" })]);
-    const span = (await store.getRun("run-1"))!.spans.find((s) => s.span_id === LLM_SPAN)!;
+    await current().store.ingest([runSpan, { ...llmSpan, input: '[{"role":"user","content":"own"}]' }]);
+    await current().store.ingestLogs([content("input", { role: "user", content: "from event" })]);
+    const span = (await current().store.getRun("run-1"))!.spans.find((s) => s.span_id === LLM_SPAN)!;
     expect(span.input).toBe('[{"role":"user","content":"own"}]');
   });
 
   it("lists logs by run, span and request ID, in pages", async () => {
-    await store.ingest([runSpan, { ...llmSpan, requestId: null }]);
-    store.db.prepare("UPDATE runs SET request_id = 'req-1'").run();
+    await current().store.ingest([runSpan, { ...llmSpan, requestId: null }]);
+    await current().exec("UPDATE runs SET request_id = 'req-1'");
     const lines = [logRecord(), logRecord({ spanId: runSpan.spanId }), logRecord()];
     const loose = logRecord({ traceId: null, spanId: null, requestId: "req-1" });
     const other = logRecord({ traceId: null, spanId: null, requestId: "req-2" });
-    await store.ingestLogs([...lines, loose, other]);
+    await current().store.ingestLogs([...lines, loose, other]);
     const bodies = (page: { logs: { body: string | null }[] }) => page.logs.map((l) => l.body);
-    expect(bodies(await store.listLogs({ runId: "run-1", limit: 10 }))).toEqual(lines.map((l) => l.body));
-    expect(bodies(await store.listLogs({ spanId: runSpan.spanId, limit: 10 }))).toEqual([lines[1]!.body]);
-    expect(bodies(await store.listLogs({ requestId: "req-1", limit: 10 }))).toEqual(
+    expect(bodies(await current().store.listLogs({ runId: "run-1", limit: 10 }))).toEqual(
+      lines.map((l) => l.body),
+    );
+    expect(bodies(await current().store.listLogs({ spanId: runSpan.spanId, limit: 10 }))).toEqual([
+      lines[1]!.body,
+    ]);
+    expect(bodies(await current().store.listLogs({ requestId: "req-1", limit: 10 }))).toEqual(
       [...lines, loose].map((l) => l.body),
     );
-    const first = await store.listLogs({ runId: "run-1", limit: 2 });
-    const second = await store.listLogs({ runId: "run-1", limit: 2, cursor: first.nextCursor! });
+    const first = await current().store.listLogs({ runId: "run-1", limit: 2 });
+    const second = await current().store.listLogs({ runId: "run-1", limit: 2, cursor: first.nextCursor! });
     expect([...bodies(first), ...bodies(second)]).toEqual(lines.map((l) => l.body));
     expect(second.nextCursor).toBeNull();
   });
 
   it("deletes a run's logs with the run, and old logs of no run", async () => {
-    await store.ingest([runSpan]);
-    await store.ingestLogs([logRecord(), logRecord({ traceId: null, spanId: null })]);
-    await store.deleteRunsBefore("2100-01-01T00:00:00.000Z", 10);
-    expect(rows("SELECT count(*) AS n FROM logs")).toEqual([{ n: 1 }]);
-    await store.deleteSpansWithoutRunBefore("2100-01-01T00:00:00.000Z", 10);
-    expect(rows("SELECT count(*) AS n FROM logs")).toEqual([{ n: 0 }]);
+    await current().store.ingest([runSpan]);
+    await current().store.ingestLogs([logRecord(), logRecord({ traceId: null, spanId: null })]);
+    await current().store.deleteRunsBefore("2100-01-01T00:00:00.000Z", 10);
+    expect(await rows("SELECT count(*) AS n FROM logs")).toEqual([{ n: 1 }]);
+    await current().store.deleteSpansWithoutRunBefore("2100-01-01T00:00:00.000Z", 10);
+    expect(await rows("SELECT count(*) AS n FROM logs")).toEqual([{ n: 0 }]);
   });
 });

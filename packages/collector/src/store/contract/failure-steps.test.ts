@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { spanRecord } from "../../../test/span-record.js";
+import { STORE_KINDS, useStore } from "../../../test/store-harness.js";
 import type { SpanRecord } from "../../domain.js";
-import { SqliteStore } from "./sqlite-store.js";
 
 // A trace no run claims is a run of its own: run ID = trace ID.
 const TRACE = "5cf92f3577b34da6a3ce929d0e0e4737";
@@ -37,44 +34,34 @@ const failingTool = (id: string, parent: string, start: number): SpanRecord =>
     },
   });
 
-describe("failures of spans without a step number", () => {
-  let dir: string;
-  let store: SqliteStore;
-  const failureSteps = () => store.db.prepare("SELECT span_id, step FROM failures ORDER BY span_id").all();
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "flightrec-failure-steps-"));
-    store = SqliteStore.open(join(dir, "store.db"));
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+describe.each(STORE_KINDS)("failures of spans without a step number (%s store)", (kind) => {
+  const current = useStore(kind);
+  const failureSteps = () => current().query("SELECT span_id, step FROM failures ORDER BY span_id");
 
   it("take the step that encloses them, however deep", async () => {
-    await store.ingest([
+    await current().store.ingest([
       root,
       generation,
       step("b000000000000002", 2, 10),
       span("c000000000000001", "b000000000000002", { kind: "other", name: "wrapper" }),
       failingTool("d000000000000001", "c000000000000001", 11),
     ]);
-    expect(failureSteps()).toEqual([{ span_id: "d000000000000001", step: 2 }]);
+    expect(await failureSteps()).toEqual([{ span_id: "d000000000000001", step: 2 }]);
   });
 
   it("take it when the step arrives in a later batch than the failure", async () => {
-    await store.ingest([failingTool("d000000000000001", "b000000000000001", 5)]);
-    expect(failureSteps()).toEqual([{ span_id: "d000000000000001", step: null }]);
-    await store.ingest([step("b000000000000001", 1, 4), generation, root]);
-    expect(failureSteps()).toEqual([{ span_id: "d000000000000001", step: 1 }]);
+    await current().store.ingest([failingTool("d000000000000001", "b000000000000001", 5)]);
+    expect(await failureSteps()).toEqual([{ span_id: "d000000000000001", step: null }]);
+    await current().store.ingest([step("b000000000000001", 1, 4), generation, root]);
+    expect(await failureSteps()).toEqual([{ span_id: "d000000000000001", step: 1 }]);
   });
 
   it("follow their step when the store numbers an earlier step before it", async () => {
-    await store.ingest([root, generation, step("b000000000000002", null, 20)]);
-    await store.ingest([failingTool("d000000000000001", "b000000000000002", 21)]);
-    expect(failureSteps()).toEqual([{ span_id: "d000000000000001", step: 1 }]);
-    await store.ingest([step("b000000000000001", null, 10)]);
-    expect(failureSteps()).toEqual([{ span_id: "d000000000000001", step: 2 }]);
+    await current().store.ingest([root, generation, step("b000000000000002", null, 20)]);
+    await current().store.ingest([failingTool("d000000000000001", "b000000000000002", 21)]);
+    expect(await failureSteps()).toEqual([{ span_id: "d000000000000001", step: 1 }]);
+    await current().store.ingest([step("b000000000000001", null, 10)]);
+    expect(await failureSteps()).toEqual([{ span_id: "d000000000000001", step: 2 }]);
   });
 
   it("stay without a step outside any step, and keep a failed step's own number", async () => {
@@ -91,13 +78,13 @@ describe("failures of spans without a step number", () => {
         tsNs: ms(30),
       },
     };
-    await store.ingest([
+    await current().store.ingest([
       root,
       generation,
       failingTool("d000000000000009", generation.spanId, 50),
       failedStep,
     ]);
-    expect(failureSteps()).toEqual([
+    expect(await failureSteps()).toEqual([
       { span_id: "b000000000000003", step: 3 },
       { span_id: "d000000000000009", step: null },
     ]);
