@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -90,6 +92,23 @@ const span = (runId: string, spanId: string) =>
     ],
   });
 
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+
+/** Runs `flightrec …` to its end, with only the environment given. */
+function flightrec(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", CLI, ...args],
+      { env: { PATH: process.env.PATH, ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => done({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    );
+  });
+}
+
 function post(url: string, sql: string, signal?: AbortSignal): Promise<Response> {
   return fetch(`${url}/api/sql`, {
     method: "POST",
@@ -99,7 +118,7 @@ function post(url: string, sql: string, signal?: AbortSignal): Promise<Response>
   });
 }
 
-describe("POST /api/sql on a PostgreSQL store", () => {
+describe("POST /api/sql on a PostgreSQL store", { timeout: 120_000 }, () => {
   let database: TestDatabase;
   let collector: TestCollector;
   let owner: pg.Client;
@@ -140,6 +159,42 @@ describe("POST /api/sql on a PostgreSQL store", () => {
       "SELECT run_id, steps FROM runs WHERE run_id = 'task-during-sql'",
     );
     expect(((await after.json()) as { rows: unknown[][] }).rows).toEqual([["task-during-sql", 1]]);
+  });
+
+  it("flightrec query --store reads the same database, and refuses what the console refuses", async () => {
+    expect((await postTraces(collector.server.url, span("task-cli", "cccccccccccccccc"))).status).toBe(200);
+    const read = await flightrec(
+      ["query", "--json", "SELECT run_id, steps FROM runs WHERE run_id = 'task-cli'"],
+      {
+        FLIGHTREC_STORE: database.url,
+      },
+    );
+    expect(read).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(read.stdout)).toEqual([{ run_id: "task-cli", steps: 1 }]);
+    const write = await flightrec([
+      "query",
+      "--store",
+      database.url,
+      "WITH x AS (DELETE FROM runs RETURNING 1) SELECT * FROM x",
+    ]);
+    expect(write).toMatchObject({
+      code: 1,
+      stderr:
+        "flightrec query: only read-only queries are allowed: this statement would write to the store\n",
+    });
+  });
+
+  it("offers the SQL editor every table the console may read, and no other", async () => {
+    expect((await post(collector.server.url, "SELECT 1")).status).toBe(200); // the console's role is made
+    const { tables } = (await (await fetch(`${collector.server.url}/api/schema`)).json()) as {
+      tables: { name: string }[];
+    };
+    const names = tables.map((t) => t.name);
+    expect(names).toContain("runs");
+    for (const name of names) {
+      const response = await post(collector.server.url, `SELECT * FROM ${name} LIMIT 1`);
+      expect({ name, status: response.status }).toEqual({ name, status: 200 });
+    }
   });
 
   it.each([

@@ -25,8 +25,8 @@ import { namedSql } from "./named-sql.js";
 
 /** Log lines a run's detail carries at most; /api/logs pages through all of them. */
 const RUN_DETAIL_LOGS = 5_000;
-/** Internal tables the SQL editor does not offer. */
-const HIDDEN_TABLES = new Set(["traces", "flightrec_migrations"]);
+/** Internal tables the SQL editor does not offer (flightrec_sql_reader: the console's own login, which it cannot read). */
+const HIDDEN_TABLES = new Set(["traces", "flightrec_migrations", "flightrec_sql_reader"]);
 
 /** Only steps are replayed; testing the flag on them alone keeps the outline from reading every span's JSON. */
 const REPLAYED = `(kind = 'step' AND ${jsonIsOne("attributes", "flightrec.step.replayed")})`;
