@@ -18,6 +18,9 @@ export function createPool(url: string, max: number): pg.Pool {
   // An idle connection the server ended (restart, failover) is dropped from the pool; the next
   // query opens a new one. Without a listener the error would end the process.
   pool.on("error", () => {});
+  // A connection can also fail while checked out between queries (the server ended it): the next
+  // query on it rejects, and the stray error event must not end the process either.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 
