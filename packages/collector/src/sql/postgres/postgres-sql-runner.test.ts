@@ -191,6 +191,18 @@ describe("PostgresSqlRunner", () => {
     await serverStopped("pg_sleep");
   });
 
+  it("never starts a query whose caller left while it was being connected", async () => {
+    const runner = console_({ timeoutMs: NEVER_MS });
+    await runner.run("SELECT 1"); // the role exists: the next query goes straight to a connection
+    const gone = new AbortController();
+    const left = runner.run(RUNAWAY, { signal: gone.signal });
+    await Promise.resolve();
+    gone.abort();
+    await expect(left).rejects.toBeInstanceOf(QueryCancelledError);
+    await serverStopped("pg_sleep");
+    expect((await runner.run("SELECT 6 AS six")).rows).toEqual([[6]]);
+  });
+
   it("runs at most `concurrency` at once and refuses queries beyond its line with 429", async () => {
     const runner = console_({ timeoutMs: NEVER_MS, concurrency: 1, maxWaiting: 1 });
     const gone = new AbortController();

@@ -76,11 +76,13 @@ export class PostgresSqlRunner implements SqlConsole {
   private readerPool(): Promise<{ pool: pg.Pool; url: string }> {
     this.reader ??= ensureReaderRole(this.options.url).then(
       (login) => this.openPool(login),
-      (error: Error) => {
+      (error: Error & { code?: string }) => {
         this.reader = null; // the next query tries again
+        // 42501: insufficient_privilege, the store's user may not create roles.
+        const hint = error.code === "42501" ? " (the store's user needs CREATEROLE)" : "";
         throw new HttpError(
           503,
-          `the SQL console could not set up its read-only role (the store's user needs CREATEROLE): ${error.message}`,
+          `the SQL console could not set up its read-only role${hint}: ${error.message}`,
         );
       },
     );
@@ -137,6 +139,8 @@ export class PostgresSqlRunner implements SqlConsole {
     const started = performance.now();
     try {
       await this.knowPid(client);
+      // Stopped before its process ID was known: no cancel was sent, so it must not start.
+      if (stoppedBy) throw new QueryCancelledError();
       await client.query(
         `BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${this.limits.timeoutMs}`,
       );
