@@ -1,5 +1,6 @@
 import { ingestBench } from "./ingest-bench.js";
 import { overloadBench } from "./overload-bench.js";
+import { postgresBench } from "./postgres-bench.js";
 import { queryBench } from "./query-bench.js";
 import { reliabilityBench } from "./reliability-bench.js";
 import { sdkExportBench } from "./sdk-export-bench.js";
@@ -13,3 +14,4 @@ if (!only || only === "overload") await overloadBench();
 if (!only || only === "reliability") await reliabilityBench();
 if (!only || only === "reliability" || only === "stats") await statsStallBench();
 if (!only || only === "sdk-export") await sdkExportBench();
+if (!only || only === "postgres") await postgresBench();

@@ -7,7 +7,7 @@ import { normalizeRequest } from "../src/normalize/normalize-request.js";
 import { decodeTraceRequest } from "../src/otlp/decode.js";
 import { openWritableDatabase } from "../src/store/sqlite/open-database.js";
 import { SpanWriter } from "../src/store/sqlite/span-writer.js";
-import { durationMs, nsToIso } from "../src/store/sqlite/time.js";
+import { durationMs, nsToIso } from "../src/store/time.js";
 import { otlpProtobuf } from "../test/otlp-builder.js";
 import { keepAliveAgent, post } from "./post.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";

@@ -7,7 +7,7 @@ import { startServerProcess } from "./server-process.js";
 
 const REQUESTS = 200;
 
-async function p95(url: string, paths: () => string): Promise<{ p50: number; p95: number }> {
+export async function p95(url: string, paths: () => string): Promise<{ p50: number; p95: number }> {
   const times: number[] = [];
   for (let i = 0; i < REQUESTS; i++) {
     const started = performance.now();

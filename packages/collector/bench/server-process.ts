@@ -15,7 +15,10 @@ export interface ServerProcess {
 /** BENCH_CLI runs another build (e.g. a copy of dist from another commit) for A/B comparisons. */
 const CLI = process.env.BENCH_CLI ?? fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
-/** Runs the built `flightrec serve` as its own process, so the load generator does not share its core. */
+/**
+ * Runs the built `flightrec serve` as its own process, so the load generator does not share its
+ * core; `db` is a SQLite file or a `postgres://` URL.
+ */
 export async function startServerProcess(db: string, extra: string[] = []): Promise<ServerProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -23,8 +26,8 @@ export async function startServerProcess(db: string, extra: string[] = []): Prom
       ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       CLI,
       "serve",
-      "--db",
-      db,
+      // A PostgreSQL URL is the store itself; anything else is a SQLite file.
+      ...(db.startsWith("postgres://") ? ["--store", db] : ["--db", db]),
       "--port",
       "0",
       "--log-level",
