@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test/postgres-database.js";
+import { createTestDatabase, TEST_POSTGRES, type TestDatabase } from "../../../test/postgres-database.js";
 import { STARTED, seedPostgres } from "../../../test/sql-fixture.js";
 import { migrate } from "../../store/postgres/migrations.js";
 import { QueryCancelledError, QueryRejectedError } from "../query-errors.js";
@@ -290,5 +290,78 @@ describe("the reader role", () => {
   it("is made once when several consoles start at once, all logging in with the one password", async () => {
     const answers = await Promise.all([1, 2, 3, 4].map(() => console_().run("SELECT current_user AS who")));
     expect(new Set(answers.map((a) => a.rows[0]![0]))).toEqual(new Set([readerRoleName(database.name)]));
+  });
+});
+
+describe("a store whose user is not a superuser", () => {
+  let store: TestDatabase;
+  const user = `flightrec_owner_${Math.random().toString(16).slice(2, 10)}`;
+
+  /** The maintenance connection, as the test server's superuser. */
+  async function asAdmin(sql: string): Promise<void> {
+    const admin = new pg.Client({ ...TEST_POSTGRES, database: "postgres" });
+    await admin.connect();
+    try {
+      await admin.query(sql);
+    } finally {
+      await admin.end();
+    }
+  }
+
+  beforeAll(async () => {
+    store = await createTestDatabase();
+    await asAdmin(`CREATE ROLE ${user} LOGIN CREATEROLE`);
+    await asAdmin(`ALTER DATABASE ${store.name} OWNER TO ${user}`);
+    const url = new URL(store.url);
+    url.username = user;
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    await migrate(client);
+    await client.end();
+  });
+  afterAll(async () => {
+    await store?.drop();
+    await asAdmin(`DROP ROLE IF EXISTS ${user}`);
+  });
+
+  const urlOf = () => Object.assign(new URL(store.url), { username: user }).toString();
+
+  it("makes the reader with CREATEROLE alone, and the reader still cannot write", async () => {
+    const runner = new PostgresSqlRunner({ url: urlOf(), timeoutMs: 60_000 });
+    try {
+      expect((await runner.run("SELECT count(*) AS n FROM runs")).rows).toEqual([[0]]);
+      await expect(runner.run("WITH x AS (DELETE FROM runs RETURNING 1) SELECT * FROM x")).rejects.toThrow(
+        /would write to the store/,
+      );
+    } finally {
+      await runner.close();
+    }
+    // A second collector (or the next start) finds the role made and logs in with its password.
+    const again = new PostgresSqlRunner({ url: urlOf(), timeoutMs: 60_000 });
+    try {
+      expect((await again.run("SELECT current_user AS who")).rows).toEqual([[readerRoleName(store.name)]]);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it("answers 503 naming CREATEROLE when the user may not (re)make the reader, and works once it may", async () => {
+    // The reader's password is gone (a restore without it, say): a new one needs CREATEROLE.
+    const owner = new pg.Client({ connectionString: urlOf() });
+    await owner.connect();
+    await owner.query(`DELETE FROM ${READER_TABLE}`);
+    await owner.end();
+    await asAdmin(`ALTER ROLE ${user} NOCREATEROLE`);
+    const runner = new PostgresSqlRunner({ url: urlOf(), timeoutMs: 60_000 });
+    try {
+      await expect(runner.run("SELECT 1")).rejects.toMatchObject({
+        status: 503,
+        message: expect.stringMatching(/needs CREATEROLE/),
+      });
+      await asAdmin(`ALTER ROLE ${user} CREATEROLE`);
+      expect((await runner.run("SELECT 1 AS one")).rows).toEqual([[1]]);
+    } finally {
+      await runner.close();
+    }
   });
 });

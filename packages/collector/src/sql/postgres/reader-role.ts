@@ -72,9 +72,22 @@ export async function ensureReaderRole(ownerUrl: string): Promise<ReaderLogin> {
       `SELECT password FROM ${READER_TABLE} WHERE role = $1`,
       [role],
     );
-    const exists = (await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role])).rowCount! > 0;
+    const { rows: found } = await client.query<{
+      rolsuper: boolean;
+      rolreplication: boolean;
+      rolbypassrls: boolean;
+    }>("SELECT rolsuper, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = $1", [role]);
+    const exists = found.length > 0;
     let password = stored.rows[0]?.password;
-    const attributes = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS";
+    // Naming SUPERUSER, REPLICATION or BYPASSRLS in ALTER ROLE takes a superuser, even to say NO: an
+    // existing role is told only those it has (and then only a superuser can take them away).
+    const existing = found[0];
+    const attributes = [
+      "LOGIN NOCREATEDB NOCREATEROLE NOINHERIT",
+      ...(!existing || existing.rolsuper ? ["NOSUPERUSER"] : []),
+      ...(!existing || existing.rolreplication ? ["NOREPLICATION"] : []),
+      ...(!existing || existing.rolbypassrls ? ["NOBYPASSRLS"] : []),
+    ].join(" ");
     if (!exists || !password) {
       password ??= randomBytes(24).toString("hex");
       await client.query(
@@ -90,8 +103,17 @@ export async function ensureReaderRole(ownerUrl: string): Promise<ReaderLogin> {
       await client.query(`ALTER ROLE ${id} ${attributes}`);
     }
     await client.query(`ALTER ROLE ${id} SET default_transaction_read_only = on`);
-    await client.query(`GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${id}`);
-    await client.query(`GRANT USAGE ON SCHEMA ${client.escapeIdentifier(schema)} TO ${id}`);
+    // Usually PUBLIC has both already; granting them takes the database's or schema's owner, which
+    // the store's user need not be.
+    const { rows: can } = await client.query<{ connect: boolean; usage: boolean }>(
+      `SELECT has_database_privilege($1, current_database(), 'CONNECT') AS connect,
+              has_schema_privilege($1, $2, 'USAGE') AS usage`,
+      [role, schema],
+    );
+    if (!can[0]!.connect)
+      await client.query(`GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${id}`);
+    if (!can[0]!.usage)
+      await client.query(`GRANT USAGE ON SCHEMA ${client.escapeIdentifier(schema)} TO ${id}`);
     const { rows: present } = await client.query<{ name: string }>(
       "SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NOT NULL",
       [READABLE_RELATIONS],
