@@ -87,4 +87,10 @@ export interface DurabilityStore {
    * and the attempt's open spans ended as interrupted.
    */
   interrupt(interruption: Interruption): Promise<void>;
+  /**
+   * Whether this collector gives the verdicts now. Collectors sharing a store take turns: one
+   * sweeps while it holds the lead, so each verdict is decided once; another takes over when it
+   * stops. A store of one collector always leads.
+   */
+  leadsSweep(): Promise<boolean>;
 }

@@ -120,6 +120,8 @@ export function startInterruptSweeper(options: InterruptSweeperOptions): Interru
     if (passing) return;
     passing = true;
     try {
+      // Collectors sharing a store: only the one holding the lead gives verdicts.
+      if (!(await queries.leadsSweep())) return;
       await sweep();
       if (failing) logger.info("interrupt sweep works again");
       failing = false;

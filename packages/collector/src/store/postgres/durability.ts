@@ -81,6 +81,7 @@ const MAX_HEARTBEAT_MS = 9_000_000_000_000n;
 type Row = Omit<InFlightStep, "step_name" | "derived">;
 
 export function postgresDurability(
+  leadership: { leads(): Promise<boolean> },
   read: Read,
   /** Runs a write transaction that changes the runs `runIdsOf` names (told to live clients after its commit). */
   write: <T>(
@@ -155,6 +156,7 @@ export function postgresDurability(
             )
           ).rows[0],
       ),
+    leadsSweep: () => leadership.leads(),
     interrupt: (interruption) =>
       write(
         () => [interruption.runId],

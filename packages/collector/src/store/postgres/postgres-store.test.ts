@@ -2,6 +2,8 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, TEST_POSTGRES, type TestDatabase } from "../../../test/postgres-database.js";
 import { spanRecord } from "../../../test/span-record.js";
+import { startInterruptSweeper } from "../../verdict/interrupt-sweeper.js";
+import type { DurabilityStore } from "../durability.js";
 import { StoreUnavailableError } from "../store.js";
 import { dayAt, partitionDays, partitionName } from "./partitions.js";
 import { PostgresStore } from "./postgres-store.js";
@@ -123,5 +125,57 @@ describe("run changes across collectors", () => {
     await a.ingest([span("told", "9")]);
     await vi.waitFor(() => expect(heardByB).toContain("told"), { timeout: 5_000 });
     expect(heardByA).toEqual(["told"]);
+  });
+});
+
+describe("the interrupt sweep's lead", () => {
+  it("is one collector's at a time, and passes on when it stops", async () => {
+    const a = await open();
+    const b = await open();
+    expect(await a.durability.leadsSweep()).toBe(true);
+    expect(await b.durability.leadsSweep()).toBe(false);
+    expect(await a.durability.leadsSweep()).toBe(true);
+    await a.close();
+    stores.splice(stores.indexOf(a), 1);
+    expect(await b.durability.leadsSweep()).toBe(true);
+  });
+
+  it("lets only the leader's sweeper judge runs", async () => {
+    const leader = await open();
+    const other = await open();
+    expect(await leader.durability.leadsSweep()).toBe(true);
+    const looked = { leader: 0, other: 0 };
+    const counting = (store: PostgresStore, who: keyof typeof looked): DurabilityStore => ({
+      ...store.durability,
+      openAttemptsSince: (since) => {
+        looked[who]++;
+        return store.durability.openAttemptsSince(since);
+      },
+    });
+    await leader.ingest([
+      spanRecord({
+        traceId: "7".repeat(32),
+        runId: "killed",
+        kind: "run",
+        status: "running",
+        endNs: null,
+        pending: true,
+        startNs: T0,
+        attributes: '{"flightrec.run.interrupted":"SIGTERM"}',
+      }),
+    ]);
+    const sweepers = [
+      startInterruptSweeper({ queries: counting(leader, "leader"), sweepIntervalMs: 20 }),
+      startInterruptSweeper({ queries: counting(other, "other"), sweepIntervalMs: 20 }),
+    ];
+    try {
+      await vi.waitFor(async () => expect((await other.getRuns(["killed"]))[0]?.status).toBe("interrupted"), {
+        timeout: 10_000,
+      });
+      await vi.waitFor(() => expect(looked.leader).toBeGreaterThan(3), { timeout: 10_000 });
+    } finally {
+      for (const sweeper of sweepers) sweeper.stop();
+    }
+    expect(looked.other).toBe(0);
   });
 });

@@ -56,6 +56,7 @@ import {
   schema,
   stats,
 } from "./store-reader.js";
+import { SweepLeadership } from "./sweep-leadership.js";
 
 /** Spans one retention transaction deletes at most (as the SQLite store's RETENTION_SPAN_BUDGET). */
 const RETENTION_SPAN_BUDGET = 20_000;
@@ -79,8 +80,15 @@ export class PostgresStore implements DecisionStore {
   /** Tells the other collectors on the database which runs this one changed, and hears theirs. */
   private channel: RunChangeChannel | null = null;
 
-  private constructor(private readonly pool: pg.Pool) {
+  private readonly leadership: SweepLeadership;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    url: string,
+  ) {
+    this.leadership = new SweepLeadership({ connectionString: url });
     this.durability = postgresDurability(
+      this.leadership,
       (work) => reading(this.pool, work),
       (runIds, work) => this.writing(runIds, work),
     );
@@ -106,7 +114,7 @@ export class PostgresStore implements DecisionStore {
   /** Connects, brings the schema up to date and makes the partitions of the next days. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const pool = createPool(url, options.maxConnections ?? 10);
-    const store = new PostgresStore(pool);
+    const store = new PostgresStore(pool, url);
     try {
       const client = await pool.connect().catch((error: unknown) => {
         throw unavailable(error);
@@ -265,6 +273,7 @@ export class PostgresStore implements DecisionStore {
   }
 
   async close(): Promise<void> {
+    await this.leadership.close();
     await this.channel?.close();
     await this.pool.end();
   }

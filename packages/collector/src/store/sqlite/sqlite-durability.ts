@@ -21,6 +21,8 @@ export function sqliteDurability(
     resumedRunsSince: async (sinceIso) => queries.resumedRunsSince(sinceIso),
     openAttemptsBefore: async (runId, newest) => queries.openAttemptsBefore(runId, newest),
     rootOf: async (runId, attempt) => queries.rootOf(runId, attempt),
+    // One process writes the file: it always gives the verdicts.
+    leadsSweep: async () => true,
     interrupt: async (interruption) => {
       writing(() => queries.interrupt(interruption));
       changes.emit([interruption.runId]);
