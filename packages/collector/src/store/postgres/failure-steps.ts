@@ -14,20 +14,22 @@ const MAX_DEPTH = 256;
 
 const SELECT = `SELECT f.span_key::text AS span_key, s.trace_id, s.parent_span_id
   FROM failures f JOIN spans s ON s.span_key = f.span_key
-  WHERE f.run_id = $1 AND s.step_index IS NULL AND s.kind <> 'run' AND s.parent_span_id IS NOT NULL`;
+  WHERE f.run_id = ANY($1::text[]) AND s.step_index IS NULL AND s.kind <> 'run' AND s.parent_span_id IS NOT NULL`;
 
 /**
  * Places failures of spans without a step number of their own in the nearest step enclosing
- * them (store/sqlite/failure-steps.ts).
+ * them (store/sqlite/failure-steps.ts), for several runs in one statement; with `renumbered`,
+ * failures placed before are placed again (the store moved their runs' steps).
  */
 export async function placeFailures(
   client: pg.ClientBase,
-  runId: string,
+  runIds: readonly string[],
   renumbered: boolean,
 ): Promise<void> {
+  if (runIds.length === 0) return;
   const { rows } = await client.query<{ span_key: string; trace_id: string; parent_span_id: string | null }>(
     renumbered ? SELECT : `${SELECT} AND f.step IS NULL`,
-    [runId],
+    [runIds],
   );
   for (const failure of rows) {
     const key = BigInt(failure.span_key);

@@ -12,7 +12,11 @@ import { namedSql } from "./named-sql.js";
 export async function listRuns(client: pg.ClientBase, query: RunListQuery): Promise<RunListPage> {
   const where: string[] = [];
   const params: Record<string, unknown> = { limit: query.limit + 1 };
-  if (query.status?.length) {
+  if (query.status?.length === 1) {
+    // Equality, not ANY: the planner walks runs_by_status in order only for one value.
+    where.push("status = @status::text");
+    params.status = query.status[0];
+  } else if (query.status?.length) {
     where.push("status = ANY(@status::text[])");
     params.status = query.status;
   }

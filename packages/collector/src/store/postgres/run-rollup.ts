@@ -8,14 +8,39 @@ import { namedSql } from "./named-sql.js";
  * of one run from two collectors add up whichever commits first: a delta counts only what its
  * batch changed against the span rows it locked.
  */
-const ROLLUP_RUN = namedSql(`
-INSERT INTO runs AS runs (run_id, name, status, started_at, ended_at, duration_ms, current_step, current_step_name,
-                  steps, attempts, input_tokens, output_tokens, cost_usd, error, request_id, service, trace_id,
-                  start_ns, last_ns, last_seen_at, updated_at)
-VALUES (@run_id, @name, CASE WHEN @finished::int = 1 THEN @root_status::text ELSE 'running' END, @started_at, @ended_at,
-        CASE WHEN @finished::int = 1 THEN (@last_ns::bigint - @start_ns::bigint) / 1e6 END, @current_step::int,
-        @current_step_name, @new_steps::int, @attempt::int, @input_tokens::bigint, @output_tokens::bigint,
-        @cost_usd::float8, @error, @request_id, @service, @trace_id, @start_ns::bigint, @last_ns::bigint, @now, @now)
+/** The columns of `runs` a delta sets, with their types, in the order of rollupValues. */
+const DELTA_COLUMNS: [string, string][] = [
+  ["run_id", "text"],
+  ["name", "text"],
+  ["status", "text"],
+  ["started_at", "text"],
+  ["ended_at", "text"],
+  ["duration_ms", "float8"],
+  ["current_step", "integer"],
+  ["current_step_name", "text"],
+  ["steps", "integer"],
+  ["attempts", "integer"],
+  ["input_tokens", "bigint"],
+  ["output_tokens", "bigint"],
+  ["cost_usd", "float8"],
+  ["error", "text"],
+  ["request_id", "text"],
+  ["service", "text"],
+  ["trace_id", "text"],
+  ["start_ns", "bigint"],
+  ["last_ns", "bigint"],
+  ["last_seen_at", "text"],
+  ["updated_at", "text"],
+];
+
+/**
+ * All of a batch's deltas in one statement. A delta's root finished exactly when its row has an
+ * end (`excluded.ended_at`), and then its status is the root's: the SQLite statement's @finished
+ * and @root_status, read from the proposed row.
+ */
+const ROLLUP_RUNS_SQL = `
+INSERT INTO runs AS runs (${DELTA_COLUMNS.map(([c]) => c).join(", ")})
+SELECT * FROM unnest(${DELTA_COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")})
 ON CONFLICT (run_id) DO UPDATE SET
   name = coalesce(runs.name, excluded.name),
   started_at = CASE WHEN excluded.start_ns < runs.start_ns THEN excluded.started_at ELSE runs.started_at END,
@@ -23,16 +48,16 @@ ON CONFLICT (run_id) DO UPDATE SET
   last_ns = greatest(runs.last_ns, excluded.last_ns),
   status = CASE
     WHEN excluded.attempts > runs.attempts THEN excluded.status
-    WHEN excluded.attempts = runs.attempts AND @finished::int = 1
-         AND (runs.status <> 'interrupted' OR @root_status::text = 'ok')
+    WHEN excluded.attempts = runs.attempts AND excluded.ended_at IS NOT NULL
+         AND (runs.status <> 'interrupted' OR excluded.status = 'ok')
       THEN excluded.status
     ELSE runs.status END,
   ended_at = CASE
     WHEN excluded.attempts > runs.attempts THEN excluded.ended_at
-    WHEN excluded.attempts = runs.attempts AND @finished::int = 1 THEN excluded.ended_at
+    WHEN excluded.attempts = runs.attempts AND excluded.ended_at IS NOT NULL THEN excluded.ended_at
     ELSE runs.ended_at END,
   duration_ms = CASE
-    WHEN excluded.attempts >= runs.attempts AND @finished::int = 1
+    WHEN excluded.attempts >= runs.attempts AND excluded.ended_at IS NOT NULL
       THEN (greatest(runs.last_ns, excluded.last_ns) - least(runs.start_ns, excluded.start_ns)) / 1e6
     WHEN excluded.attempts > runs.attempts THEN NULL
     ELSE runs.duration_ms END,
@@ -53,9 +78,9 @@ ON CONFLICT (run_id) DO UPDATE SET
   error = CASE
     WHEN excluded.attempts > runs.attempts THEN excluded.error
     WHEN excluded.attempts < runs.attempts THEN runs.error
-    WHEN @finished::int = 1 AND @root_status::text = 'ok' THEN NULL
+    WHEN excluded.ended_at IS NOT NULL AND excluded.status = 'ok' THEN NULL
     WHEN runs.status IN ('interrupted', 'ok') THEN runs.error
-    WHEN @finished::int = 1 AND @root_status::text = 'error' THEN coalesce(excluded.error, runs.error)
+    WHEN excluded.ended_at IS NOT NULL AND excluded.status = 'error' THEN coalesce(excluded.error, runs.error)
     ELSE coalesce(runs.error, excluded.error) END,
   attempts = greatest(runs.attempts, excluded.attempts),
   input_tokens = CASE WHEN excluded.input_tokens IS NULL THEN runs.input_tokens
@@ -68,12 +93,50 @@ ON CONFLICT (run_id) DO UPDATE SET
   service = coalesce(runs.service, excluded.service),
   trace_id = coalesce(runs.trace_id, excluded.trace_id),
   last_seen_at = excluded.last_seen_at,
-  updated_at = excluded.updated_at`);
+  updated_at = excluded.updated_at`;
 
-/** Merges the deltas in run ID order, so two batches touching the same runs lock them alike. */
+/** The row a delta proposes, as the SQLite statement's VALUES builds it. */
+function rollupValues(d: RunDeltaParams): unknown[] {
+  const finished = d.finished === 1;
+  return [
+    d.run_id,
+    d.name,
+    finished ? d.root_status : "running",
+    d.started_at,
+    // Null unless finished: the merge reads "finished" from it.
+    finished ? d.ended_at : null,
+    finished ? Number(d.last_ns - d.start_ns) / 1e6 : null,
+    d.current_step,
+    d.current_step_name,
+    d.new_steps,
+    d.attempt,
+    d.input_tokens,
+    d.output_tokens,
+    d.cost_usd,
+    d.error,
+    d.request_id,
+    d.service,
+    d.trace_id,
+    d.start_ns,
+    d.last_ns,
+    d.now,
+    d.now,
+  ];
+}
+
+/**
+ * Merges the deltas in one statement, rows in run ID order, so two batches touching the same runs
+ * lock them alike.
+ */
 export async function mergeRunDeltas(client: pg.ClientBase, deltas: RunDeltaParams[]): Promise<void> {
-  const sorted = [...deltas].sort((a, b) => (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0));
-  for (const params of sorted) await client.query(ROLLUP_RUN.text, ROLLUP_RUN.values(params));
+  if (deltas.length === 0) return;
+  const rows = [...deltas]
+    .sort((a, b) => (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0))
+    .map(rollupValues);
+  await client.query(
+    ROLLUP_RUNS_SQL,
+    DELTA_COLUMNS.map((_, column) => rows.map((row) => row[column])),
+  );
 }
 
 /** MARK_INTERRUPTED_SQL of store/sqlite/run-rollup.ts. */

@@ -189,7 +189,17 @@ export async function writeSpans(
     [...deltas.values()].map((d) => deltaParams(d, now)),
   );
   for (const [runId, attempt] of movedSteps) await refreshCurrentStep(client, runId, attempt);
-  for (const runId of [...failuresToPlace].sort()) await placeFailures(client, runId, movedSteps.has(runId));
+  const toPlace = [...failuresToPlace].sort();
+  await placeFailures(
+    client,
+    toPlace.filter((runId) => !movedSteps.has(runId)),
+    false,
+  );
+  await placeFailures(
+    client,
+    toPlace.filter((runId) => movedSteps.has(runId)),
+    true,
+  );
   return { stored: count, runIds: [...deltas.keys()], unstored };
 }
 
