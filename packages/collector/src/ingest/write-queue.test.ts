@@ -88,4 +88,37 @@ describe("WriteQueue", () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it.each([
+    [undefined, 1],
+    [3, 3],
+  ])(
+    "keeps as many groups in flight as the store commits at once (%s → %i)",
+    async (concurrentWrites, most) => {
+      let inFlight = 0;
+      let peak = 0;
+      const waiting: (() => void)[] = [];
+      const store = {
+        concurrentWrites,
+        ingest: async (spans: readonly SpanRecord[]) => {
+          inFlight++;
+          peak = Math.max(peak, inFlight);
+          await new Promise<void>((resolve) => waiting.push(resolve));
+          inFlight--;
+          return { stored: spans.length, runIds: [], unstored: [] };
+        },
+      } as unknown as SqliteStore;
+      // Groups of one batch each, so that every batch is a transaction of its own.
+      const queue = new WriteQueue({ store, maxQueuedSpans: 100, maxGroupSpans: 1 });
+      const acks = Array.from({ length: 6 }, (_, i) => queue.submit([record(i)]));
+      while (acks.length > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const release of waiting.splice(0)) release();
+        if (inFlight === 0 && queue.depth === 0) break;
+      }
+      await Promise.all(acks);
+      expect(peak).toBe(most);
+      await queue.close();
+    },
+  );
 });

@@ -42,15 +42,18 @@ export class QueueFullError extends HttpError {
 }
 
 /**
- * The single writer in front of the store. Batches wait here in order; those waiting together
- * are committed in one transaction, and each promise settles only after that commit, so an
- * acknowledgement always means durable. The queue is bounded: when it is full, `submit` refuses at once
+ * The writer in front of the store. Batches wait here in order; those waiting together are
+ * committed in one transaction, and each promise settles only after that commit, so an
+ * acknowledgement always means durable. A store that commits several transactions at once
+ * (`DecisionStore.concurrentWrites`, PostgreSQL) gets that many groups in flight; SQLite, one. The queue is bounded: when it is full, `submit` refuses at once
  * instead of letting memory grow.
  */
 export class WriteQueue {
   private readonly items: Pending[] = [];
   private queuedSpans = 0;
-  private running = false;
+  /** Groups being committed now. */
+  private active = 0;
+  private readonly writers: number;
   private closed = false;
   private idle: (() => void)[] = [];
 
@@ -65,6 +68,7 @@ export class WriteQueue {
     this.maxGroupSpans = options.maxGroupSpans ?? 4096;
     this.maxGroupMs = options.maxGroupMs ?? 20;
     this.now = options.now ?? (() => performance.now());
+    this.writers = Math.max(1, Math.floor(options.store.concurrentWrites ?? 1));
   }
 
   private readonly maxGroupSpans: number;
@@ -110,8 +114,8 @@ export class WriteQueue {
     return new Promise<IngestSummary>((resolve, reject) => {
       this.items.push({ spans, ...(logs ? { logs } : {}), resolve, reject });
       this.queuedSpans += size;
-      if (!this.running) {
-        this.running = true;
+      if (this.active < this.writers) {
+        this.active++;
         setImmediate(() => void this.drain());
       }
     });
@@ -135,8 +139,8 @@ export class WriteQueue {
       // Let finished requests answer and decoded batches join the queue before the next group.
       if (this.items.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    this.running = false;
-    for (const done of this.idle.splice(0)) done();
+    this.active--;
+    if (this.active === 0) for (const done of this.idle.splice(0)) done();
   }
 
   /** Commits `spans`, learning how long a span takes. */
@@ -181,7 +185,7 @@ export class WriteQueue {
   /** Refuses new batches and resolves once every accepted batch is committed. */
   async close(): Promise<void> {
     this.closed = true;
-    if (!this.running) return;
+    if (this.active === 0) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 }

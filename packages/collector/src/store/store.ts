@@ -409,6 +409,11 @@ export interface DecisionStore {
    * by several collectors tells each of them what any of them committed. Returns the unsubscribe.
    */
   onRunsChanged(listener: RunChangeListener): () => void;
+  /**
+   * Write transactions the store commits well at once: the collector keeps that many groups of
+   * batches in flight. Absent: one (an embedded store has one writer).
+   */
+  readonly concurrentWrites?: number;
   /** True when a write would succeed now (used by /health). */
   isWritable(): Promise<boolean>;
   close(): Promise<void>;

@@ -58,6 +58,9 @@ import {
 } from "./store-reader.js";
 import { SweepLeadership } from "./sweep-leadership.js";
 
+/** Transactions of span batches in flight at once; the pool keeps connections for reads beside them. */
+const WRITERS = 4;
+
 /** Spans one retention transaction deletes at most (as the SQLite store's RETENTION_SPAN_BUDGET). */
 const RETENTION_SPAN_BUDGET = 20_000;
 
@@ -74,6 +77,8 @@ export interface PostgresStoreOptions {
  */
 export class PostgresStore implements DecisionStore {
   readonly durability: DurabilityStore;
+  /** Batches of different traces commit side by side; those of one trace wait for each other's lock. */
+  readonly concurrentWrites = WRITERS;
   /** Days with a span partition, as far as this collector knows. */
   private readonly days = new Set<number>();
   private readonly changes = new RunChangeFeed();
