@@ -9,6 +9,8 @@ import type {
 } from "../src/store/store.js";
 import { postTraces, startTestCollector, type TestCollector } from "./helpers.js";
 import { hex, otlpJson, type SpanSpec } from "./otlp-builder.js";
+import { createTestDatabase, type TestDatabase } from "./postgres-database.js";
+import { STORE_KINDS } from "./store-harness.js";
 
 const T0 = Date.parse("2026-11-20T10:00:00.000Z");
 
@@ -89,15 +91,17 @@ function runSpans(
   return spans;
 }
 
-describe("query API (docs/decisions/0002-query-api.md)", () => {
+describe.each(STORE_KINDS)("query API (docs/decisions/0002-query-api.md) on the %s store", (kind) => {
   let collector: TestCollector;
+  let database: TestDatabase | undefined;
   const get = async <T>(path: string) => {
     const response = await fetch(`${collector.server.url}${path}`);
     return { status: response.status, body: (await response.json()) as T };
   };
 
   beforeAll(async () => {
-    collector = await startTestCollector();
+    database = kind === "postgres" ? await createTestDatabase() : undefined;
+    collector = await startTestCollector(database ? { store: database.url } : {});
     const spans = [
       ...runSpans("task-1", { at: T0, cost: 0.01 }),
       ...runSpans("task-2", { at: T0 + 60_000, cost: 0.5, name: "report", model: "claude-sonnet-4" }),
@@ -108,6 +112,7 @@ describe("query API (docs/decisions/0002-query-api.md)", () => {
   });
   afterAll(async () => {
     await collector?.stop();
+    await database?.drop();
   });
 
   it("lists runs newest first with rolled-up totals", async () => {

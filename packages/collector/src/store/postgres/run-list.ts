@@ -41,8 +41,9 @@ export async function listRuns(client: pg.ClientBase, query: RunListQuery): Prom
     params.minCost = query.minCost;
   }
   if (query.q !== undefined && query.q !== "") {
+    // ILIKE: SQLite's LIKE ignores case (of ASCII letters).
     where.push(
-      "(run_id LIKE @q ESCAPE '\\' OR request_id LIKE @q ESCAPE '\\' OR name LIKE @q ESCAPE '\\' OR error LIKE @q ESCAPE '\\')",
+      "(run_id ILIKE @q ESCAPE '\\' OR request_id ILIKE @q ESCAPE '\\' OR name ILIKE @q ESCAPE '\\' OR error ILIKE @q ESCAPE '\\')",
     );
     params.q = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   }
