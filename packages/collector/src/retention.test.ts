@@ -1,27 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { spanRecord } from "../test/span-record.js";
+import { STORE_KINDS, type StoreUnderTest, useStore } from "../test/store-harness.js";
 import type { SpanRecord } from "./domain.js";
 import { createLogger } from "./logger.js";
 import { startRetention } from "./retention.js";
-import { SqliteStore } from "./store/sqlite/sqlite-store.js";
 
 const DAY_NS = 86_400_000_000_000n;
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
-
-let dir: string;
-let store: SqliteStore;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "flightrec-retention-"));
-  store = SqliteStore.open(join(dir, "store.db"));
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 let nextId = 1;
 /** A span of `runId` (or of no run) that started `daysAgo` days ago. */
@@ -39,14 +24,14 @@ function span(runId: string | null, daysAgo: number, overrides: Partial<SpanReco
 }
 
 /** As if the collector last heard of the run `daysAgo` days ago. */
-function lastHeard(runId: string, daysAgo: number): void {
+function lastHeard(current: StoreUnderTest, runId: string, daysAgo: number): Promise<void> {
   const at = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
-  store.db.prepare("UPDATE runs SET updated_at = ?, last_seen_at = ? WHERE run_id = ?").run(at, at, runId);
+  return current.exec("UPDATE runs SET updated_at = ?, last_seen_at = ? WHERE run_id = ?", at, at, runId);
 }
 
-const sweep = async (batchSize?: number) => {
+const sweep = async (current: StoreUnderTest, batchSize?: number) => {
   const retention = startRetention({
-    store,
+    store: current.store,
     retainDays: 7,
     logger: createLogger("silent"),
     intervalMs: 3_600_000,
@@ -58,9 +43,12 @@ const sweep = async (batchSize?: number) => {
     retention.stop();
   }
 };
-const runIds = () => store.db.prepare("SELECT run_id FROM runs ORDER BY run_id").pluck().all();
+const runIds = async (current: StoreUnderTest) =>
+  (await current.query<{ run_id: string }>("SELECT run_id FROM runs ORDER BY run_id")).map((r) => r.run_id);
 
-describe("retention", () => {
+describe.each(STORE_KINDS)("retention (%s store)", (kind) => {
+  const current = useStore(kind);
+  const store = { ingest: (spans: SpanRecord[]) => current().store.ingest(spans) };
   it("deletes runs that started and were last heard of before the cutoff, and keeps the others", async () => {
     await store.ingest([
       span("done-long-ago", 10),
@@ -71,10 +59,12 @@ describe("retention", () => {
       span("resumed", 10, { status: "error" }),
       span("resumed", 1, { attempt: 2 }),
     ]);
-    lastHeard("done-long-ago", 10);
-    await sweep();
-    expect(runIds()).toEqual(["recent", "resumed", "still-running"]);
-    expect(store.db.prepare("SELECT count(*) FROM spans WHERE run_id = 'resumed'").pluck().get()).toBe(2);
+    await lastHeard(current(), "done-long-ago", 10);
+    await sweep(current());
+    expect(await runIds(current())).toEqual(["recent", "resumed", "still-running"]);
+    expect(await current().query("SELECT count(*) AS n FROM spans WHERE run_id = 'resumed'")).toEqual([
+      { n: 2 },
+    ]);
   });
 
   it("deletes every old span of no run, with its failures and decisions, however many there are", async () => {
@@ -105,19 +95,20 @@ describe("retention", () => {
     };
     const old = Array.from({ length: 60 }, (_, i) => span(null, 10, i % 2 ? failed : decided));
     await store.ingest([...old, span(null, 1, failed), span(null, 1, decided)]);
-    await sweep(2);
-    const count = (table: string) => store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
-    expect([count("spans"), count("failures"), count("decisions")]).toEqual([2, 1, 1]);
+    await sweep(current(), 2);
+    const count = async (table: string) =>
+      (await current().query(`SELECT count(*) AS n FROM ${table}`))[0]!.n;
+    expect([await count("spans"), await count("failures"), await count("decisions")]).toEqual([2, 1, 1]);
   });
 
   it("forgets which run a deleted trace belonged to: a late span of that trace starts a run of its own", async () => {
     const old = span("gone", 10);
     await store.ingest([old]);
-    lastHeard("gone", 10);
-    await sweep();
-    expect(runIds()).toEqual([]);
+    await lastHeard(current(), "gone", 10);
+    await sweep(current());
+    expect(await runIds(current())).toEqual([]);
     // Another instrumentation's LLM call in the same trace, arriving after the run was deleted.
     await store.ingest([span(null, 0, { traceId: old.traceId, kind: "llm", name: "chat" })]);
-    expect(runIds()).toEqual([old.traceId]);
+    expect(await runIds(current())).toEqual([old.traceId]);
   });
 });

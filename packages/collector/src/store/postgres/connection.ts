@@ -1,5 +1,5 @@
 import pg from "pg";
-import { StoreUnavailableError } from "../store.js";
+import { StoreBusyError, StoreUnavailableError } from "../store.js";
 
 /**
  * Results as the SQLite store gives them: 64-bit integers (counts, tokens, keys) and numerics
@@ -13,8 +13,14 @@ const types = {
   },
 };
 
-export function createPool(url: string, max: number): pg.Pool {
+/** Requests waiting for a connection before reads are refused with 429 (as the SQLite store's lookups). */
+const MAX_WAITING = 256;
+const waitingLimits = new WeakMap<pg.Pool, number>();
+const maxWaiting = (pool: pg.Pool) => waitingLimits.get(pool) ?? MAX_WAITING;
+
+export function createPool(url: string, max: number, maxWaitingReads = MAX_WAITING): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000 });
+  waitingLimits.set(pool, maxWaitingReads);
   // An idle connection the server ended (restart, failover) is dropped from the pool; the next
   // query opens a new one. Without a listener the error would end the process.
   pool.on("error", () => {});
@@ -85,6 +91,10 @@ export async function inTransaction<T>(
 
 /** One read on a pooled connection; an unreachable server is a StoreUnavailableError. */
 export async function reading<T>(pool: pg.Pool, work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  // As the SQLite store's read lanes: a bounded line, then 429, rather than a queue without end.
+  if (pool.waitingCount >= maxWaiting(pool)) {
+    throw new StoreBusyError(`${pool.waitingCount} reads are waiting for the store; retry shortly`);
+  }
   let client: pg.PoolClient;
   try {
     client = await pool.connect();

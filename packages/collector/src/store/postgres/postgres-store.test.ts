@@ -4,7 +4,7 @@ import { createTestDatabase, TEST_POSTGRES, type TestDatabase } from "../../../t
 import { spanRecord } from "../../../test/span-record.js";
 import { startInterruptSweeper } from "../../verdict/interrupt-sweeper.js";
 import type { DurabilityStore } from "../durability.js";
-import { StoreUnavailableError } from "../store.js";
+import { StoreBusyError, StoreUnavailableError } from "../store.js";
 import { dayAt, partitionDays, partitionName } from "./partitions.js";
 import { PostgresStore } from "./postgres-store.js";
 
@@ -105,6 +105,18 @@ describe("PostgreSQL availability", () => {
     }
     expect((await store.ingest([span("up", "f")])).stored).toBe(1);
     expect(await store.isWritable()).toBe(true);
+  });
+
+  it("refuses reads beyond its waiting line with StoreBusyError (429), and answers those it took", async () => {
+    const store = await PostgresStore.open(database.url, { maxConnections: 1, maxWaitingReads: 2 });
+    stores.push(store);
+    await store.ingest([span("busy", "8")]);
+    const reads = Array.from({ length: 6 }, () => store.getRun("busy").catch((error: unknown) => error));
+    const answers = await Promise.all(reads);
+    const refused = answers.filter((a) => a instanceof StoreBusyError);
+    expect(refused.length).toBeGreaterThan(0);
+    expect((refused[0] as StoreBusyError).status).toBe(429);
+    expect(answers.filter((a) => a && typeof a === "object" && "run" in a)).toHaveLength(6 - refused.length);
   });
 
   it("refuses to open on a server that does not answer", async () => {

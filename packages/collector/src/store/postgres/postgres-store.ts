@@ -67,6 +67,8 @@ const RETENTION_SPAN_BUDGET = 20_000;
 export interface PostgresStoreOptions {
   /** Connections this collector opens at most. Default 10. */
   maxConnections?: number;
+  /** Reads waiting for a connection beyond which more are refused with 429. Default 256. */
+  maxWaitingReads?: number;
 }
 
 /**
@@ -118,7 +120,7 @@ export class PostgresStore implements DecisionStore {
 
   /** Connects, brings the schema up to date and makes the partitions of the next days. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = createPool(url, options.maxConnections ?? 10);
+    const pool = createPool(url, options.maxConnections ?? 10, options.maxWaitingReads);
     const store = new PostgresStore(pool, url);
     try {
       const client = await pool.connect().catch((error: unknown) => {
