@@ -8,6 +8,7 @@ export {
   startServer,
 } from "./server.js";
 export { SqlRunner, type SqlRunnerOptions } from "./sql/sql-runner.js";
+export { PostgresStore, type PostgresStoreOptions } from "./store/postgres/postgres-store.js";
 export { SqliteStore } from "./store/sqlite/sqlite-store.js";
 export type {
   DecisionRow,
