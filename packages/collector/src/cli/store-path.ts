@@ -63,22 +63,25 @@ export function postgresUrlOf(setting: Setting): string | undefined {
   }
   if (!url || (url.protocol !== "postgres:" && url.protocol !== "postgresql:")) {
     throw new UsageError(
-      `${setting.from} must be a PostgreSQL URL (postgres://user@host:5432/database), got "${redactedStoreUrl(text)}"; give a SQLite file with --db`,
+      `${setting.from} must be a PostgreSQL URL (postgres://user@host:5432/database), got "${redactedStoreUrl(text)}"; percent-encode special characters in the user name and password (/ is %2F), or give a SQLite file with --db`,
     );
   }
   return text;
 }
 
-/** A store URL fit for logs and errors: its password replaced. */
+/**
+ * A store URL fit for logs and errors: its password replaced, whether or not it parses (a password
+ * with an unencoded "/", "#", "?" or "@" does not): all between the user name and the last "@" goes.
+ */
 export function redactedStoreUrl(text: string): string {
+  const hidden = text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/i, "$1:***@");
   try {
-    const url = new URL(text);
-    if (url.password) url.password = "***";
+    const url = new URL(hidden);
     for (const key of [...url.searchParams.keys()]) {
       if (/pass/i.test(key)) url.searchParams.set(key, "***");
     }
     return url.toString();
   } catch {
-    return text.replace(/:[^:@/]*@/, ":***@");
+    return hidden;
   }
 }

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPoolerProxy } from "../../../test/pooler-proxy.js";
 import { createTestDatabase, TEST_POSTGRES, type TestDatabase } from "../../../test/postgres-database.js";
 import { STARTED, seedPostgres } from "../../../test/sql-fixture.js";
 import { migrate } from "../../store/postgres/migrations.js";
@@ -203,6 +204,21 @@ describe("PostgresSqlRunner", () => {
     expect((await runner.run("SELECT 6 AS six")).rows).toEqual([[6]]);
   });
 
+  it("works through a connection pooler that refuses startup options (PgBouncer), its limits intact", async () => {
+    const proxy = await startPoolerProxy(TEST_POSTGRES);
+    try {
+      const url = Object.assign(new URL(database.url), { port: String(proxy.port) }).toString();
+      const runner = console_({ url, timeoutMs: 1_000 });
+      // The store's tables by their plain names: the search_path holds without a startup option.
+      expect((await runner.run("SELECT 1 AS one FROM runs LIMIT 1")).rows).toEqual([[1]]);
+      await expect(runner.run(RUNAWAY)).rejects.toThrow(QueryRejectedError);
+      expect(proxy.startups.length).toBeGreaterThan(0);
+      expect(proxy.startups.filter((names) => names.includes("options"))).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("runs at most `concurrency` at once and refuses queries beyond its line with 429", async () => {
     const runner = console_({ timeoutMs: NEVER_MS, concurrency: 1, maxWaiting: 1 });
     const gone = new AbortController();
@@ -342,6 +358,26 @@ describe("a store whose user is not a superuser", () => {
       expect((await again.run("SELECT current_user AS who")).rows).toEqual([[readerRoleName(store.name)]]);
     } finally {
       await again.close();
+    }
+  });
+
+  it("needs CREATEROLE no more once the reader is made: later starts leave a role that is as it should be alone", async () => {
+    const first = new PostgresSqlRunner({ url: urlOf(), timeoutMs: 60_000 });
+    try {
+      expect((await first.run("SELECT 1 AS one")).rows).toEqual([[1]]);
+    } finally {
+      await first.close();
+    }
+    await asAdmin(`ALTER ROLE ${user} NOCREATEROLE`);
+    const next = new PostgresSqlRunner({ url: urlOf(), timeoutMs: 60_000 });
+    try {
+      expect((await next.run("SELECT current_user AS who")).rows).toEqual([[readerRoleName(store.name)]]);
+      await expect(next.run("WITH x AS (DELETE FROM runs RETURNING 1) SELECT * FROM x")).rejects.toThrow(
+        /would write to the store/,
+      );
+    } finally {
+      await next.close();
+      await asAdmin(`ALTER ROLE ${user} CREATEROLE`);
     }
   });
 

@@ -37,6 +37,13 @@ const GRACE_MS = 1_000;
 /** query_canceled: by statement_timeout, or by pg_cancel_backend. */
 const QUERY_CANCELED = "57014";
 
+/** The reader's connections, and where its queries find the store's tables. */
+interface ReaderPool {
+  pool: pg.Pool;
+  url: string;
+  schema: string;
+}
+
 /**
  * The SQL console of a PostgreSQL store, with the database's own guarantees rather than a parser's
  * judgment: every query runs as a role of its own that may only SELECT the store's relations
@@ -49,7 +56,7 @@ export class PostgresSqlRunner implements SqlConsole {
   private readonly limits: QueryLimits;
   private readonly line: QueryLine<SqlResult>;
   private readonly concurrency: number;
-  private reader: Promise<{ pool: pg.Pool; url: string }> | null = null;
+  private reader: Promise<ReaderPool> | null = null;
   /** Each pooled connection's server process, for pg_cancel_backend. */
   private readonly pids = new WeakMap<pg.PoolClient, number>();
   private closed = false;
@@ -73,7 +80,7 @@ export class PostgresSqlRunner implements SqlConsole {
   }
 
   /** The reader's pool, made on first use: a store that never gets a query never gets the role. */
-  private readerPool(): Promise<{ pool: pg.Pool; url: string }> {
+  private readerPool(): Promise<ReaderPool> {
     this.reader ??= ensureReaderRole(this.options.url).then(
       (login) => this.openPool(login),
       (error: Error & { code?: string }) => {
@@ -89,7 +96,7 @@ export class PostgresSqlRunner implements SqlConsole {
     return this.reader;
   }
 
-  private openPool(login: ReaderLogin): { pool: pg.Pool; url: string } {
+  private openPool(login: ReaderLogin): ReaderPool {
     const url = readerUrl(this.options.url, login);
     const pool = new pg.Pool({
       connectionString: url,
@@ -97,21 +104,15 @@ export class PostgresSqlRunner implements SqlConsole {
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 10_000,
       allowExitOnIdle: true,
-      options: [
-        `-c search_path=${login.schema}`,
-        // A client that went away is noticed within a second, even mid-query.
-        "-c client_connection_check_interval=1000",
-        `-c idle_in_transaction_session_timeout=${this.limits.timeoutMs + 10 * GRACE_MS}`,
-      ].join(" "),
     });
     pool.on("error", () => {}); // an idle connection's error: the pool drops it
-    return { pool, url };
+    return { pool, url, schema: login.schema };
   }
 
   private async execute(sql: string, signal: AbortSignal | undefined): Promise<SqlResult> {
     if (!ALLOWED_START.test(sql)) throw new QueryRejectedError(NOT_A_QUERY);
     if (this.closed) throw new HttpError(503, "the SQL runner is closed");
-    const { pool, url } = await this.readerPool();
+    const { pool, url, schema } = await this.readerPool();
     const client = await pool.connect().catch((error: unknown) => {
       throw describeQueryError(error);
     });
@@ -141,8 +142,17 @@ export class PostgresSqlRunner implements SqlConsole {
       await this.knowPid(client);
       // Stopped before its process ID was known: no cancel was sent, so it must not start.
       if (stoppedBy) throw new QueryCancelledError();
+      // Settings of this transaction alone, not startup parameters: connection poolers such as
+      // PgBouncer refuse the `options` a client sends at startup.
       await client.query(
-        `BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${this.limits.timeoutMs}`,
+        [
+          "BEGIN TRANSACTION READ ONLY",
+          `SET LOCAL statement_timeout = ${this.limits.timeoutMs}`,
+          `SET LOCAL search_path = ${client.escapeIdentifier(schema)}`,
+          // A client that went away is noticed within a second, even mid-query.
+          "SET LOCAL client_connection_check_interval = 1000",
+          `SET LOCAL idle_in_transaction_session_timeout = ${this.limits.timeoutMs + 10 * GRACE_MS}`,
+        ].join("; "),
       );
       const result = await this.fetch(client, sql);
       return { ...result, elapsedMs: Math.round((performance.now() - started) * 10) / 10 };

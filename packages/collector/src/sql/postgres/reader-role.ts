@@ -76,7 +76,15 @@ export async function ensureReaderRole(ownerUrl: string): Promise<ReaderLogin> {
       rolsuper: boolean;
       rolreplication: boolean;
       rolbypassrls: boolean;
-    }>("SELECT rolsuper, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = $1", [role]);
+      as_needed: boolean;
+    }>(
+      `SELECT rolsuper, rolreplication, rolbypassrls,
+              rolcanlogin AND NOT rolcreatedb AND NOT rolcreaterole AND NOT rolinherit AND NOT rolsuper
+                AND NOT rolreplication AND NOT rolbypassrls
+                AND 'default_transaction_read_only=on' = ANY(coalesce(rolconfig, '{}')) AS as_needed
+       FROM pg_roles WHERE rolname = $1`,
+      [role],
+    );
     const exists = found.length > 0;
     let password = stored.rows[0]?.password;
     // Naming SUPERUSER, REPLICATION or BYPASSRLS in ALTER ROLE takes a superuser, even to say NO: an
@@ -93,16 +101,19 @@ export async function ensureReaderRole(ownerUrl: string): Promise<ReaderLogin> {
       await client.query(
         `${exists ? "ALTER" : "CREATE"} ROLE ${id} ${attributes} PASSWORD ${client.escapeLiteral(password)}`,
       );
+      await client.query(`ALTER ROLE ${id} SET default_transaction_read_only = on`);
       await client.query(
         `INSERT INTO ${READER_TABLE} (role, password) VALUES ($1, $2)
          ON CONFLICT (role) DO UPDATE SET password = excluded.password`,
         [role, password],
       );
-    } else {
+    } else if (!existing!.as_needed) {
       // Made by an older flightrec or changed by hand: back to what the console relies on.
       await client.query(`ALTER ROLE ${id} ${attributes}`);
+      await client.query(`ALTER ROLE ${id} SET default_transaction_read_only = on`);
     }
-    await client.query(`ALTER ROLE ${id} SET default_transaction_read_only = on`);
+    // A role already as the console needs it is left alone: changing a role takes CREATEROLE, which
+    // the store's user may give up once the role is made (on PostgreSQL 15 it is close to superuser).
     // Usually PUBLIC has both already; granting them takes the database's or schema's owner, which
     // the store's user need not be.
     const { rows: can } = await client.query<{ connect: boolean; usage: boolean }>(
