@@ -1,5 +1,5 @@
 import type { SpanRecord } from "../../domain.js";
-import { durationMs, nsToIso } from "../time.js";
+import { spanValues } from "../span-values.js";
 
 /** The columns the writer sets, in the order of SPAN_COLUMNS and SPAN_TYPES. */
 export const SPAN_COLUMNS = [
@@ -28,9 +28,9 @@ export const SPAN_COLUMNS = [
   "error",
   "service",
   "attributes",
-  "tool",
   "step_by_order",
   "resource",
+  "tool",
 ] as const;
 
 const SPAN_TYPES: Record<(typeof SPAN_COLUMNS)[number], string> = {
@@ -66,7 +66,6 @@ const SPAN_TYPES: Record<(typeof SPAN_COLUMNS)[number], string> = {
 
 export type SpanValues = unknown[];
 export const KEY = 0;
-export const STEP_INDEX = SPAN_COLUMNS.indexOf("step_index");
 
 /**
  * Upserts many spans in one statement: one array per column, unnested. A row already stored
@@ -87,43 +86,16 @@ export function spanColumns(rows: readonly SpanValues[]): unknown[][] {
   return SPAN_COLUMNS.map((_, column) => rows.map((row) => row[column]));
 }
 
-/** A span's row, in the order of SPAN_COLUMNS. */
-export function spanValues(
+/** A span's row, in the order of SPAN_COLUMNS: the SQLite store's, and the tool's name. */
+export function spanRow(
   span: SpanRecord,
   key: bigint,
   runId: string | null,
   stepByOrder: boolean,
 ): SpanValues {
-  return [
-    key,
-    span.traceId,
-    span.spanId,
-    span.parentSpanId,
-    runId,
-    span.attempt,
-    span.kind,
-    span.name,
-    span.status,
-    nsToIso(span.startNs),
-    span.endNs === null ? null : nsToIso(span.endNs),
-    durationMs(span.startNs, span.endNs),
-    span.startNs,
-    span.endNs,
-    span.stepIndex,
-    span.model,
-    span.provider,
-    span.inputTokens,
-    span.outputTokens,
-    span.costUsd,
-    span.input,
-    span.output,
-    span.errorMessage,
-    span.service,
-    span.attributes,
-    toolName(span),
-    stepByOrder ? 1 : 0,
-    span.resource ?? null,
-  ];
+  const values = spanValues(span, key, runId, stepByOrder);
+  values.push(toolName(span));
+  return values;
 }
 
 const TOOL_NAME_KEYS = ["gen_ai.tool.name", "tool.name", "ai.toolCall.name", "traceloop.entity.name"];

@@ -3,6 +3,7 @@ import type { SpanRecord } from "../../domain.js";
 import { numberedStep } from "../numbered-step.js";
 import { addToDelta, deltaParams, emptyDelta, type PreviousSpan, type RunDelta } from "../run-delta.js";
 import { MAX_KEY_PROBES, spanKey } from "../span-key.js";
+import { STEP_INDEX } from "../span-values.js";
 import type { IngestSummary, UnstoredSpan } from "../store.js";
 import { nsToIso } from "../time.js";
 import { AgentTurns } from "./agent-turns.js";
@@ -10,7 +11,7 @@ import { RetryTransaction } from "./connection.js";
 import { fillSpan } from "./conversations.js";
 import { placeFailures } from "./failure-steps.js";
 import { mergeRunDeltas } from "./run-rollup.js";
-import { KEY, type SpanValues, STEP_INDEX, spanColumns, spanValues, UPSERT_SPANS_SQL } from "./span-rows.js";
+import { KEY, type SpanValues, spanColumns, spanRow, UPSERT_SPANS_SQL } from "./span-rows.js";
 import { placeStep, refreshCurrentStep } from "./step-numbering.js";
 import { type TraceEntry, traceEntries } from "./trace-directory.js";
 
@@ -124,7 +125,7 @@ export async function writeSpans(
     const previous = slot.previous;
     // A placeholder never overwrites the finished span, whatever order they arrive in.
     if (previous && span.pending && previous.status !== "running") continue;
-    const values = spanValues(span, slot.key, runId, byOrder);
+    const values = spanRow(span, slot.key, runId, byOrder);
     if (byOrder && previous?.step_index != null) values[STEP_INDEX] = previous.step_index;
     const sequential = byOrder ? values[STEP_INDEX] === null : Boolean(span.joinsTurn || span.opensTurn);
     if (sequential) {

@@ -3,8 +3,9 @@ import type { SpanRecord } from "../../domain.js";
 import { numberedStep } from "../numbered-step.js";
 import { addToDelta, deltaParams, emptyDelta, type PreviousSpan, type RunDelta } from "../run-delta.js";
 import { MAX_KEY_PROBES, spanKey } from "../span-key.js";
+import { STEP_INDEX, spanValues } from "../span-values.js";
 import type { IngestSummary, UnstoredSpan } from "../store.js";
-import { durationMs, nsToIso } from "../time.js";
+import { nsToIso } from "../time.js";
 import { AgentTurns } from "./agent-turns.js";
 import { Conversations } from "./conversations.js";
 import { FailureSteps } from "./failure-steps.js";
@@ -127,7 +128,7 @@ export class SpanWriter {
       const runId = span.runId ?? trace.runId;
       const high = keyHigh(trace, span);
       const byOrder = span.kind === "step" && span.stepIndex === null && runId !== null;
-      const params = spanParams(span, spanKey(high, span.spanId), runId, byOrder);
+      const params = spanValues(span, spanKey(high, span.spanId), runId, byOrder);
       let previous: ExistingSpan | undefined;
       if (this.insertNewSpan.run(...params).changes === 0) {
         const slot = this.findSlot(span, high);
@@ -140,12 +141,12 @@ export class SpanWriter {
         if (previous && span.pending && previous.status !== "running") continue;
         params[0] = slot.key;
         // Another copy of a numbered step keeps its number.
-        if (byOrder && previous?.step_index != null) params[STEP_INDEX_PARAM] = previous.step_index;
+        if (byOrder && previous?.step_index != null) params[STEP_INDEX] = previous.step_index;
         this.upsertSpan.run(...params);
       }
       const key = params[0] as bigint;
       if (byOrder) {
-        let index = params[STEP_INDEX_PARAM] as number | null;
+        let index = params[STEP_INDEX] as number | null;
         if (index === null) {
           const placed = this.steps.place({
             run_id: runId,
@@ -236,41 +237,6 @@ export class SpanWriter {
     }
   }
 }
-
-/** Positional, in the column order of UPSERT_SPAN_SQL (binding by name costs more on this path). */
-function spanParams(span: SpanRecord, key: bigint, runId: string | null, stepByOrder: boolean): unknown[] {
-  return [
-    key,
-    span.traceId,
-    span.spanId,
-    span.parentSpanId,
-    runId,
-    span.attempt,
-    span.kind,
-    span.name,
-    span.status,
-    nsToIso(span.startNs),
-    span.endNs === null ? null : nsToIso(span.endNs),
-    durationMs(span.startNs, span.endNs),
-    span.startNs,
-    span.endNs,
-    span.stepIndex,
-    span.model,
-    span.provider,
-    span.inputTokens,
-    span.outputTokens,
-    span.costUsd,
-    span.input,
-    span.output,
-    span.errorMessage,
-    span.service,
-    span.attributes,
-    stepByOrder ? 1 : 0,
-    span.resource ?? null,
-  ];
-}
-
-const STEP_INDEX_PARAM = 14;
 
 function failureParams(span: SpanRecord, key: bigint, runId: string | null) {
   const f = span.failure!;
