@@ -1,6 +1,7 @@
 import { createLogger, type LogLevel } from "../logger.js";
 import { DEFAULT_HOST, DEFAULT_PORT, type RunningServer, startServer } from "../server.js";
 import { MAX_TIMER_MS } from "../sql/sql-runner.js";
+import { dashboardLine } from "./dashboard-line.js";
 import { type CommandSpec, commandHelp, parseCommand, UsageError } from "./options.js";
 import {
   isSqliteError,
@@ -118,7 +119,7 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
     "flightrec listening",
     store === undefined ? { url: server.url, db } : { url: server.url, store: redactedStoreUrl(store) },
   );
-  console.log(`Dashboard: ${server.url}/`);
+  console.log(dashboardLine(server.url, settings.token!.value !== undefined && settings.token!.value !== ""));
   stopOnSignals(server, logger);
   return new Promise<number>(() => {});
 }
