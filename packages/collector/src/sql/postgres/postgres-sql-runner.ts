@@ -20,7 +20,7 @@ import {
 } from "../sql-console.js";
 import { describeQueryError } from "./pg-errors.js";
 import { CONSOLE_TYPES } from "./pg-values.js";
-import { ensureReaderRole, type ReaderLogin, readerUrl } from "./reader-role.js";
+import { CONSOLE_APPLICATION_NAME, ensureReaderRole, type ReaderLogin, readerUrl } from "./reader-role.js";
 
 export interface PostgresSqlRunnerOptions extends SqlConsoleOptions {
   /** The store's connection URL (its owner): used once to make the reader role; queries run as that role. */
@@ -100,6 +100,7 @@ export class PostgresSqlRunner implements SqlConsole {
     const url = readerUrl(this.options.url, login);
     const pool = new pg.Pool({
       connectionString: url,
+      application_name: CONSOLE_APPLICATION_NAME,
       max: this.concurrency,
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 10_000,
@@ -216,7 +217,11 @@ export class PostgresSqlRunner implements SqlConsole {
   private async cancel(url: string, client: pg.PoolClient): Promise<void> {
     const pid = this.pids.get(client);
     if (pid === undefined) return;
-    const canceller = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    const canceller = new pg.Client({
+      connectionString: url,
+      application_name: CONSOLE_APPLICATION_NAME,
+      connectionTimeoutMillis: 5_000,
+    });
     try {
       await canceller.connect();
       await canceller.query("SELECT pg_cancel_backend($1)", [pid]);

@@ -21,6 +21,9 @@ export const READABLE_RELATIONS = [
   "tool_calls",
 ] as const;
 
+/** How the console's connections name themselves in `pg_stat_activity` (the store's are "flightrec"). */
+export const CONSOLE_APPLICATION_NAME = "flightrec sql console";
+
 /** Where the reader role's password is kept: readable by the store's owner only. */
 export const READER_TABLE = "flightrec_sql_reader";
 
@@ -49,7 +52,11 @@ export function readerRoleName(database: string): string {
  * in with the one the first of them chose. Collectors that start at once take turns (advisory lock).
  */
 export async function ensureReaderRole(ownerUrl: string): Promise<ReaderLogin> {
-  const client = new pg.Client({ connectionString: ownerUrl, connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({
+    connectionString: ownerUrl,
+    application_name: CONSOLE_APPLICATION_NAME,
+    connectionTimeoutMillis: 10_000,
+  });
   await client.connect();
   try {
     await client.query("BEGIN");

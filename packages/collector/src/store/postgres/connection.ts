@@ -18,8 +18,16 @@ const MAX_WAITING = 256;
 const waitingLimits = new WeakMap<pg.Pool, number>();
 const maxWaiting = (pool: pg.Pool) => waitingLimits.get(pool) ?? MAX_WAITING;
 
+/**
+ * How the collector's connections name themselves in `pg_stat_activity`, so an operator can tell
+ * them from other clients; an `application_name` in the store URL wins.
+ */
+export function connectionConfig(url: string, name = "flightrec"): pg.ClientConfig {
+  return { connectionString: url, application_name: name };
+}
+
 export function createPool(url: string, max: number, maxWaitingReads = MAX_WAITING): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ ...connectionConfig(url), max, types, connectionTimeoutMillis: 10_000 });
   waitingLimits.set(pool, maxWaitingReads);
   // An idle connection the server ended (restart, failover) is dropped from the pool; the next
   // query opens a new one. Without a listener the error would end the process.

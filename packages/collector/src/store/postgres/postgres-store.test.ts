@@ -191,3 +191,28 @@ describe("the interrupt sweep's lead", () => {
     expect(looked.other).toBe(0);
   });
 });
+
+describe("the store's connections", () => {
+  it("name themselves flightrec in pg_stat_activity, unless the store URL names them otherwise", async () => {
+    const names = () =>
+      onDatabase(async (client) => {
+        const { rows } = await client.query<{ name: string }>(
+          `SELECT DISTINCT application_name AS name FROM pg_stat_activity
+           WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY 1`,
+        );
+        return rows.map((r) => r.name);
+      });
+    const store = await open();
+    await store.ingest([span("named", "a")]);
+    expect(await names()).toEqual(["flightrec"]);
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    const url = new URL(database.url);
+    url.searchParams.set("application_name", "collector-eu-1");
+    const named = await PostgresStore.open(url.toString());
+    stores.push(named);
+    await named.ingest([span("named-too", "b")]);
+    // The first store's connections end on the server a moment after it closed them.
+    await vi.waitFor(async () => expect(await names()).toEqual(["collector-eu-1"]), { timeout: 5_000 });
+  });
+});

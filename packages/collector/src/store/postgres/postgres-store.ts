@@ -25,7 +25,14 @@ import type {
   Stats,
   StatsQuery,
 } from "../store.js";
-import { createPool, inTransaction, reading, readingSnapshot, unavailable } from "./connection.js";
+import {
+  connectionConfig,
+  createPool,
+  inTransaction,
+  reading,
+  readingSnapshot,
+  unavailable,
+} from "./connection.js";
 import { postgresDurability } from "./durability.js";
 import {
   deleteThread,
@@ -93,7 +100,7 @@ export class PostgresStore implements DecisionStore {
     private readonly pool: pg.Pool,
     url: string,
   ) {
-    this.leadership = new SweepLeadership({ connectionString: url });
+    this.leadership = new SweepLeadership(connectionConfig(url));
     this.durability = postgresDurability(
       this.leadership,
       (work) => reading(this.pool, work),
@@ -133,7 +140,7 @@ export class PostgresStore implements DecisionStore {
       }
       await store.partitionsFor(Date.now());
       store.channel = await RunChangeChannel.open({
-        connection: { connectionString: url },
+        connection: connectionConfig(url),
         feed: store.changes,
       });
     } catch (error) {
