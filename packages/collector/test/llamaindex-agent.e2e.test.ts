@@ -175,9 +175,13 @@ describe("LlamaIndex.TS agent (llamaindex 0.12, @llamaindex/openai 0.4) traced b
 
   it("records the failed model call of the run that did not recover, with its own input", () => {
     const runId = runOf("trip-planner-strict");
-    // The model call, then the agent: LlamaIndex's instrumentation ends both with the error.
+    // The model call, then the agent: LlamaIndex's instrumentation ends both with the error, often in
+    // the same millisecond (OpenTelemetry JS stamps times to the millisecond), so ties go by kind.
     expect(
-      collector.query("SELECT kind, name, message FROM failures WHERE run_id = ? ORDER BY ts_ns", runId),
+      collector.query(
+        "SELECT kind, name, message FROM failures WHERE run_id = ? ORDER BY ts_ns, kind",
+        runId,
+      ),
     ).toEqual([
       { kind: "llm", name: "chat gpt-4o-mini", message: "500 model overloaded" },
       { kind: "other", name: "open_ai_agent.agent", message: "500 model overloaded" },
