@@ -1,24 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { spanRecord } from "../../../test/span-record.js";
+import { span, TRACE } from "../../../test/step-span.js";
 import { STORE_KINDS, useStore } from "../../../test/store-harness.js";
 import type { SpanRecord } from "../../domain.js";
 import type { DecisionStore } from "../store.js";
-
-const TRACE = "0af7651916cd43dd8448eb211c80319c";
-
-function span(overrides: Partial<SpanRecord>): SpanRecord {
-  return spanRecord({
-    traceId: TRACE,
-    runId: "task-1",
-    service: "svc",
-    kind: "step",
-    name: "fetch_data",
-    startNs: 1_763_900_000_000_000_000n,
-    endNs: 1_763_900_001_000_000_000n,
-    stepIndex: 1,
-    ...overrides,
-  });
-}
 
 const root = (overrides: Partial<SpanRecord> = {}) =>
   span({

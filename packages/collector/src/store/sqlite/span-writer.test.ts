@@ -4,24 +4,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { THREAD_START } from "../../../test/patience.js";
 import { spanRecord } from "../../../test/span-record.js";
+import { span } from "../../../test/step-span.js";
 import type { SpanRecord } from "../../domain.js";
 import { SqliteStore } from "./sqlite-store.js";
-
-const TRACE = "0af7651916cd43dd8448eb211c80319c";
-
-function span(overrides: Partial<SpanRecord>): SpanRecord {
-  return spanRecord({
-    traceId: TRACE,
-    runId: "task-1",
-    service: "svc",
-    kind: "step",
-    name: "fetch_data",
-    startNs: 1_763_900_000_000_000_000n,
-    endNs: 1_763_900_001_000_000_000n,
-    stepIndex: 1,
-    ...overrides,
-  });
-}
 
 describe("SqliteStore ingest (the contract tests are in store/contract/)", () => {
   let dir: string;
