@@ -4,6 +4,7 @@ import { postgresBench } from "./postgres-bench.js";
 import { queryBench } from "./query-bench.js";
 import { reliabilityBench } from "./reliability-bench.js";
 import { sdkExportBench } from "./sdk-export-bench.js";
+import { sdkTrafficStoreBench } from "./sdk-traffic-store.js";
 import { statsStallBench } from "./stats-stall-bench.js";
 
 const only = process.argv[2];
@@ -14,4 +15,5 @@ if (!only || only === "overload") await overloadBench();
 if (!only || only === "reliability") await reliabilityBench();
 if (!only || only === "reliability" || only === "stats") await statsStallBench();
 if (!only || only === "sdk-export") await sdkExportBench();
+if (!only || only === "sdk-export" || only === "sdk-traffic") await sdkTrafficStoreBench();
 if (!only || only === "postgres") await postgresBench();

@@ -10,13 +10,12 @@
  * - with nothing listening at the endpoint: how long shutdown() takes and when the process
  *   exits after the runs (target: within 1 s beyond shutdown()'s bound).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { deadEndpoint } from "../../sdk/test/dead-endpoint.js";
+import { startAgent } from "./agent-process.js";
 import { fmt } from "./ingest-bench.js";
 import type { AgentPlan } from "./sdk-export-agent.js";
 import { stepByStepCost } from "./sdk-export-floor.js";
@@ -32,45 +31,6 @@ const CPU_ROUNDS = 5;
 /** Runs whose steps are polled for the step end → queryable delay. */
 const LATENCY_SAMPLE_RUNS = 50;
 const SHUTDOWN_BOUND_MS = 5_000; // init()'s default
-const AGENT = fileURLToPath(new URL("./sdk-export-agent.ts", import.meta.url));
-const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
-
-interface Milestone {
-  event: string;
-  at: number;
-  stats?: { sent: number; failed: number; dropped: number };
-}
-
-interface Agent {
-  milestone(event: string): Milestone;
-  exited: Promise<number>;
-}
-
-function startAgent(plan: AgentPlan): Agent {
-  const child = spawn(process.execPath, ["--import", "tsx", AGENT, JSON.stringify(plan)], {
-    cwd: PACKAGE_DIR,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr!.on("data", (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const exited = new Promise<number>((resolve, reject) =>
-    child.once("exit", (code) =>
-      code === 0 ? resolve(Date.now()) : reject(new Error(`agent exited ${code}: ${err}`)),
-    ),
-  );
-  const milestone = (event: string) => {
-    const line = out.split("\n").find((l) => l.includes(`"event":"${event}"`));
-    if (!line) throw new Error(`the agent never reported ${event}:\n${out}\n${err}`);
-    return JSON.parse(line) as Milestone;
-  };
-  return { milestone, exited };
-}
 
 /** /v1/traces requests answered and spans received so far, from the collector's /metrics. */
 async function ingestCounters(url: string): Promise<{ requests: number; received: number }> {

@@ -23,6 +23,7 @@ export async function startServerProcess(db: string, extra: string[] = []): Prom
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      ...(process.env.BENCH_PERF ? ["--perf-basic-prof"] : []),
       ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       CLI,
       "serve",
