@@ -295,6 +295,13 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     const inspector = page.locator("article.inspector");
     await expect.poll(() => inspector.getAttribute("data-kind")).toBe("tool");
     expect(await inspector.locator(".failure-message").textContent()).toContain("SMTP 550");
+    // An interruption's message begins with its type: said once, never "interrupted: interrupted: …".
+    await page.goBack();
+    const killed = page.locator(".failure-item", { hasText: "sales-killed-5" });
+    await killed.waitFor();
+    expect(await killed.locator(".error-text").locator("..").textContent()).toMatch(/^interrupted: (?!interrupted)/);
+    const pattern = page.locator(".problem-pattern", { hasText: "interrupted" }).first();
+    expect(await pattern.textContent()).toMatch(/^interrupted: (?!interrupted)/);
     await page.close();
   });
 

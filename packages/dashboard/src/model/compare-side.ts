@@ -1,4 +1,5 @@
 import type { DecisionRow, RunDetail, RunRow, SpanRow } from "../api/schemas";
+import { errorLine } from "./error-type-prefix";
 import { spanAttributes } from "./frame";
 import { spanStatus } from "./span-status";
 
@@ -62,7 +63,7 @@ export function compareSide(detail: RunDetail, attempt: number | null): CompareS
   for (const f of detail.failures.filter((f) => f.attempt === shown)) {
     const step = stepOf(f.span_id);
     // The step's own error wins; else the first failure beneath it (failures come in time order).
-    if (step && step.error === null) step.error = f.error_type ? `${f.error_type}: ${f.message}` : f.message;
+    if (step && step.error === null) step.error = errorLine(f.error_type, f.message);
   }
   const root = spans.find((s) => s.kind === "run") ?? null;
   return {

@@ -5,6 +5,7 @@ import type { FailureList } from "../api/schemas";
 import { Empty, ErrorState, Loading } from "../components/states";
 import { formatRelative, formatTime } from "../format";
 import { useDocumentTitle } from "../hooks/use-document-title";
+import { errorLine, errorTypePrefix } from "../model/error-type-prefix";
 
 /**
  * All failures, each counted once (at the innermost span it passed through), grouped by
@@ -118,8 +119,7 @@ function FailureGroups({ groups, failures, problem, onFilter }: FailureGroupsPro
                     <span className={`kind-tag kind-${g.kind}`}>{g.kind}</span> {g.name}
                   </div>
                   <div className="mono problem-pattern" title={g.latest.message}>
-                    {g.error_type ? `${g.error_type}: ` : ""}
-                    {g.pattern}
+                    {errorLine(g.error_type, g.pattern)}
                   </div>
                   <div className="muted">
                     <span className="problem-count">
@@ -186,7 +186,9 @@ function FailureGroups({ groups, failures, problem, onFilter }: FailureGroupsPro
               <span className="muted"> {formatTime(f.ts)}</span>
             </div>
             <div>
-              {f.error_type ? <span className="mono">{f.error_type}: </span> : null}
+              {errorTypePrefix(f.error_type, f.message) ? (
+                <span className="mono">{f.error_type}: </span>
+              ) : null}
               <span className="error-text">{f.message}</span>
             </div>
           </li>
