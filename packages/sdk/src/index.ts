@@ -15,7 +15,15 @@ export {
 export type { DurableRunOptions } from "./durability/run-durability.js";
 export { recordStepInput } from "./durability/step-input.js";
 export type { DeliveryStats } from "./fail-open.js";
-export { deliveryStats, flightrecSpanProcessor, flush, type InitOptions, init, shutdown } from "./init.js";
+export {
+  deliveryStats,
+  type FlightrecSpanProcessorOptions,
+  flightrecSpanProcessor,
+  flush,
+  type InitOptions,
+  init,
+  shutdown,
+} from "./init.js";
 export { type LlmOptions, llm } from "./llm.js";
 export { type LlmFacts, LlmStreamAccumulator, parseLlmResponse } from "./llm-parsers.js";
 export { PreflightError, type PreflightOptions, preflight } from "./preflight.js";

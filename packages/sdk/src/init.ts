@@ -48,6 +48,13 @@ export interface InitOptions extends DurabilityOptions {
   toolTimeoutMs?: number;
 }
 
+/**
+ * flightrecSpanProcessor()'s options: init()'s, except the service name, which belongs to the
+ * resource of the app's own provider (NodeSDK's `serviceName`, OTEL_SERVICE_NAME), not to a span
+ * processor.
+ */
+export type FlightrecSpanProcessorOptions = Omit<InitOptions, "serviceName">;
+
 export const DEFAULT_EXPORT_INTERVAL_MS = 200;
 export const DEFAULT_EXPORT_TIMEOUT_MS = 5_000;
 
@@ -69,7 +76,14 @@ let delivery: DurableSpanProcessor | undefined;
  * and SIGTERM, SIGINT, fatal errors and the end of the event loop flush what is recorded
  * (`handleProcessEvents: false` turns that off), since NodeSDK does none of it.
  */
-export function flightrecSpanProcessor(options: InitOptions = {}): SpanProcessor {
+export function flightrecSpanProcessor(options: FlightrecSpanProcessorOptions = {}): SpanProcessor {
+  if ((options as InitOptions).serviceName !== undefined) {
+    // Said rather than thrown: a wrong name must not stop the app from starting.
+    console.warn(
+      "[flightrec] flightrecSpanProcessor() ignores serviceName: the service name is your provider's resource." +
+        " Pass it to NodeSDK ({ serviceName }) or set OTEL_SERVICE_NAME.",
+    );
+  }
   validate(options);
   configureCapture(options);
   configureDurability(options);
