@@ -299,7 +299,9 @@ describe.skipIf(!browserAvailable())("dashboard in headless Chromium", () => {
     await page.goBack();
     const killed = page.locator(".failure-item", { hasText: "sales-killed-5" });
     await killed.waitFor();
-    expect(await killed.locator(".error-text").locator("..").textContent()).toMatch(/^interrupted: (?!interrupted)/);
+    expect(await killed.locator(".error-text").locator("..").textContent()).toMatch(
+      /^interrupted: (?!interrupted)/,
+    );
     const pattern = page.locator(".problem-pattern", { hasText: "interrupted" }).first();
     expect(await pattern.textContent()).toMatch(/^interrupted: (?!interrupted)/);
     await page.close();

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { spanRecord } from "../../../test/span-record.js";
 import { span, TRACE } from "../../../test/step-span.js";
 import { STORE_KINDS, useStore } from "../../../test/store-harness.js";
 import type { SpanRecord } from "../../domain.js";

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { MS, RANGE, runOf, T0 } from "../../../test/run-spans.js";
 import { spanRecord } from "../../../test/span-record.js";
 import { STORE_KINDS, useStore } from "../../../test/store-harness.js";
-import type { SpanRecord } from "../../domain.js";
 
 describe.each(STORE_KINDS)("reads (%s store)", (kind) => {
   const current = useStore(kind);

@@ -3,9 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { THREAD_START } from "../../../test/patience.js";
-import { spanRecord } from "../../../test/span-record.js";
 import { span } from "../../../test/step-span.js";
-import type { SpanRecord } from "../../domain.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 describe("SqliteStore ingest (the contract tests are in store/contract/)", () => {

@@ -6,8 +6,6 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RANGE, runOf } from "../../../test/run-spans.js";
-import { spanRecord } from "../../../test/span-record.js";
-import type { SpanRecord } from "../../domain.js";
 import { StoreBusyError } from "../store.js";
 import { SqliteStore } from "./sqlite-store.js";
 import { statsStatements } from "./stats.js";
