@@ -128,9 +128,10 @@ function configureCapture(options: InitOptions): void {
  */
 export function init(options: InitOptions = {}): void {
   if (installed) return;
-  const processor = flightrecSpanProcessor(options);
+  const { serviceName, ...processorOptions } = options;
+  const processor = flightrecSpanProcessor(processorOptions);
   const provider = new BasicTracerProvider({
-    resource: agentResource(options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? "agent"),
+    resource: agentResource(serviceName ?? process.env.OTEL_SERVICE_NAME ?? "agent"),
     spanProcessors: [processor],
   });
   const appHasProvider = hasGlobalTracerProvider();

@@ -1,6 +1,6 @@
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { flightrecSpanProcessor, type InitOptions } from "./init.js";
+import { flightrecSpanProcessor, type InitOptions, init, shutdown } from "./init.js";
 
 describe("flightrecSpanProcessor() options", () => {
   afterEach(() => vi.restoreAllMocks());
@@ -24,6 +24,13 @@ describe("flightrecSpanProcessor() options", () => {
     });
     expect(warn).not.toHaveBeenCalled();
     await processor.shutdown();
+  });
+
+  it("is not what init({ serviceName }) warns about: there the name is the resource's", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    init({ serviceName: "my-agent", exporter: new InMemorySpanExporter(), handleProcessEvents: false });
+    await shutdown();
+    expect(warn).not.toHaveBeenCalled();
   });
 
   it("has no serviceName in its type", () => {
