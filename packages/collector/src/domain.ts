@@ -51,6 +51,13 @@ export interface SpanRecord {
   opensTurn?: boolean;
   /** A tool call of such a loop: it joins the turn of the model call before it. */
   joinsTurn?: boolean;
+  /**
+   * A step its source names by number, whose model call is a span inside it: the store names it
+   * by that call's `decidedStep` (normalize/call-named-step.ts).
+   */
+  namedByCall?: boolean;
+  /** A model call that decided something: the name of the step it implies, for such a step. */
+  decidedStep?: string;
 }
 
 export interface DecisionRecord {

@@ -33,6 +33,13 @@ export const ATTR_LLM_TIME_TO_FIRST_TOKEN_MS = "flightrec.llm.time_to_first_toke
  * loop): the span ID of that call. Tool calls that follow it under the same parent join the step.
  */
 export const ATTR_STEP_OPENED_BY = "flightrec.step.opened_by";
+/**
+ * Set (true) by the collector on a step its source names only by number ("step 2") and whose
+ * model call is a span inside it: the step is named by what that call decided.
+ */
+export const ATTR_STEP_NAMED_BY_CALL = "flightrec.step.named_by_call";
+/** On such a model call, set by the collector: the name of the step its decision implies. */
+export const ATTR_STEP_DECIDED = "flightrec.step.decided";
 /** The model's reasoning (thinking) text, when the provider returns it. */
 export const ATTR_LLM_REASONING = "flightrec.llm.reasoning";
 /** Extra fields given to decide(), as JSON. */

@@ -205,6 +205,28 @@ describe("normalization by source", () => {
     });
   });
 
+  it("Vercel AI SDK v7: a step named by its number is marked, its chat call carries the name it decided", () => {
+    const numbered = normalize({ "gen_ai.operation.name": "agent_step" }, "step 3");
+    expect(numbered).toMatchObject({ kind: "step", name: "step 3", namedByCall: true });
+    expect(JSON.parse(numbered.attributes)).toMatchObject({ "flightrec.step.named_by_call": true });
+    expect(normalize({ "gen_ai.operation.name": "agent_step" }, "planning").namedByCall).toBeUndefined();
+    const chat = {
+      "gen_ai.operation.name": "chat",
+      "gen_ai.response.finish_reasons": "tool-calls",
+      "gen_ai.output.messages": JSON.stringify([
+        { role: "assistant", parts: [{ type: "tool_call", id: "c1", name: "weather", arguments: {} }] },
+      ]),
+    };
+    const call = normalize(chat, "chat gpt-4o-mini");
+    expect(call).toMatchObject({ kind: "llm", name: "chat gpt-4o-mini", decidedStep: "weather" });
+    expect(JSON.parse(call.attributes)).toMatchObject({ "flightrec.step.decided": "weather" });
+    const answer = { "gen_ai.operation.name": "chat", "gen_ai.response.finish_reasons": "stop" };
+    expect(normalize(answer).decidedStep).toBe("answer");
+    // A call that decided nothing (yet) names nothing; our SDK's calls are in steps it names itself.
+    expect(normalize({ "gen_ai.operation.name": "chat" }).decidedStep).toBeUndefined();
+    expect(normalize({ ...answer, "flightrec.span.kind": "llm" }).decidedStep).toBeUndefined();
+  });
+
   it("Vercel AI SDK v5/v6: the call is the run, named by its functionId; tool spans by their tool", () => {
     const call = {
       "ai.telemetry.functionId": "trip-planner",

@@ -212,12 +212,17 @@ export const STEP_OPENING_CALLS: readonly StepOpeningCall[] = [
       origin.scope === "@opentelemetry/instrumentation-openai" &&
       pickString(a, C.GEN_AI_OPERATION_NAME) === C.GEN_AI_OPERATION.chat,
     joins: (a) => pickString(a, C.GEN_AI_OPERATION_NAME) === C.GEN_AI_OPERATION.executeTool,
-    decided: (a) => ({
-      toolNames: toolCallNames(pickJsonValue(a, C.GEN_AI_OUTPUT_MESSAGES)),
-      finishReason: firstOf(a[C.GEN_AI_RESPONSE_FINISH_REASONS]),
-    }),
+    decided: genaiDecision,
   },
 ];
+
+/** What a GenAI chat call decided: the tools its output messages call, and its finish reason. */
+function genaiDecision(attrs: Attributes): ModelDecision {
+  return {
+    toolNames: toolCallNames(pickJsonValue(attrs, C.GEN_AI_OUTPUT_MESSAGES)),
+    finishReason: firstOf(attrs[C.GEN_AI_RESPONSE_FINISH_REASONS]),
+  };
+}
 
 /** The rule under which a model call opens a step, if one does. */
 export function stepOpeningCall(attrs: Attributes, origin: SpanOrigin): StepOpeningCall | null {
@@ -268,6 +273,47 @@ export const NUMBERED_STEP_DECISIONS: readonly {
 /** What a numbered step's model call decided, when its source says. */
 export function numberedStepDecision(attrs: Attributes): ModelDecision | null {
   for (const rule of NUMBERED_STEP_DECISIONS) {
+    const decided = rule.decided(attrs);
+    if (decided) return decided;
+  }
+  return null;
+}
+
+interface StepNamedByItsCall {
+  source: string;
+  /** A step the source names only by its number, whose model call is a span inside it. */
+  step(attrs: Attributes, spanName: string): boolean;
+  /** What a model call inside such a step decided; null when the span is no such call. */
+  decided(attrs: Attributes): ModelDecision | null;
+}
+
+/**
+ * Steps a source sends with a number for a name ("step 2") and nothing of what the model decided,
+ * which is on the model call inside the step: the collector marks both (normalize-span.ts) and the
+ * store names the step by its call's decision, whichever of the two arrives first, as opened
+ * steps are named (normalize/opened-step.ts). Their index still comes from their name
+ * (STEP_NAME_INDEX).
+ */
+export const STEPS_NAMED_BY_THEIR_CALL: readonly StepNamedByItsCall[] = [
+  {
+    source: "vercel", // v7 (@ai-sdk/otel): a "step N" span (agent_step) holds the step's `chat` span
+    step: (a, name) => pickString(a, C.GEN_AI_OPERATION_NAME) === "agent_step" && /^step \d+$/.test(name),
+    // Our SDK's chat calls are inside steps it names itself.
+    decided: (a) =>
+      pickString(a, C.GEN_AI_OPERATION_NAME) === C.GEN_AI_OPERATION.chat && a[C.ATTR_SPAN_KIND] === undefined
+        ? genaiDecision(a)
+        : null,
+  },
+];
+
+/** Is this a step named by what its model call decided (STEPS_NAMED_BY_THEIR_CALL)? */
+export function isStepNamedByItsCall(attrs: Attributes, spanName: string): boolean {
+  return STEPS_NAMED_BY_THEIR_CALL.some((rule) => rule.step(attrs, spanName));
+}
+
+/** What a model call decided, when it may be the call of a step named by it. */
+export function stepCallDecision(attrs: Attributes): ModelDecision | null {
+  for (const rule of STEPS_NAMED_BY_THEIR_CALL) {
     const decided = rule.decided(attrs);
     if (decided) return decided;
   }

@@ -2,6 +2,7 @@ import * as C from "@flightrec/sdk/conventions";
 import { priceUsage } from "@flightrec/sdk/pricing";
 import type { SpanKindName, SpanRecord, SpanStatus } from "../domain.js";
 import { OTLP_STATUS_ERROR, type OtlpSpan } from "../otlp/types.js";
+import { type CallNaming, callNaming, callNamingAttributes } from "./call-named-step.js";
 import { indexedMessages } from "./indexed-messages.js";
 import {
   FIELD_KEYS,
@@ -35,6 +36,7 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
   const end = timeIfSet(span.endTimeUnixNano);
   const endNs = pending || end === undefined ? null : storableTime(end, "endTimeUnixNano");
   const usage = usageOf(attrs, kind);
+  const naming = callNaming(attrs, kind, status, span.name);
   const input =
     (kind === "run" ? pickJson(attrs, C.ATTR_RUN_INPUT) : null) ??
     pickJson(attrs, ...FIELD_KEYS.input) ??
@@ -67,22 +69,25 @@ export function normalizeSpan({ span, attrs, resource }: SpanSource): SpanRecord
       indexedMessages(attrs, INDEXED_MESSAGES.output) ??
       wholeMessages(attrs, WHOLE_MESSAGES.output) ??
       pickJson(attrs, ...FIELD_KEYS.outputPayload),
-    attributes: JSON.stringify(withOurNames(attrs)),
+    attributes: JSON.stringify(withOurNames(attrs, naming)),
     resource: kind === "run" ? storedResource(resource) : null,
     pending,
     decisions: decisionsOf(span, stepIndex),
     failure: failureOf(span, attrs, stepIndex, status === "error", input),
+    ...naming,
   };
 }
 
 /**
  * The attributes as received, plus our name for what a source calls otherwise (time to first
- * token), so the dashboard and SQL read one key whatever wrote the span.
+ * token), so the dashboard and SQL read one key whatever wrote the span, and what naming a step
+ * by its model call needs (the store reads it back).
  */
-function withOurNames(attrs: Attributes): Attributes {
-  if (attrs[C.ATTR_LLM_TIME_TO_FIRST_TOKEN_MS] !== undefined) return attrs;
-  const ttft = pickNumber(attrs, ...FIELD_KEYS.timeToFirstTokenMs);
-  return ttft === null ? attrs : { ...attrs, [C.ATTR_LLM_TIME_TO_FIRST_TOKEN_MS]: ttft };
+function withOurNames(attrs: Attributes, naming: CallNaming | null): Attributes {
+  const ours = naming ? { ...attrs, ...callNamingAttributes(naming) } : attrs;
+  if (ours[C.ATTR_LLM_TIME_TO_FIRST_TOKEN_MS] !== undefined) return ours;
+  const ttft = pickNumber(ours, ...FIELD_KEYS.timeToFirstTokenMs);
+  return ttft === null ? ours : { ...ours, [C.ATTR_LLM_TIME_TO_FIRST_TOKEN_MS]: ttft };
 }
 
 /** Far more than any run has; a value beyond it is a bug, and an attempt of 1e20 would hide every later one. */

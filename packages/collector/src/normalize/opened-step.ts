@@ -30,6 +30,7 @@ export function withOpenedStep(call: SpanRecord, decided: ModelDecision): [SpanR
     decisions: [],
     failure: null,
     opensTurn: true,
+    decidedStep: undefined, // the call's, whose step this is and is named so already
   };
   return [step, { ...call, parentSpanId: stepId }];
 }
@@ -40,8 +41,13 @@ export function withOpenedStep(call: SpanRecord, decided: ModelDecision): [SpanR
  * nothing yet. The index is shown beside the name, so "step N" would say nothing more.
  */
 export function stepName(call: Pick<SpanRecord, "status">, decided: ModelDecision): string {
+  return decidedStepName(call, decided) ?? "model call";
+}
+
+/** The step name a model call's decision implies; null when it decided nothing (yet). */
+export function decidedStepName(call: Pick<SpanRecord, "status">, decided: ModelDecision): string | null {
   if (decided.toolNames.length > 0) return decided.toolNames.join(", ");
-  if (call.status !== "ok" || !decided.finishReason) return "model call";
+  if (call.status !== "ok" || !decided.finishReason) return null;
   if (decided.finishReason === "stop") return "answer";
   return TOOL_CALLS.test(decided.finishReason) ? "tool calls" : decided.finishReason;
 }
