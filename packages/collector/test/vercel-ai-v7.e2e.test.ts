@@ -47,7 +47,7 @@ describe("Vercel AI SDK (ai 7, @ai-sdk/otel) telemetry → OTLP/protobuf exporte
     await collector?.stop();
   });
 
-  it("maps the agent, its steps, model calls and tool call to run, step, LLM and tool spans", () => {
+  it("maps the agent, its steps (named by what the model decided), model calls and tool call to run, step, LLM and tool spans", () => {
     // Sibling spans may start in the same millisecond, so the rows are sorted by what they are.
     const row = (kind: string, name: string, stepIndex: number | null, usage: [number, number] | null) => ({
       kind,
@@ -66,8 +66,9 @@ describe("Vercel AI SDK (ai 7, @ai-sdk/otel) telemetry → OTLP/protobuf exporte
       row("llm", "chat gpt-4o-mini", null, [10, 5]),
       row("llm", "chat gpt-4o-mini", null, [20, 3]),
       row("run", "invoke_agent gpt-4o-mini", null, [30, 8]),
-      row("step", "step 1", 1, null),
-      row("step", "step 2", 2, null),
+      // Sent as "step 1" and "step 2": named by the tool the model called, then by its answer.
+      row("step", "answer", 2, null),
+      row("step", "weather", 1, null),
       row("tool", "execute_tool weather", null, null),
     ]);
   });
@@ -96,7 +97,7 @@ describe("Vercel AI SDK (ai 7, @ai-sdk/otel) telemetry → OTLP/protobuf exporte
     expect(llmCost).toBeCloseTo((30 * 0.15 + 8 * 0.6) / 1e6, 12);
     expect(
       collector.query(
-        "SELECT run_id, name, status, steps, current_step, input_tokens, output_tokens, cost_usd, service FROM runs",
+        "SELECT run_id, name, status, steps, current_step, current_step_name, input_tokens, output_tokens, cost_usd, service FROM runs",
       ),
     ).toEqual([
       {
@@ -105,6 +106,7 @@ describe("Vercel AI SDK (ai 7, @ai-sdk/otel) telemetry → OTLP/protobuf exporte
         status: "ok",
         steps: 2,
         current_step: 2,
+        current_step_name: "answer",
         input_tokens: 30,
         output_tokens: 8,
         cost_usd: llmCost,

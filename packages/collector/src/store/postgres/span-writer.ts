@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { SpanRecord } from "../../domain.js";
+import { StepsToName } from "../call-named-step.js";
 import { numberedStep } from "../numbered-step.js";
 import { addToDelta, deltaParams, emptyDelta, type PreviousSpan, type RunDelta } from "../run-delta.js";
 import { MAX_KEY_PROBES, spanKey } from "../span-key.js";
@@ -7,6 +8,7 @@ import { STEP_INDEX } from "../span-values.js";
 import type { IngestSummary, UnstoredSpan } from "../store.js";
 import { nsToIso } from "../time.js";
 import { AgentTurns } from "./agent-turns.js";
+import { nameStepsByCall } from "./call-named-steps.js";
 import { RetryTransaction } from "./connection.js";
 import { fillSpan } from "./conversations.js";
 import { placeFailures } from "./failure-steps.js";
@@ -108,6 +110,7 @@ export async function writeSpans(
   const unstored: UnstoredSpan[] = [];
   const turns = new AgentTurns(client);
   const conversations: [bigint, SpanRecord][] = [];
+  const toName = new StepsToName();
   let count = 0;
   for (const given of spans) {
     const trace = traces.get(given.traceId)!;
@@ -166,6 +169,7 @@ export async function writeSpans(
       output_tokens: span.outputTokens,
       cost_usd: span.costUsd,
     });
+    toName.add(span, key);
     count++;
     if (runId === null) continue;
     if (span.joinsTurn || span.opensTurn) {
@@ -201,6 +205,7 @@ export async function writeSpans(
     toPlace.filter((runId) => movedSteps.has(runId)),
     true,
   );
+  await nameStepsByCall(client, toName.values());
   return { stored: count, runIds: [...deltas.keys()], unstored };
 }
 

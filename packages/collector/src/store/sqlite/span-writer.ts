@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { SpanRecord } from "../../domain.js";
+import { StepsToName } from "../call-named-step.js";
 import { numberedStep } from "../numbered-step.js";
 import { addToDelta, deltaParams, emptyDelta, type PreviousSpan, type RunDelta } from "../run-delta.js";
 import { MAX_KEY_PROBES, spanKey } from "../span-key.js";
@@ -7,6 +8,7 @@ import { STEP_INDEX, spanValues } from "../span-values.js";
 import type { IngestSummary, UnstoredSpan } from "../store.js";
 import { nsToIso } from "../time.js";
 import { AgentTurns } from "./agent-turns.js";
+import { CallNamedSteps } from "./call-named-steps.js";
 import { Conversations } from "./conversations.js";
 import { FailureSteps } from "./failure-steps.js";
 import { RunRollup } from "./run-rollup.js";
@@ -74,6 +76,7 @@ export class SpanWriter {
   private readonly steps: StepNumbering;
   private readonly turns: AgentTurns;
   private readonly failureSteps: FailureSteps;
+  private readonly callNamed: CallNamedSteps;
   private readonly setStepIndex: Database.Statement;
   private readonly conversations: Conversations;
   readonly write: (spans: readonly SpanRecord[]) => IngestSummary;
@@ -92,6 +95,7 @@ export class SpanWriter {
     this.steps = new StepNumbering(db);
     this.turns = new AgentTurns(db);
     this.failureSteps = new FailureSteps(db);
+    this.callNamed = new CallNamedSteps(db);
     this.setStepIndex = db.prepare("UPDATE spans SET step_index = ? WHERE span_key = ?");
     this.conversations = new Conversations(db);
     const transaction = db.transaction((spans: readonly SpanRecord[]) => this.writeBatch(spans));
@@ -116,6 +120,7 @@ export class SpanWriter {
     const movedSteps = new Map<string, number>();
     /** Runs this batch brought a failure or a step: their failures may find their step now. */
     const placeFailures = new Set<string>();
+    const toName = new StepsToName();
     const unstored: UnstoredSpan[] = [];
     let stored = 0;
     for (const given of spans) {
@@ -165,6 +170,7 @@ export class SpanWriter {
       if (span.kind === "llm" && span.input === null && span.output === null) {
         this.conversations.fillSpan(key, span.traceId, span.spanId);
       }
+      toName.add(span, key);
       stored++;
       if (runId === null) continue;
       if (span.joinsTurn || span.opensTurn) this.placeInTurn(span, key, runId);
@@ -183,6 +189,7 @@ export class SpanWriter {
     for (const delta of deltas.values()) this.runs.merge(deltaParams(delta, now));
     for (const [runId, attempt] of movedSteps) this.steps.refreshCurrentStep(runId, attempt);
     for (const runId of placeFailures) this.failureSteps.place(runId, movedSteps.has(runId));
+    this.callNamed.name(toName.values());
     return { stored, runIds: [...deltas.keys()], unstored };
   }
 
