@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { arrivalBatches, arrivalCuts } from "../../../test/arrival-batches.js";
 import { spanRecord } from "../../../test/span-record.js";
 import { STORE_KINDS, useStore } from "../../../test/store-harness.js";
 import type { SpanRecord } from "../../domain.js";
@@ -97,19 +98,14 @@ describe.each(STORE_KINDS)("turns of a framework's agent loop (%s store)", (kind
   });
 
   it("come out the same whatever order and batches the spans arrive in", async () => {
-    const batches = fc.array(fc.nat({ max: 3 }), { minLength: spans.length, maxLength: spans.length });
+    const batches = arrivalCuts(spans.length, 3);
     await fc.assert(
       fc.asyncProperty(
         fc.shuffledSubarray(spans, { minLength: spans.length }),
         batches,
         async (order, cut) => {
           await reopen();
-          const groups: SpanRecord[][] = [[]];
-          order.forEach((span, i) => {
-            if (cut[i] === 0 && groups.at(-1)!.length > 0) groups.push([]);
-            groups.at(-1)!.push(span);
-          });
-          for (const group of groups) await current().store.ingest(group);
+          for (const batch of arrivalBatches(order, cut)) await current().store.ingest(batch);
           expect(await tree()).toEqual(expected);
           expect(await q("SELECT step FROM failures")).toEqual([{ step: 2 }]);
         },

@@ -1,6 +1,7 @@
 import * as C from "@flightrec/sdk/conventions";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { arrivalBatches, arrivalCuts } from "../../../test/arrival-batches.js";
 import { spanRecord } from "../../../test/span-record.js";
 import { STORE_KINDS, useStore } from "../../../test/store-harness.js";
 import type { SpanRecord } from "../../domain.js";
@@ -145,16 +146,11 @@ describe.each(STORE_KINDS)("steps named by what their model call decided (%s sto
   });
 
   it("come out the same whatever order and batches the spans arrive in", async () => {
-    const batches = fc.array(fc.nat({ max: 2 }), { minLength: loop.length, maxLength: loop.length });
+    const batches = arrivalCuts(loop.length, 2);
     await fc.assert(
       fc.asyncProperty(fc.shuffledSubarray(loop, { minLength: loop.length }), batches, async (order, cut) => {
         await current().reset();
-        const groups: SpanRecord[][] = [[]];
-        order.forEach((span, i) => {
-          if (cut[i] === 0 && groups.at(-1)!.length > 0) groups.push([]);
-          groups.at(-1)!.push(span);
-        });
-        for (const group of groups) await current().store.ingest(group);
+        for (const batch of arrivalBatches(order, cut)) await current().store.ingest(batch);
         expect(await steps()).toEqual(named);
         expect(await runRow()).toEqual({ status: "ok", current_step: 2, current_step_name: "answer" });
       }),

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { arrivalBatches, arrivalCuts } from "../../../test/arrival-batches.js";
 import { spanRecord } from "../../../test/span-record.js";
 import { STORE_KINDS, useStore } from "../../../test/store-harness.js";
 import type { SpanRecord } from "../../domain.js";
@@ -121,16 +122,11 @@ describe.each(STORE_KINDS)("steps without a declared index (%s store)", (kind) =
       root,
       ...Array.from({ length: 6 }, (_, i) => task(`c00000000000000${i}`, `s${i}`, i * 10 + 1, i * 10 + 9)),
     ];
-    const batches = fc.array(fc.nat({ max: 3 }), { minLength: all.length, maxLength: all.length });
+    const batches = arrivalCuts(all.length, 3);
     await fc.assert(
       fc.asyncProperty(fc.shuffledSubarray(all, { minLength: all.length }), batches, async (order, cut) => {
         await current().reset();
-        const groups: SpanRecord[][] = [[]];
-        order.forEach((span, i) => {
-          if (cut[i] === 0 && groups.at(-1)!.length > 0) groups.push([]);
-          groups.at(-1)!.push(span);
-        });
-        for (const group of groups) await current().store.ingest(group);
+        for (const batch of arrivalBatches(order, cut)) await current().store.ingest(batch);
         expect(await steps()).toEqual(all.slice(1).map((s, i) => ({ name: s.name, step_index: i + 1 })));
         expect(await q("SELECT steps, current_step_name FROM runs")).toEqual([
           { steps: 6, current_step_name: "s5" },
