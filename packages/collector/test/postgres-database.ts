@@ -15,12 +15,14 @@ export interface TestDatabase {
   name: string;
   /** Connection URL of the new database, for `PostgresStore.open` or `flightrec serve --store`. */
   url: string;
+  /** Runs `work` on a connection of its own to the database, closed after. */
+  withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T>;
   /** Drops the database, ending connections still open to it. */
   drop(): Promise<void>;
 }
 
-async function onMaintenanceDatabase<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ ...TEST_POSTGRES, database: "postgres", connectionTimeoutMillis: 5_000 });
+async function onDatabase<T>(database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ ...TEST_POSTGRES, database, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
     return await work(client);
@@ -32,12 +34,13 @@ async function onMaintenanceDatabase<T>(work: (client: pg.Client) => Promise<T>)
 /** Creates an empty database with a random name. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `flightrec_test_${randomBytes(6).toString("hex")}`;
-  await onMaintenanceDatabase((client) => client.query(`CREATE DATABASE ${name}`));
+  await onDatabase("postgres", (client) => client.query(`CREATE DATABASE ${name}`));
   return {
     name,
     url: `postgres://${TEST_POSTGRES.user}@${TEST_POSTGRES.host}:${TEST_POSTGRES.port}/${name}`,
+    withClient: (work) => onDatabase(name, work),
     drop: async () => {
-      await onMaintenanceDatabase(async (client) => {
+      await onDatabase("postgres", async (client) => {
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         // The SQL console's role of this database (roles are the server's, not the database's).
         await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(readerRoleName(name))}`);

@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test/postgres-database.js";
 import { MIGRATIONS, migrate } from "./migrations.js";
@@ -19,15 +19,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const withClient = <T>(work: (client: pg.Client) => Promise<T>) => database.withClient(work);
 
 describe("PostgreSQL migrations", () => {
   it("apply once when several collectors start at the same time", async () => {

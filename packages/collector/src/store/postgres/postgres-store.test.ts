@@ -40,15 +40,7 @@ const span = (runId: string, traceByte: string, startNs = T0) =>
     endNs: startNs + 1_000_000n,
   });
 
-async function onDatabase<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const onDatabase = <T>(work: (client: pg.Client) => Promise<T>) => database.withClient(work);
 
 describe("PostgreSQL retention", () => {
   it("drops a day's partition when every run in it goes, and keeps it while one stays", async () => {
