@@ -17,7 +17,7 @@ import { PostgresStore } from "../src/store/postgres/postgres-store.js";
 import { createTestDatabase } from "../test/postgres-database.js";
 import { fmt, pct } from "./ingest-bench.js";
 import { keepAliveAgent, post } from "./post.js";
-import { p95 } from "./query-bench.js";
+import { printLatencies } from "./query-bench.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 import { agentSpans, batches } from "./workload.js";
 
@@ -155,13 +155,7 @@ async function queryLatency(url: string): Promise<void> {
       ["run list, model=gpt-4o", () => "/api/runs?model=gpt-4o"],
       ["run detail (9 spans)", () => `/api/runs/task-1-${random()}`],
     ];
-    for (const [label, path] of cases) {
-      await p95(server.url, path); // warm
-      const { p50, p95: p } = await p95(server.url, path);
-      console.log(
-        `  ${label.padEnd(28)} p50 ${p50.toFixed(1)} ms, p95 ${p.toFixed(1)} ms (target p95 < 50 ms)`,
-      );
-    }
+    await printLatencies(server.url, cases);
   } finally {
     await server.stop();
   }

@@ -20,6 +20,20 @@ export async function p95(url: string, paths: () => string): Promise<{ p50: numb
   return { p50: times[Math.floor(REQUESTS * 0.5)]!, p95: times[Math.ceil(REQUESTS * 0.95) - 1]! };
 }
 
+/** Prints p50 and p95 of each case's requests, each after a warm-up round of its own. */
+export async function printLatencies(
+  url: string,
+  cases: [label: string, path: () => string][],
+): Promise<void> {
+  for (const [label, path] of cases) {
+    await p95(url, path); // warm
+    const { p50, p95: p } = await p95(url, path);
+    console.log(
+      `  ${label.padEnd(28)} p50 ${p50.toFixed(1)} ms, p95 ${p.toFixed(1)} ms (target p95 < 50 ms)`,
+    );
+  }
+}
+
 export async function queryBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "flightrec-bench-q-"));
   try {
@@ -41,13 +55,7 @@ export async function queryBench(): Promise<void> {
         ["run list, q= text search", () => `/api/runs?q=req-${random()}`],
         ["run detail (20 spans)", () => `/api/runs/run-${random()}`],
       ];
-      for (const [label, path] of cases) {
-        await p95(server.url, path); // warm
-        const { p50, p95: p } = await p95(server.url, path);
-        console.log(
-          `  ${label.padEnd(28)} p50 ${p50.toFixed(1)} ms, p95 ${p.toFixed(1)} ms (target p95 < 50 ms)`,
-        );
-      }
+      await printLatencies(server.url, cases);
     } finally {
       await server.stop();
     }

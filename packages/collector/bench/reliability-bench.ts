@@ -6,6 +6,7 @@ import { healthLine, runOverload } from "./overload-bench.js";
 import { keepAliveAgent, post } from "./post.js";
 import { type OpenClients, readingEventStreams, slowUploads, stalledEventStreams } from "./raw-clients.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { median } from "./stats.js";
 import { freshRunBodies } from "./workload.js";
 
 const SENDERS = 4;
@@ -115,8 +116,6 @@ async function runPhase(server: ServerProcess, phase: Phase, nextBody: () => Buf
     clients?.close();
   }
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * One client must not starve the others: the ingest rate of well-behaved senders alone and beside

@@ -20,6 +20,7 @@ import { fmt } from "./ingest-bench.js";
 import type { AgentPlan } from "./sdk-export-agent.js";
 import { stepByStepCost } from "./sdk-export-floor.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { percentile } from "./stats.js";
 
 const CONCURRENT_RUNS = 500;
 const STEPS = 10;
@@ -135,11 +136,6 @@ async function collectorDown(withShutdown: boolean) {
     shutdownMs: withShutdown ? agent.milestone("shutdown-done").at - runDone : undefined,
     exitAfterRunMs: exitedAt - runDone,
   };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
 }
 
 const median = (values: number[]) => percentile(values, 0.5);

@@ -20,6 +20,7 @@ import { startAgent } from "./agent-process.js";
 import { fmt } from "./ingest-bench.js";
 import type { AgentPlan } from "./sdk-export-agent.js";
 import { startServerProcess } from "./server-process.js";
+import { median } from "./stats.js";
 
 const RUNS = 600;
 const RUNS_PER_SECOND = 100;
@@ -167,8 +168,6 @@ async function replay(
   rmSync(path, { force: true });
   return { storedSpans, cpuUs: cpu.user + cpu.system, bytesWritten: written, statementUs };
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 function perSpan(replays: Replay[], of: (r: Replay) => number): number {
   return median(replays.map((r) => of(r) / r.storedSpans));
